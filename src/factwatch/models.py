@@ -1,0 +1,177 @@
+"""Typed records passed between ingest, the store, the analysis stages and the CLI.
+
+Records are frozen dataclasses; ``as_dict()`` gives exactly the ``--json`` shape that
+DESIGN.md's CLI contract promises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRecord:
+    """One item as a parser read it, before normalisation.
+
+    ``position`` is where it was found (line, item index, message id) so a rejection
+    or an analyst can go back to the input.
+    """
+
+    text: str
+    platform: str  # rss, web, telegram, x, csv, jsonl, ira
+    position: str
+    external_id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published_at: str | None = None  # ISO 8601, UTC where known
+    source: str | None = None  # outlet / channel / account the item came from
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """A record a parser could not accept, with a reason a person can act on."""
+
+    position: str
+    reason: str
+    raw: str = ""  # an excerpt of the input, capped, for `factwatch runs show`
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """What normalisation makes of a text (see ``text.normalize``)."""
+
+    text: str
+    language: str  # ISO 639-1 where one exists, "cnr" for Montenegrin, "und" if unknown
+    script: str  # ISO 15924: Latn, Cyrl, Zyyy (no letters), ...
+    latin_key: str
+    sentences: list[str]
+    language_score: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "script": self.script,
+            "latin_key": self.latin_key,
+            "sentences": list(self.sentences),
+            "language_score": round(self.language_score, 4),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A normalised document ready for the store."""
+
+    platform: str
+    source: str
+    text: str
+    language: str
+    script: str
+    latin_key: str
+    content_hash: str
+    position: str
+    external_id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published_at: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: int
+    platform: str
+    source: str
+    text: str
+    language: str
+    script: str
+    latin_key: str
+    external_id: str | None
+    url: str | None
+    title: str | None
+    author: str | None
+    published_at: str | None
+    ingested_at: str
+    run_id: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestStats:
+    inserted: int
+    duplicates: int
+    rejected: int
+    run_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "inserted": self.inserted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "run_id": self.run_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    id: str
+    kind: str
+    input: str
+    status: str  # running, done, failed, interrupted
+    started_at: str
+    finished_at: str | None
+    inserted: int
+    duplicates: int
+    rejected: int
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    run_id: str
+    position: str
+    reason: str
+    raw: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ACTOR_TYPES = ("state", "state-affiliated", "non-state", "independent media", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str
+    type: str  # one of ACTOR_TYPES
+    country: str | None = None
+    notes: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    platform: str  # web, rss, telegram, x, facebook, youtube, tv, ...
+    url: str | None = None
+    feed_url: str | None = None
+    country: str | None = None
+    language: str | None = None
+    actor: str | None = None
+    actor_type: str | None = None
+    documents: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

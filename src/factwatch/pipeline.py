@@ -1,0 +1,72 @@
+"""The analysis pipeline as data: an ordered tuple of named stages (in the style of spaCy).
+
+Stages never call each other. Each reads what earlier stages wrote to the store, writes its
+own tables, and is incremental and idempotent: a rerun with nothing new changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from factwatch.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    run: Callable[..., Any]  # run(store, **config) -> a *Stats record with as_dict()
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    default_config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineResult:
+    stages: dict[str, dict[str, Any]]
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stages": self.stages, "seconds": round(self.seconds, 3)}
+
+
+def _stages() -> tuple[Stage, ...]:
+    # Imported here so `factwatch ingest` does not pay for loading the embedding model.
+    from factwatch.analysis.claims import extract_claims
+    from factwatch.analysis.embed import embed_new_claims
+    from factwatch.analysis.factcheck import embed_fact_base
+    from factwatch.analysis.matching import match_new_claims
+
+    return (
+        Stage("claims", extract_claims, reads=("documents",), writes=("claims",)),
+        Stage("embed_facts", embed_fact_base, reads=("fact_checks", "facts"), writes=("fact_vectors",)),
+        Stage("embed_claims", embed_new_claims, reads=("claims",), writes=("vectors",)),
+        Stage("match", match_new_claims, reads=("claims", "vectors", "fact_vectors"), writes=("claim_matches",)),
+    )
+
+
+def stage_names() -> list[str]:
+    return [s.name for s in _stages()]
+
+
+def run_pipeline(
+    store: Store,
+    *,
+    only: Sequence[str] | None = None,
+    config: dict[str, dict[str, Any]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> PipelineResult:
+    config = config or {}
+    started = time.perf_counter()
+    results: dict[str, dict[str, Any]] = {}
+    for stage in _stages():
+        if only and stage.name not in only:
+            continue
+        if progress:
+            progress(stage.name)
+        t0 = time.perf_counter()
+        stats = stage.run(store, **{**stage.default_config, **config.get(stage.name, {})})
+        results[stage.name] = {**stats.as_dict(), "seconds": round(time.perf_counter() - t0, 3)}
+    return PipelineResult(stages=results, seconds=time.perf_counter() - started)

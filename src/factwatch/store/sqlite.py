@@ -1,0 +1,380 @@
+"""SQLite backend: WAL journal, FTS5 full-text index, numbered migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from typing import Any
+
+from factwatch.errors import NotFoundError, StoreError
+from factwatch.store._facts import FactsMixin
+from factwatch.models import (
+    ACTOR_TYPES,
+    Actor,
+    Document,
+    NewDocument,
+    RejectedRecord,
+    Rejection,
+    Run,
+    Source,
+)
+
+RAW_EXCERPT_CHARS = 2000
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("factwatch.store.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class SQLiteStore(FactsMixin):
+    """The embedded store. One connection, guarded by a lock so the web app's threads can share it."""
+
+    def __init__(self, path: str) -> None:
+        self.url = path
+        try:
+            self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open database {path!r}: {exc}. Check the path and its permissions.") from exc
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable at transaction boundaries in WAL mode, which is what the
+        # kill-and-rerun guarantee needs; FULL would halve ingest throughput.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+            )
+            done = {r[0] for r in self._conn.execute("SELECT version FROM schema_migrations")}
+            for version, name, sql in _migrations():
+                if version in done:
+                    continue
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    # executescript would COMMIT on its own; run statement by statement instead.
+                    for statement in _split_sql(sql):
+                        self._conn.execute(statement)
+                    self._conn.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, utcnow())
+                    )
+                    self._conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._conn.execute("ROLLBACK")
+                    raise StoreError(f"Migration {name} failed on {self.url!r}: {exc}") from exc
+
+    def schema_version(self) -> int:
+        return self._query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0]
+
+    # -- runs and rejections ----------------------------------------------------------------
+
+    def start_run(self, kind: str, input: str) -> str:
+        run_id = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO runs(id, kind, input, status, started_at) VALUES (?, ?, ?, 'running', ?)",
+                (run_id, kind, input, utcnow()),
+            )
+        return run_id
+
+    def finish_run(
+        self, run_id: str, *, status: str, inserted: int, duplicates: int, rejected: int,
+        error: str | None = None,
+    ) -> None:
+        with self._tx() as c:
+            c.execute(
+                "UPDATE runs SET status=?, finished_at=?, inserted=?, duplicates=?, rejected=?, error=? WHERE id=?",
+                (status, utcnow(), inserted, duplicates, rejected, error, run_id),
+            )
+
+    def get_run(self, run_id: str) -> Run:
+        rows = self._query("SELECT * FROM runs WHERE id=?", (run_id,))
+        if not rows:
+            raise NotFoundError(f"No run {run_id!r}; `factwatch runs list` shows the runs.")
+        return Run(**dict(rows[0]))
+
+    def list_runs(self, *, limit: int = 50) -> list[Run]:
+        rows = self._query("SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,))
+        return [Run(**dict(r)) for r in rows]
+
+    def add_rejections(self, rejections: Sequence[RejectedRecord], *, run_id: str) -> None:
+        if not rejections:
+            return
+        with self._tx() as c:
+            c.executemany(
+                "INSERT INTO rejections(run_id, position, reason, raw) VALUES (?, ?, ?, ?)",
+                [(run_id, r.position, r.reason, r.raw[:RAW_EXCERPT_CHARS]) for r in rejections],
+            )
+
+    def list_rejections(self, run_id: str, *, limit: int = 1000) -> list[Rejection]:
+        rows = self._query(
+            "SELECT run_id, position, reason, raw FROM rejections WHERE run_id=? ORDER BY id LIMIT ?",
+            (run_id, limit),
+        )
+        return [Rejection(**dict(r)) for r in rows]
+
+    # -- documents --------------------------------------------------------------------------
+
+    def insert_documents(self, docs: Sequence[NewDocument], *, run_id: str) -> tuple[int, int]:
+        if not docs:
+            return 0, 0
+        now = utcnow()
+        rows = [
+            (
+                d.platform, d.source, d.external_id, d.url, d.title, d.text, d.author, d.published_at,
+                d.language, d.script, d.latin_key, d.content_hash,
+                json.dumps(d.meta, ensure_ascii=False, default=str), d.position, run_id, now,
+            )
+            for d in docs
+        ]
+        with self._tx() as c:
+            c.executemany(
+                "INSERT OR IGNORE INTO sources(name, platform) VALUES (?, ?)",
+                sorted({(d.source, d.platform) for d in docs}),
+            )
+            cur = c.executemany(
+                "INSERT OR IGNORE INTO documents(platform, source, external_id, url, title, text, author,"
+                " published_at, language, script, latin_key, content_hash, meta, position, run_id, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            inserted = cur.rowcount
+        return inserted, len(docs) - inserted
+
+    @staticmethod
+    def _document(row: sqlite3.Row) -> Document:
+        d = dict(row)
+        d.pop("content_hash", None)
+        d.pop("position", None)
+        d["meta"] = json.loads(d["meta"] or "{}")
+        return Document(**d)
+
+    def get_document(self, doc_id: int) -> Document:
+        rows = self._query("SELECT * FROM documents WHERE id=?", (doc_id,))
+        if not rows:
+            raise NotFoundError(f"No document {doc_id}.")
+        return self._document(rows[0])
+
+    def _document_filter(
+        self, *, language: str | None, source: str | None, since: str | None, until: str | None,
+        query: str | None,
+    ) -> tuple[str, list[Any]]:
+        where, params = [], []
+        if language:
+            where.append("d.language = ?")
+            params.append(language)
+        if source:
+            where.append("d.source = ?")
+            params.append(source)
+        if since:
+            where.append("d.published_at >= ?")
+            params.append(since)
+        if until:
+            # A bare date means the whole day.
+            where.append("d.published_at < ?" if len(until) > 10 else "substr(d.published_at, 1, 10) <= ?")
+            params.append(until)
+        if query:
+            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            params.append(_fts_query(query))
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def list_documents(
+        self, *, language: str | None = None, source: str | None = None, since: str | None = None,
+        until: str | None = None, query: str | None = None, limit: int = 50, offset: int = 0,
+    ) -> list[Document]:
+        where, params = self._document_filter(
+            language=language, source=source, since=since, until=until, query=query
+        )
+        rows = self._query(
+            f"SELECT d.* FROM documents d{where} ORDER BY d.published_at DESC, d.id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [self._document(r) for r in rows]
+
+    def count_documents(
+        self, *, language: str | None = None, source: str | None = None, since: str | None = None,
+        until: str | None = None, query: str | None = None,
+    ) -> int:
+        where, params = self._document_filter(
+            language=language, source=source, since=since, until=until, query=query
+        )
+        return self._query(f"SELECT COUNT(*) FROM documents d{where}", params)[0][0]
+
+    def documents_after(self, last_id: int, *, limit: int = 1000) -> list[Document]:
+        rows = self._query("SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last_id, limit))
+        return [self._document(r) for r in rows]
+
+    def language_counts(self) -> dict[str, int]:
+        rows = self._query("SELECT language, COUNT(*) FROM documents GROUP BY language ORDER BY 2 DESC")
+        return {r[0]: r[1] for r in rows}
+
+    # -- registry ---------------------------------------------------------------------------
+
+    def upsert_actor(self, actor: Actor) -> None:
+        if actor.type not in ACTOR_TYPES:
+            raise StoreError(f"Actor {actor.name!r} has type {actor.type!r}; use one of {', '.join(ACTOR_TYPES)}.")
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO actors(name, type, country, notes) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET type=excluded.type, country=excluded.country, notes=excluded.notes",
+                (actor.name, actor.type, actor.country, actor.notes),
+            )
+
+    def upsert_source(self, source: Source, *, profile: str | None = None) -> None:
+        with self._tx() as c:
+            if source.actor:
+                c.execute(
+                    "INSERT OR IGNORE INTO actors(name, type) VALUES (?, ?)",
+                    (source.actor, source.actor_type or "unknown"),
+                )
+            c.execute(
+                "INSERT INTO sources(name, platform, url, feed_url, country, language, actor, profile)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET platform=excluded.platform,"
+                " url=excluded.url, feed_url=excluded.feed_url, country=excluded.country,"
+                " language=excluded.language, actor=excluded.actor, profile=excluded.profile",
+                (source.name, source.platform, source.url, source.feed_url, source.country,
+                 source.language, source.actor, profile),
+            )
+
+    def list_actors(self) -> list[Actor]:
+        return [Actor(**dict(r)) for r in self._query("SELECT name, type, country, notes FROM actors ORDER BY name")]
+
+    def list_sources(self, profile: str | None = None) -> list[Source]:
+        sql = (
+            "SELECT s.name, s.platform, s.url, s.feed_url, s.country, s.language, s.actor,"
+            " a.type AS actor_type, (SELECT COUNT(*) FROM documents d WHERE d.source = s.name) AS documents"
+            " FROM sources s LEFT JOIN actors a ON a.name = s.actor"
+        )
+        params: list[Any] = []
+        if profile:
+            sql += " WHERE s.profile = ?"
+            params.append(profile)
+        rows = self._query(sql + " ORDER BY s.name", params)
+        return [Source(**dict(r)) for r in rows]
+
+    def source_language(self, name: str) -> str | None:
+        rows = self._query("SELECT language FROM sources WHERE name=?", (name,))
+        return rows[0][0] if rows else None
+
+    # -- feed polling -----------------------------------------------------------------------
+
+    def get_feed_state(self, url: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT * FROM feed_state WHERE url=?", (url,))
+        return dict(rows[0]) if rows else None
+
+    def save_feed_state(
+        self, url: str, *, etag: str | None, last_modified: str | None, failures: int,
+        next_poll_at: str | None, last_status: str | None, last_polled_at: str | None,
+    ) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO feed_state(url, etag, last_modified, failures, next_poll_at, last_status, last_polled_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,"
+                " last_modified=excluded.last_modified, failures=excluded.failures,"
+                " next_poll_at=excluded.next_poll_at, last_status=excluded.last_status,"
+                " last_polled_at=excluded.last_polled_at",
+                (url, etag, last_modified, failures, next_poll_at, last_status, last_polled_at),
+            )
+
+    # -- stage cursors ----------------------------------------------------------------------
+
+    def get_cursor(self, stage: str) -> str | None:
+        rows = self._query("SELECT cursor FROM stage_state WHERE stage=?", (stage,))
+        return rows[0][0] if rows else None
+
+    def set_cursor(self, stage: str, cursor: str) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO stage_state(stage, cursor, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(stage) DO UPDATE SET cursor=excluded.cursor, updated_at=excluded.updated_at",
+                (stage, cursor, utcnow()),
+            )
+
+    # -- counts -----------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for key, table in _COUNTED_TABLES:
+            try:
+                counts[key] = self._query(f"SELECT COUNT(*) FROM {table}")[0][0]
+            except sqlite3.OperationalError:
+                continue  # table of a later migration not present
+        return counts
+
+
+# (stats key, table): the stats --json keys in DESIGN.md order.
+_COUNTED_TABLES: tuple[tuple[str, str], ...] = (
+    ("documents", "documents"),
+    ("sources", "sources"),
+    ("actors", "actors"),
+    ("runs", "runs"),
+    ("rejections", "rejections"),
+)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    statements, buf = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        candidate = "\n".join(buf).strip()
+        if candidate.endswith(";") and sqlite3.complete_statement(candidate):
+            statements.append(candidate)
+            buf = []
+    if "\n".join(buf).strip():
+        statements.append("\n".join(buf).strip())
+    return statements
+
+
+def _fts_query(text: str) -> str:
+    """Quote each word so user input is never parsed as FTS5 syntax (AND, NEAR, column filters)."""
+    words = [w.replace('"', '""') for w in text.split() if w.strip()]
+    return " ".join(f'"{w}"' for w in words) or '""'
