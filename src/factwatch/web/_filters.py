@@ -1,0 +1,137 @@
+"""Query-string parsing shared by the dashboard pages and the JSON API.
+
+Both read the same filters from the same parameters, so a page URL and its API URL differ
+only by the ``/api`` prefix. Bad values raise ``InputError`` (a 400), never a 500 or a
+silently empty result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+from urllib.parse import urlencode
+
+from factwatch.errors import InputError
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+MAX_QUERY_CHARS = 500
+
+# ISO 639-1/-3 codes as the store holds them (sr, hr, cnr, und).
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    """The filters of ``/documents`` and ``/api/documents``, validated."""
+
+    language: str | None = None
+    source: str | None = None
+    since: str | None = None
+    until: str | None = None
+    q: str | None = None
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+    def store_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``store.count_documents`` (add limit/offset for ``list_documents``)."""
+        return {
+            "language": self.language,
+            "source": self.source,
+            "since": self.since,
+            "until": self.until,
+            "query": self.q,
+        }
+
+    def query_string(self, **overrides: Any) -> str:
+        """This filter as a query string, leaving out empty values and default paging."""
+        values = {
+            "language": self.language, "source": self.source, "since": self.since,
+            "until": self.until, "q": self.q, "limit": self.limit, "offset": self.offset,
+        }
+        values.update(overrides)
+        if values["limit"] == DEFAULT_LIMIT:
+            values["limit"] = None
+        if not values["offset"]:
+            values["offset"] = None
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+    @property
+    def active(self) -> bool:
+        return any((self.language, self.source, self.since, self.until, self.q))
+
+
+def _text(params: Mapping[str, str], name: str, *, max_chars: int = 200) -> str | None:
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    if len(value) > max_chars:
+        raise InputError(f"{name} is {len(value)} characters long; keep it under {max_chars}.")
+    return value
+
+
+def parse_date(value: str | None, *, name: str) -> str | None:
+    """Accept YYYY-MM-DD or an ISO 8601 timestamp; return it in the store's form.
+
+    A bare date is passed on as is: the store reads ``until=YYYY-MM-DD`` as the whole day.
+    A timestamp is converted to UTC ``YYYY-MM-DDTHH:MM:SSZ`` so string comparison with
+    ``published_at`` (stored that way) is correct.
+    """
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"{name}={value!r} is not a date; use YYYY-MM-DD (e.g. 2024-03-01) or an ISO 8601 timestamp."
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_int(value: str | None, *, name: str, default: int, minimum: int, maximum: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise InputError(f"{name}={value!r} is not a whole number.") from None
+    if not minimum <= number <= maximum:
+        raise InputError(f"{name}={number} is out of range; use {minimum} to {maximum}.")
+    return number
+
+
+def parse_document_filter(params: Mapping[str, str]) -> DocumentFilter:
+    language = _text(params, "language", max_chars=3)
+    if language is not None:
+        language = language.lower()
+        if not _LANGUAGE_RE.match(language):
+            raise InputError(f"language={language!r} is not a language code; use e.g. sr, hr, sq, mk, cnr.")
+    since = parse_date(_text(params, "since", max_chars=40), name="since")
+    until = parse_date(_text(params, "until", max_chars=40), name="until")
+    if since and until and since[:10] > until[:10]:
+        raise InputError(f"since={since} is after until={until}; swap them.")
+    return DocumentFilter(
+        language=language,
+        source=_text(params, "source"),
+        since=since,
+        until=until,
+        q=_text(params, "q", max_chars=MAX_QUERY_CHARS),
+        limit=parse_int(params.get("limit"), name="limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT),
+        offset=parse_int(params.get("offset"), name="offset", default=0, minimum=0, maximum=10**9),
+    )
+
+
+def parse_document_id(value: str) -> int:
+    """A document id from the path; anything but a positive integer names no document."""
+    from factwatch.errors import NotFoundError
+
+    if not value.isascii() or not value.isdigit():
+        raise NotFoundError(f"No document {value!r}; document ids are numbers, see /documents.")
+    return int(value)
