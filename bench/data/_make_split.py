@@ -32,3 +32,31 @@ if __name__ == "__main__":
         print(json.dumps({"k": k, "issue_row": i, "lang": lang, "script": script,
                           "split": "dev" if i % 2 == 0 else "test",
                           "title_en": rows[i]["title"]}, ensure_ascii=False))
+
+
+def verify(datadir="/work/main/bench/data"):
+    """Check both JSONL files; return per-language/split counts."""
+    import collections, re
+    cnt = {}
+    for name in ("translated_claims.jsonl", "unrelated_claims.jsonl"):
+        c = collections.Counter(); keys = set()
+        for n, line in enumerate(open(f"{datadir}/{name}", encoding="utf-8"), 1):
+            d = json.loads(line)
+            assert d["split"] in ("dev", "test"), (name, n)
+            assert d["text"].strip(), (name, n)
+            cyr = bool(re.search(r"[\u0400-\u04FF]", d["text"]))
+            if d["script"] == "Latn":
+                assert not cyr, (name, n, d["text"])
+            else:
+                assert d["script"] == "Cyrl" and cyr, (name, n)
+            if name == "translated_claims.jsonl":
+                i = d["issue_row"]
+                assert isinstance(i, int) and 0 <= i < len(rows), (n, i)
+                assert d["title_en"] == rows[i]["title"], (n, i)
+                assert d["split"] == ("dev" if i % 2 == 0 else "test"), (n, i)
+                k = (i, d["language"], d["script"]); assert k not in keys, k; keys.add(k)
+            else:
+                assert d["text"] not in keys, n; keys.add(d["text"])
+            c[(d["language"] + "-" + d["script"], d["split"])] += 1
+        cnt[name] = c
+    return cnt
