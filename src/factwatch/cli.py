@@ -118,11 +118,15 @@ def watch(
     """Poll the profile's feeds with conditional GET and per-feed backoff."""
     import logging
 
+    from factwatch.config import profile_file
+    from factwatch.ingest.registry import import_sources
     from factwatch.ingest.watch import watch as watch_feeds
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
         with _store() as store:
+            # The profile's registry is the list of feeds; upserting it first is idempotent.
+            import_sources(store, profile_file(profile, "sources.yaml"), profile=profile)
             watch_feeds(store, profile=profile, interval=interval, once=once)
     except FactwatchError as exc:
         _fail(exc)

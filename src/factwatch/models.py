@@ -175,3 +175,20 @@ class Source:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PollStats:
+    """One round of ``ingest.watch.poll_feeds``: how many feeds were fetched and what came in."""
+
+    polled: int  # feeds fetched this round (200, 304 or error)
+    not_modified: int  # 304 answers to a conditional GET
+    failed: int
+    skipped: int  # feeds not yet due (backoff or interval)
+    inserted: int
+    duplicates: int
+    rejected: int
+    run_id: str | None = None  # None when no feed had anything new
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,29 @@
+"""Ingestion: feeds, web pages and social-media exports into the store.
+
+``ingest_path`` (service.py) is the entry point for files, directories, ``.gz`` files and
+URLs; ``poll_feeds``/``watch`` (watch.py) poll the registry's feeds. One module per format:
+feeds.py (RSS/Atom), web.py (HTML articles and safe fetching), social.py (CSV, JSONL, IRA,
+X API v2), telegram.py (Telegram Desktop exports). Names are loaded on first use so that
+``import factwatch.ingest.registry`` does not pull in feedparser, trafilatura and httpx.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "ingest_path": "service", "iter_input": "service", "content_hash": "service",
+    "poll_feeds": "watch",
+    "FetchSettings": "web", "FetchResult": "web", "fetch_url": "web",
+    "detect_format": "detect", "FORMATS": "detect",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'factwatch.ingest' has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

@@ -83,6 +83,10 @@ def _cp1250_penalty(text: str) -> int:
     return bad
 
 
+def _high_letters(text: str) -> int:
+    return sum(1 for ch in text if ord(ch) > 127 and ch.isalpha())
+
+
 def guess_single_byte(sample: bytes) -> str:
     """Pick cp1251, cp1250 or latin-1 for bytes that are not UTF-8."""
     as_1251 = sample.decode(CP1251, errors="replace")
@@ -91,6 +95,8 @@ def guess_single_byte(sample: bytes) -> str:
     p1250 = _cp1250_penalty(as_1250) + as_1250.count("\ufffd")
     if p1251 < p1250:
         return CP1251
+    if p1251 == p1250 and _high_letters(as_1251) > _high_letters(as_1250):
+        return CP1251  # e.g. "Ђ" (0x80) is a letter in 1251 but "€" in 1250
     as_latin1 = sample.decode(LATIN1)
     slavic = sum(1 for ch in as_1250 if ch in _SOUTH_SLAVIC)
     western = sum(1 for ch in as_latin1 if ch in _WESTERN)
@@ -112,7 +118,28 @@ def detect_encoding(sample: bytes, *, truncated: bool = False) -> str:
         return bom
     if _valid_utf8(sample, truncated=truncated):
         return UTF8
+    if _mostly_utf8(sample):
+        return UTF8
     return guess_single_byte(sample)
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """Whether a sample that is not all UTF-8 is still a UTF-8 file with a few foreign lines.
+
+    Exports concatenated from several tools carry the odd cp1250 line among UTF-8 ones; those
+    lines are rejected, rather than the whole file being read as a single-byte code page.
+    Non-ASCII UTF-8 sequences almost never occur by accident in cp1250/cp1251 text.
+    """
+    good = bad = 0
+    for line in sample.split(b"\n")[:-1] or [sample]:
+        if line.isascii():
+            continue
+        try:
+            line.decode(UTF8)
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return good > 0 and good >= bad
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

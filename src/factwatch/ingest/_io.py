@@ -152,6 +152,10 @@ def parse_date(value: Any) -> str | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     try:
-        return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        dt = dt.astimezone(timezone.utc)
     except (ValueError, OverflowError):
         return None
+    # Years outside this range are junk (a "date" column holding an id), not history.
+    if not 1900 <= dt.year <= 2200:
+        return None
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
