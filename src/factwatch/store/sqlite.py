@@ -355,6 +355,11 @@ _COUNTED_TABLES: tuple[tuple[str, str], ...] = (
     ("actors", "actors"),
     ("runs", "runs"),
     ("rejections", "rejections"),
+    ("claims", "claims"),
+    ("fact_checks", "fact_checks"),
+    ("facts", "facts"),
+    ("claim_matches", "claim_matches"),
+    ("addressed_claims", "(SELECT DISTINCT claim_id FROM claim_matches WHERE addressed = 1)"),
 )
 
 
