@@ -80,7 +80,6 @@ _DELETE = "'’ʼ`´\u00ad\u200b\u200c\u200d\u2060\ufeff"
 # Which transliteration each language uses. Serbian-script languages go through
 # serbian-translit's letter table; the rest through cyrtranslit's, by its own codes.
 _CYRTRANSLIT_CODE = {"mk": "mk", "ru": "ru", "bg": "bg", "uk": "ua", "be": "by", "tg": "tj", "mn": "mn"}
-_SERBIAN_SCRIPT = {"sr", "cnr", "bs", "hr", "sh", "me"}
 
 
 def _strip_accents(s: str) -> str:
@@ -136,19 +135,21 @@ def _key_table(language: str) -> dict[int, str | None]:
     lang = (language or "").lower()
     if lang in _CYRTRANSLIT_CODE:
         cyr = _cyrtranslit_cyr_to_lat(_CYRTRANSLIT_CODE[lang])
-        fallback = _serbian_cyr_to_lat()
     else:
-        # Serbian (and unknown): Serbian table first, Russian fills letters Serbian lacks
-        # (й, ы, ...) so no Cyrillic letter survives into a "Latin" key.
         cyr = _serbian_cyr_to_lat()
-        fallback = _cyrtranslit_cyr_to_lat("ru")
-    merged = {**fallback, **cyr}
-    if lang in _SERBIAN_SCRIPT or lang not in _CYRTRANSLIT_CODE:
-        # Montenegrin Cyrillic с́/з́ are с/з + combining acute; the acute is dropped below.
-        # Macedonian letters in a Serbian-labelled text still get a sensible reading.
-        merged.setdefault("ѓ", "g")
-        merged.setdefault("ќ", "k")
-        merged.setdefault("ѕ", "dz")
+    # Letters the chosen alphabet lacks (й in a "Serbian" text, ѓ in a "Russian" one) are
+    # read as the alphabet that has them, so no Cyrillic letter survives into the key.
+    merged: dict[str, str] = {}
+    for code in ("by", "bg", "mk", "ua", "ru"):
+        merged.update(_cyrtranslit_cyr_to_lat(code))
+    merged.update(_serbian_cyr_to_lat())
+    merged.update(cyr)
+    for cp in range(0x0400, 0x0460):  # ѐ ѝ Ѐ Ѝ: accented vowels, read as their base letter
+        ch = chr(cp).lower()
+        if ch not in merged:
+            base = unicodedata.normalize("NFD", ch)[0]
+            if base in merged:
+                merged[ch] = merged[base]
     latin = _latin_table()
     table: dict[int, str | None] = dict(latin)
     for ch, rep in merged.items():
@@ -159,6 +160,22 @@ def _key_table(language: str) -> dict[int, str | None]:
 
 
 _NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _serbian_lower_table() -> dict[int, str]:
+    return {ord(k): v for k, v in _serbian_cyr_to_lat().items() if len(k) == 1}
+
+
+def serbian_cyrillic_to_latin_lower(lowered: str) -> str:
+    """Fast Serbian Cyrillic -> Latin for already lower-cased text, diacritics kept.
+
+    For rule matching, not display: ``to_latin`` keeps case and protects quotes.
+    """
+    out = lowered.translate(_serbian_lower_table())
+    if "\u0301" in out:  # Montenegrin с́/з́ become ś/ź
+        out = unicodedata.normalize("NFC", out)
+    return out
 
 
 def to_latin(text: str, language: str = "sr") -> str:
@@ -191,5 +208,7 @@ def latin_key(text: str, language: str = "und") -> str:
     if not s.isascii():
         # Rare leftovers (precomposed letters outside the tables, other scripts): decompose
         # and drop marks; letters of other scripts (Greek, Arabic) stay as they are.
-        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+        # Compatibility forms (𝕊, ﬁ, ２) may decompose to capitals: casefold again.
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
+        s = s.translate(_key_table(language))
     return _NON_WORD_RE.sub(" ", s).strip()

@@ -25,7 +25,8 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# A URL's trailing punctuation belongs to the sentence ("... na www.alo.rs. Onda ...").
+_URL_RE = re.compile(r"(?:https?://|www\.)\S*[^\s.,;:!?)\]»”\"'…]", re.IGNORECASE)
 
 # Candidate boundary: terminal punctuation run, optional closers, then whitespace.
 _BOUNDARY_RE = re.compile(r"(?:[.!?…]+|\.\.\.)[\"'”“»)\]’]*(?=\s)")
@@ -34,25 +35,28 @@ _WORD_BEFORE_RE = re.compile(r"([\w.\-]+)$")
 _NEXT_START_RE = re.compile(r"\s*([\"'„“”«»(\[‘’\-–—]*)(\S?)")
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+# Abbreviations that also close sentences ("voće, povrće itd. Sledeće godine ...").
+_MAY_END = frozenset({"itd", "etc", "sl", "итд", "сл"})
+
+
+def _is_abbreviation(text: str, dot: int, next_upper: bool) -> bool:
     """Whether the '.' at ``text[dot]`` ends an abbreviation, initial or ordinal number."""
-    m = _WORD_BEFORE_RE.search(text, 0, dot)
+    # Look back a bounded window: searching from 0 made long articles quadratic.
+    m = _WORD_BEFORE_RE.search(text, max(0, dot - 48), dot)
     if not m:
         return False
     word = m.group(1).lower().strip(".-")
     if not word:
         return False
-    if word in _ABBREVIATIONS:
-        return True
     last = word.rsplit(".", 1)[-1]
-    if last in _ABBREVIATIONS:
-        return True
-    if len(last) == 1 and last.isalpha():  # initials: "M. Medenica", "J.R.R."
+    if word in _ABBREVIATIONS or last in _ABBREVIATIONS:
+        return not (next_upper and last in _MAY_END)
+    if len(last) == 1 and last.isalpha():  # initials: "M. Medenica", "J.R.R. Tolkin"
         return True
     if last.isdigit() and len(last) <= 4:
-        # "25. jula", "1. mart", "2019. godine": ordinals and years are written with a
-        # dot in BCMS; a sentence ending in a bare number is rarer than these.
-        return True
+        # "25. jula", "1. mart", "2019. godine": ordinals and years take a dot in BCMS,
+        # and the next word is lowercase; before a capital the number ends a sentence.
+        return not next_upper
     return False
 
 
@@ -72,12 +76,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY_RE.finditer(protected):
         punct = m.group(0)
         end = m.end()
-        if punct.startswith(".") and not punct.startswith("..") and _is_abbreviation(protected, m.start()):
-            # An abbreviation ends a sentence only before a clear new-sentence start after
-            # a line break; a dot before a lowercase word never does.
-            continue
         nxt = _NEXT_START_RE.match(protected, end)
         opener, first = (nxt.group(1), nxt.group(2)) if nxt else ("", "")
+        if (
+            punct == "."
+            and _is_abbreviation(protected, m.start(), first.isupper() or bool(opener))
+        ):
+            continue
         if first and first.islower() and not opener:
             # "...rekao je ... i dodao." / "3... i onda": a lowercase continuation is the
             # same sentence (ellipses mid-sentence, "?!" in quotes).
