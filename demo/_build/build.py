@@ -70,7 +70,8 @@ FIXED_PATHS = {("jutarnji-kurir", "k-cyr"): "drustvo/2026/10/19/brisel-cirilica"
 
 def item(outlet, date, author, title, body, tag, key=None, lang=None):
     d = when(date)
-    if outlet == "balkan-pravda":
+    # Routine items must not borrow a story's fixed slug (same day): that made two items share a link.
+    if outlet == "balkan-pravda" and tag != "routine":
         sec, slug = PRAVDA_SLUGS.get(date) or PRAVDA_SLUGS.get(date[:5]) or ("ru", "servis-" + slugify(title))
         path = f"{sec}/{d:%Y/%m/%d}/{slug}"
     else:
