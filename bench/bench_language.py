@@ -29,12 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT / "bench"))
+from _common import update_doc_section  # noqa: E402
+
 from factwatch.text import detect_language, latin_key, normalize  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 LABELLED = ROOT / "tests" / "data" / "lang_labelled.jsonl"
 RESULTS = ROOT / "bench" / "results" / "language.json"
-DOC = ROOT / "docs" / "benchmarks-language.md"
 CAP = 2000  # per real-data set, keeps the run under a minute
 SEED = 13
 
@@ -245,8 +247,7 @@ def main() -> int:
     results["seconds"] = round(time.perf_counter() - t0, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(write_markdown(results), encoding="utf-8")
+    update_doc_section("language", write_markdown(results))
     print(json.dumps(results["throughput"], indent=1))
     print(results["latin_key"], f"{results['seconds']}s")
     return 0

@@ -1,0 +1,276 @@
+"""Claim -> fact-check retrieval quality on EUvsDisinfo, and the calibration fit.
+
+    PYTHONPATH=src .venv/bin/python bench/bench_matching.py [--no-fit]
+
+Corpus: every case of ../shared/data/euvsdisinfo/cases_dev.csv imported with the real
+``import_facts`` (claim = summary) and embedded with the real ``embed_fact_base``
+(``fields=("claim",)``: the title is the query, so it must not also be a passage).
+Queries: the English case titles; the translated titles of bench/data/translated_claims.jsonl
+(sr Cyrl/Latn, bs, hr, cnr, sq, mk, ru, bg); the same-topic claims of
+bench/data/unrelated_claims.jsonl that no case addresses.
+Split: dev = even case row, test = odd row (unrelated: their own split field). The re-ranker
+and the ``addressed`` threshold are fitted on dev only and written to
+src/factwatch/analysis/_calibration.json; every figure reported is on test.
+Vectors are cached in bench/tmp/euvsdisinfo.db, so reruns take seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from factwatch.analysis import _retrieval  # noqa: E402
+from factwatch.analysis._records import NewFactCheck  # noqa: E402
+from factwatch.analysis._text import latin_key  # noqa: E402
+from factwatch.analysis.embed import embed_texts  # noqa: E402
+from factwatch.analysis.factcheck import embed_fact_base, import_facts, parse_facts  # noqa: E402
+from factwatch.analysis.matching import (  # noqa: E402
+    DECISION_FEATURES,
+    FEATURES,
+    addressed_probability,
+    candidate_features,
+    features_matrix,
+    predict,
+)
+from factwatch.store import open_store  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+CASES = SHARED / "euvsdisinfo" / "cases_dev.csv"
+DATA = ROOT / "bench" / "data"
+CAL_PATH = ROOT / "src" / "factwatch" / "analysis" / "_calibration.json"
+RESULTS = ROOT / "bench" / "results" / "matching.json"
+# Cross-lingual and unrelated queries are few beside 1,494 English titles; weight them up so
+# the fit does not learn "BM25 overlap is everything" from English alone.
+GROUP_WEIGHT = {"en": 6.0, "xl": 4.0, "unrelated": 4.0}
+
+
+def load_queries(rows: list[dict[str, str]]) -> list[dict]:
+    queries = []
+    for i, row in enumerate(rows):
+        title = (row.get("title") or "").strip()
+        if title:
+            queries.append({"group": "en", "text": title, "language": "en", "gold": i,
+                            "split": "dev" if i % 2 == 0 else "test", "tag": "en"})
+    path = DATA / "translated_claims.jsonl"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            queries.append({"group": "xl", "text": d["text"], "language": d["language"], "gold": d["issue_row"],
+                            "split": d["split"], "tag": f"{d['language']}-{d['script']}"})
+    path = DATA / "unrelated_claims.jsonl"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            queries.append({"group": "unrelated", "text": d["text"], "language": d["language"], "gold": None,
+                            "split": d["split"], "tag": d["language"]})
+    return queries
+
+
+def rank_of(scores: np.ndarray, gold: int) -> int:
+    return int((scores > scores[gold]).sum()) + 1
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, l2: float = 1.0, iters: int = 50) -> tuple[np.ndarray, float]:
+    """Weighted L2-regularised logistic regression by Newton's method (IRLS)."""
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    beta = np.zeros(Xb.shape[1])
+    reg = np.eye(Xb.shape[1]) * l2
+    reg[-1, -1] = 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(Xb @ beta, -50, 50)))
+        g = Xb.T @ (w * (p - y)) + reg @ beta
+        H = (Xb * (w * p * (1 - p))[:, None]).T @ Xb + reg
+        step = np.linalg.solve(H, g)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+class _C:
+    def __init__(self, features: dict[str, float]) -> None:
+        self.features = features
+
+
+def _ranked(d: dict, cal: dict) -> list:
+    if not len(d["y"]):
+        return []
+    p = predict(d["X"], cal)
+    order = np.argsort(-p, kind="stable")
+    return [(_C(dict(zip(FEATURES, d["X"][i]))), float(p[i])) for i in order[:2]]
+
+
+def decision_features(ranked: list) -> list[float]:
+    from factwatch.analysis.matching import decision_features as f
+
+    return f(ranked)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-fit", action="store_true", help="evaluate the shipped calibration, do not refit")
+    args = ap.parse_args()
+    if not CASES.exists():
+        sys.exit(f"needs {CASES} (../shared/data)")
+    t_start = time.perf_counter()
+    with CASES.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    tmp = ROOT / "bench" / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    store = open_store(str(tmp / "euvsdisinfo.db"))
+
+    t0 = time.perf_counter()
+    imp = import_facts(store, CASES, fmt="euvsdisinfo")
+    _, records = parse_facts(CASES, fmt="euvsdisinfo")
+    assert len(records) == len(rows)
+    keys = [r.key if isinstance(r, NewFactCheck) else None for r in records]
+    key_id = store.fact_check_ids_by_key([k for k in keys if k])
+    row_fc = [key_id.get(k) if k else None for k in keys]
+    emb = embed_fact_base(store, fields=("claim",))
+    t_corpus = time.perf_counter() - t0
+    print(f"import {imp.as_dict()['inserted']} new, embed_fact_base {emb.as_dict()} in {t_corpus:.1f}s", flush=True)
+
+    retriever = _retrieval.get_retriever(store)
+    fc_ids = sorted({p.target_id for p in retriever.passages})
+    col = {fc: i for i, fc in enumerate(fc_ids)}
+    p_col = np.array([col[p.target_id] for p in retriever.passages])
+
+    def by_target(passage_scores: np.ndarray) -> np.ndarray:
+        out = np.full(len(fc_ids), -np.inf, dtype=np.float64)
+        np.maximum.at(out, p_col, passage_scores)
+        return out
+
+    queries = load_queries(rows)
+    t0 = time.perf_counter()
+    qvecs = embed_texts(store, [q["text"] for q in queries], kind="query", batch_size=64)
+    t_queries = time.perf_counter() - t0
+    print(f"{len(queries)} queries embedded in {t_queries:.1f}s", flush=True)
+
+    t0 = time.perf_counter()
+    per_query = []
+    for q, v in zip(queries, qvecs):
+        key = latin_key(q["text"], q["language"])
+        gold_fc = row_fc[q["gold"]] if q["gold"] is not None else None
+        gold = col.get(gold_fc) if gold_fc is not None else None
+        dense = by_target(retriever.vectors @ v)
+        toks = _retrieval.tokens(key)
+        bm = by_target(np.asarray(retriever.bm25.get_scores(toks), dtype=np.float64)) if toks else np.zeros(len(fc_ids))
+        cands = candidate_features(retriever, v, key, q["language"])
+        X = features_matrix(cands)
+        y = np.array([float(gold is not None and col[c.target_id] == gold) for c in cands])
+        per_query.append({
+            **q, "gold_col": gold, "X": X, "y": y,
+            "rank_dense": rank_of(dense, gold) if gold is not None else None,
+            "rank_bm25": (rank_of(bm, gold) if bm[gold] > 0 else len(fc_ids)) if gold is not None else None,
+        })
+    t_features = time.perf_counter() - t0
+    print(f"candidates+features in {t_features:.1f}s ({1000 * t_features / len(queries):.1f} ms/query)", flush=True)
+
+    if args.no_fit:
+        cal = json.loads(CAL_PATH.read_text())
+    else:
+        dev = [d for d in per_query if d["split"] == "dev" and len(d["y"])]
+        X = np.vstack([d["X"] for d in dev])
+        y = np.concatenate([d["y"] for d in dev])
+        w = np.concatenate([np.full(len(d["y"]), GROUP_WEIGHT[d["group"]] / max(1, len(d["y"])) * 50) for d in dev])
+        mean, scale = X.mean(0), X.std(0) + 1e-9
+        weights, bias = fit_logistic((X - mean) / scale, y, w, l2=0.1)
+        cal = {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
+               "weights": weights.tolist(), "bias": bias, "threshold": 0.5,
+               "fitted_on": "EUvsDisinfo cases_dev.csv dev half (even rows) + translated/unrelated dev lines"}
+        # The decision model: P(addressed) from the ranked list's top, fitted on dev queries
+        # (related = 1, unrelated = 0), each group weighted to the same total.
+        dev_all = [d for d in per_query if d["split"] == "dev"]
+        D = np.array([decision_features(_ranked(d, cal)) for d in dev_all])
+        yd = np.array([float(d["group"] != "unrelated") for d in dev_all])
+        groups = [d["group"] for d in dev_all]
+        wd = np.array([1.0 / groups.count(g) for g in groups]) * len(dev_all) / 3
+        dmean, dscale = D.mean(0), D.std(0) + 1e-9
+        dw, db = fit_logistic((D - dmean) / dscale, yd, wd, l2=0.1)
+        cal["decision"] = {"features": list(DECISION_FEATURES), "mean": dmean.tolist(), "scale": dscale.tolist(),
+                           "weights": dw.tolist(), "bias": db}
+        cal["threshold"] = 0.5
+        CAL_PATH.write_text(json.dumps(cal, indent=1) + "\n")
+        print(f"calibration written to {CAL_PATH.relative_to(ROOT)}")
+
+    for d in per_query:
+        if len(d["y"]):
+            p = predict(d["X"], cal)
+            order = np.argsort(-p, kind="stable")
+            d["top_prob"] = addressed_probability(_ranked(d, cal), cal)
+            gold_p = p[d["y"] == 1]
+            d["rank_hybrid"] = int((p > gold_p.max()).sum()) + 1 if len(gold_p) else 10**6
+        else:
+            d["top_prob"], d["rank_hybrid"] = 0.0, 10**6
+        d["addressed"] = d["top_prob"] >= cal["threshold"]
+
+    def retrieval(ds: list[dict]) -> dict:
+        out = {"n": len(ds)}
+        for name in ("bm25", "dense", "hybrid"):
+            r = np.array([d[f"rank_{name}"] for d in ds], dtype=np.float64)
+            out[name] = {"s@1": round(float((r <= 1).mean()), 4), "s@10": round(float((r <= 10).mean()), 4),
+                         "mrr": round(float((1 / r).mean()), 4)}
+        return out
+
+    def decision(ds: list[dict]) -> dict:
+        rel = [d for d in ds if d["group"] != "unrelated"]
+        unr = [d for d in ds if d["group"] == "unrelated"]
+        pred_pos = [d for d in ds if d["addressed"]]
+        true_pos = [d for d in pred_pos if d["group"] != "unrelated"]
+        strict_tp = [d for d in true_pos if d["rank_hybrid"] == 1]
+        return {
+            "related": len(rel), "unrelated": len(unr),
+            "precision": round(len(true_pos) / max(1, len(pred_pos)), 4),
+            "recall": round(len(true_pos) / max(1, len(rel)), 4),
+            "precision_strict": round(len(strict_tp) / max(1, len(pred_pos)), 4),
+            "recall_strict": round(len(strict_tp) / max(1, len(rel)), 4),
+            "related_addressed": round(float(np.mean([d["addressed"] for d in rel])) if rel else 0.0, 4),
+            "unrelated_not_addressed": round(float(np.mean([not d["addressed"] for d in unr])) if unr else 0.0, 4),
+        }
+
+    report: dict = {"corpus": {"cases": len(rows), "fact_checks": len(fc_ids), "passages": len(retriever)},
+                    "timing_s": {"corpus_import_embed": round(t_corpus, 1), "query_embed": round(t_queries, 1),
+                                 "features": round(t_features, 1)},
+                    "calibration": {"threshold": cal["threshold"], "fitted_on": cal["fitted_on"]}}
+    for split in ("dev", "test"):
+        ds = [d for d in per_query if d["split"] == split]
+        en = [d for d in ds if d["group"] == "en"]
+        xl = [d for d in ds if d["group"] == "xl"]
+        un = [d for d in ds if d["group"] == "unrelated"]
+        report[split] = {
+            "english": retrieval(en),
+            "cross_lingual": retrieval(xl) if xl else None,
+            "cross_lingual_by_language": {t: retrieval([d for d in xl if d["tag"] == t])
+                                          for t in sorted({d["tag"] for d in xl})},
+            "addressed_english_vs_unrelated": decision(en + un),
+            "addressed_cross_lingual_vs_unrelated": decision(xl + un) if xl else None,
+            "addressed_all": decision(ds),
+        }
+    report["timing_s"]["total"] = round(time.perf_counter() - t_start, 1)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    t = report["test"]
+    print(f"\nTEST half ({RESULTS.relative_to(ROOT)}):")
+    print(f"{'queries':<16}{'n':>6}  " + "  ".join(f"{m:>20}" for m in ("BM25 s@1/s@10/MRR", "e5", "hybrid")))
+    for name in ("english", "cross_lingual"):
+        r = t[name]
+        if r:
+            print(f"{name:<16}{r['n']:>6}  " + "  ".join(
+                f"{r[m]['s@1']:.3f}/{r[m]['s@10']:.3f}/{r[m]['mrr']:.3f}".rjust(20) for m in ("bm25", "dense", "hybrid")))
+    for name in ("addressed_english_vs_unrelated", "addressed_cross_lingual_vs_unrelated", "addressed_all"):
+        print(name, t[name])
+    print(f"total {report['timing_s']['total']}s")
+
+
+if __name__ == "__main__":
+    main()
