@@ -14,6 +14,7 @@ from typing import Any
 
 from factwatch.errors import NotFoundError, StoreError
 from factwatch.store._facts import FactsMixin
+from factwatch.store._views import ViewsMixin
 from factwatch.models import (
     ACTOR_TYPES,
     Actor,
@@ -41,7 +42,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin):
+class SQLiteStore(FactsMixin, ViewsMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it."""
 
     def __init__(self, path: str) -> None:

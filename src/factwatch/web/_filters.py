@@ -135,3 +135,113 @@ def parse_document_id(value: str) -> int:
     if not value.isascii() or not value.isdigit():
         raise NotFoundError(f"No document {value!r}; document ids are numbers, see /documents.")
     return int(value)
+
+
+_ADDRESSED = {"": None, "all": None, "yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    """The filters of ``/claims`` and ``/api/claims``, validated."""
+
+    addressed: bool | None = None
+    language: str | None = None
+    source: str | None = None
+    q: str | None = None
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+    @property
+    def addressed_param(self) -> str:
+        return "all" if self.addressed is None else ("yes" if self.addressed else "no")
+
+    def store_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``store.count_claim_rows`` (add limit/offset for ``list_claim_rows``)."""
+        query_key = None
+        if self.q:
+            from factwatch.text.script import latin_key
+
+            query_key = latin_key(self.q, self.language or "sr") or None
+        return {
+            "addressed": self.addressed, "language": self.language, "source": self.source,
+            "query": self.q, "query_key": query_key,
+        }
+
+    def query_string(self, **overrides: Any) -> str:
+        values: dict[str, Any] = {
+            "addressed": None if self.addressed is None else self.addressed_param,
+            "language": self.language, "source": self.source, "q": self.q,
+            "limit": self.limit, "offset": self.offset,
+        }
+        values.update(overrides)
+        if values["limit"] == DEFAULT_LIMIT:
+            values["limit"] = None
+        if not values["offset"]:
+            values["offset"] = None
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+    @property
+    def active(self) -> bool:
+        return self.addressed is not None or any((self.language, self.source, self.q))
+
+
+def _language(params: Mapping[str, str]) -> str | None:
+    language = _text(params, "language", max_chars=3)
+    if language is None:
+        return None
+    language = language.lower()
+    if not _LANGUAGE_RE.match(language):
+        raise InputError(f"language={language!r} is not a language code; use e.g. sr, hr, sq, mk, cnr.")
+    return language
+
+
+def parse_paging(params: Mapping[str, str]) -> tuple[int, int]:
+    """(limit, offset) from the query string."""
+    return (
+        parse_int(params.get("limit"), name="limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT),
+        parse_int(params.get("offset"), name="offset", default=0, minimum=0, maximum=10**9),
+    )
+
+
+def parse_claim_filter(params: Mapping[str, str]) -> ClaimFilter:
+    raw = (params.get("addressed") or "").strip().lower()
+    if raw not in _ADDRESSED:
+        raise InputError(f"addressed={raw!r} is not understood; use yes, no or all.")
+    limit, offset = parse_paging(params)
+    return ClaimFilter(
+        addressed=_ADDRESSED[raw],
+        language=_language(params),
+        source=_text(params, "source"),
+        q=_text(params, "q", max_chars=MAX_QUERY_CHARS),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def parse_claim_id(value: str) -> int:
+    """A claim id from the path; anything but a positive integer names no claim."""
+    from factwatch.errors import NotFoundError
+
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise NotFoundError(f"No claim {value!r}; claim ids are numbers, see /claims.")
+    return int(value)
+
+
+MATCH_MAX_K = 20
+MATCH_MAX_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class MatchQuery:
+    """The ``/match`` and ``/api/match`` input: ``text`` is None when the form is empty."""
+
+    text: str | None
+    k: int = 5
+
+
+def parse_match_query(params: Mapping[str, str]) -> MatchQuery:
+    text = params.get("text") or ""
+    if len(text) > MATCH_MAX_CHARS:
+        raise InputError(f"text is {len(text):,} characters long; paste at most {MATCH_MAX_CHARS:,} (one article).")
+    k = parse_int(params.get("k"), name="k", default=5, minimum=1, maximum=MATCH_MAX_K)
+    return MatchQuery(text=text if text.strip() else None, k=k)

@@ -96,3 +96,44 @@ class Page:
     @property
     def next_offset(self) -> int | None:
         return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class Highlighted:
+    """A document's text split around one claim span; the template wraps ``claim`` in <mark>."""
+
+    before: str
+    claim: str
+    after: str
+
+
+def split_at_claim(text: str, start: int, end: int) -> Highlighted:
+    """``text`` cut at the claim's character offsets (clamped, so bad offsets never raise)."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    return Highlighted(text[:start], text[start:end], text[end:])
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of document text; ``claim_id`` is set when the run is a claim span."""
+
+    text: str
+    claim_id: int | None = None
+
+
+def claim_segments(text: str, spans: Iterable[tuple[int, int, int]]) -> list[Segment]:
+    """``text`` as plain and claim runs from (claim_id, start, end); overlapping spans are skipped."""
+    out: list[Segment] = []
+    at = 0
+    for claim_id, start, end in sorted(spans, key=lambda s: (s[1], s[2])):
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        if start < at or end <= start:
+            continue
+        if start > at:
+            out.append(Segment(text[at:start]))
+        out.append(Segment(text[start:end], claim_id))
+        at = end
+    if at < len(text):
+        out.append(Segment(text[at:]))
+    return out

@@ -20,12 +20,31 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from factwatch.errors import ConfigError, FactwatchError, FetchError, InputError, NotFoundError, StoreError
+from factwatch.analysis.matching import match_text
+from factwatch.respond.cards import build_card, render_card
 from factwatch.store import Store, open_store
 from factwatch.web import api
-from factwatch.web._filters import parse_document_filter, parse_document_id, parse_int
-from factwatch.web._views import Page, actor_type_counts, make_snippet, pretty_json, safe_href
+from factwatch.web._filters import (
+    parse_claim_filter,
+    parse_claim_id,
+    parse_document_filter,
+    parse_document_id,
+    parse_int,
+    parse_match_query,
+    parse_paging,
+)
+from factwatch.web._views import (
+    Page,
+    actor_type_counts,
+    claim_segments,
+    make_snippet,
+    pretty_json,
+    safe_href,
+    split_at_claim,
+)
 
 HERE = Path(__file__).resolve().parent
+CARD_MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "json": "application/json"}
 
 # The navigation bar, in order. Pages added later append here.
 NAV: list[tuple[str, str]] = [
@@ -33,11 +52,11 @@ NAV: list[tuple[str, str]] = [
     ("/documents", "Documents"),
     ("/sources", "Sources"),
     ("/runs", "Runs"),
-    # --- Added later by the claims / fact-check engineer (not implemented here) ---------
-    # ("/claims", "Claims"),          claims extracted from documents, with first appearance
-    # ("/match", "Fact-check match"), fact-checks that address a pasted text
-    # ("/cards", "Response cards"),   respond/cards.py output for the comms team
+    ("/claims", "Claims"),  # check-worthy claims, their best fact-check, spread and response card
+    ("/match", "Match"),  # fact-checks that address a pasted text
+    ("/facts", "Facts"),  # the fact base: fact-checks and official statements
 ]
+LATEST_ADDRESSED = 8
 
 # `default-src 'self'` alone already blocks inline scripts and styles; the rest closes what
 # default-src does not cover (framing, <base> hijack, form posts elsewhere).
@@ -144,6 +163,7 @@ def create_app(db_url: str) -> FastAPI:
             language_max=max(languages.values(), default=0),
             runs=store.list_runs(limit=10),
             actor_types=actor_type_counts(store.list_sources()),
+            latest_addressed=store.list_claim_rows(addressed=True, limit=LATEST_ADDRESSED),
         )
 
     @app.get("/sources", response_class=HTMLResponse)
@@ -166,7 +186,12 @@ def create_app(db_url: str) -> FastAPI:
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
     def document(request: Request, doc_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
         doc = store.get_document(parse_document_id(doc_id))
-        return render(request, "document.html", doc=doc, page_title=doc.title or f"Document {doc.id}")
+        claims = store.document_claim_rows(doc.id)
+        return render(
+            request, "document.html", doc=doc, claims=claims,
+            segments=claim_segments(doc.text, [(c.id, c.start, c.end) for c in claims]),
+            page_title=doc.title or f"Document {doc.id}",
+        )
 
     @app.get("/runs", response_class=HTMLResponse)
     def runs(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
@@ -181,8 +206,63 @@ def create_app(db_url: str) -> FastAPI:
             page_title=f"Run {found.id}",
         )
 
-    # --- Pages added later (claims, fact-check matches, response cards) ------------------
-    # /claims, /match and /cards go here (or in a router included here), each calling one
-    # service function; add their NAV entries above.
+    # --- Claims, fact-check matches, response cards, the fact base --------------------------
+
+    @app.get("/claims", response_class=HTMLResponse)
+    def claims(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+        f = parse_claim_filter(request.query_params)
+        rows = store.list_claim_rows(**f.store_kwargs(), limit=f.limit, offset=f.offset)
+        total = store.count_claim_rows(**f.store_kwargs())
+        return render(
+            request, "claims.html",
+            filter=f, claims=rows, page=Page(total=total, limit=f.limit, offset=f.offset),
+            languages=store.claim_languages(), source_names=store.claim_sources(), page_title="Claims",
+        )
+
+    @app.get("/claims/{claim_id}", response_class=HTMLResponse)
+    def claim(request: Request, claim_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
+        row = store.get_claim_row(parse_claim_id(claim_id))
+        doc = store.get_document(row.document_id)
+        card = build_card(store, row.id, use_llm=False)
+        return render(
+            request, "claim.html",
+            claim=row, doc=doc, parts=split_at_claim(doc.text, row.start, row.end),
+            spread=store.claim_spread(row.latin_key),
+            copies=store.claim_copies(row.latin_key, exclude_claim_id=row.id),
+            matches=store.claim_match_rows(row.id),
+            # render_card escapes every field with html.escape and links only http(s) URLs
+            # (respond/cards.py, _render_html); the template marks it safe for that reason.
+            card_html=render_card(card, "html"),
+            page_title=f"Claim {row.id}",
+        )
+
+    @app.get("/claims/{claim_id}/card.{fmt}")
+    def claim_card(claim_id: str, fmt: str, store: Store = Depends(get_store)) -> Response:
+        if fmt not in CARD_MEDIA_TYPES:
+            raise NotFoundError(f"No card format {fmt!r}; use card.md or card.json.")
+        card = build_card(store, parse_claim_id(claim_id), use_llm=False)
+        return Response(
+            render_card(card, fmt), media_type=CARD_MEDIA_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="claim-{card.claim_id}-card.{fmt}"'},
+        )
+
+    @app.get("/match", response_class=HTMLResponse)
+    def match(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+        mq = parse_match_query(request.query_params)
+        result = match_text(store, mq.text, k=mq.k) if mq.text is not None else None
+        return render(request, "match.html", query=mq, result=result, submitted="text" in request.query_params,
+                      page_title="Match a claim")
+
+    @app.get("/facts", response_class=HTMLResponse)
+    def facts(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+        limit, offset = parse_paging(request.query_params)
+        counts = store.stats()
+        return render(
+            request, "facts.html",
+            fact_checks=store.list_fact_checks(limit=limit, offset=offset),
+            facts=store.list_facts(limit=limit, offset=offset),
+            page=Page(total=max(counts.get("fact_checks", 0), counts.get("facts", 0)), limit=limit, offset=offset),
+            counts=counts, page_title="Fact base",
+        )
 
     return app

@@ -1,0 +1,208 @@
+"""Read-only queries that the dashboard needs across tables (claims with their documents and matches).
+
+Nothing here writes: each method is one SELECT (or two) shaped for a page, returning frozen
+records. The tables belong to the stages that write them (claims, match, fact import).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from factwatch.errors import NotFoundError
+
+# The best (lowest-rank) match of each claim; `addressed` is the claim-level decision,
+# the same on every rank, so reading it from rank 1 is exact.
+_CLAIM_SELECT = """
+SELECT c.id, c.document_id, c.start, c."end", c.text, c.language, c.latin_key, c.score,
+       d.source, d.title, d.published_at, d.url AS document_url,
+       COALESCE(m.addressed, 0) AS addressed,
+       m.score AS match_score, m.target AS match_target, m.fact_check_id AS match_fact_check_id,
+       m.fact_id AS match_fact_id,
+       COALESCE(fc.claim, f.statement) AS match_claim, fc.verdict AS match_verdict,
+       COALESCE(fc.publisher, f.source) AS match_publisher, COALESCE(fc.url, f.url) AS match_url
+FROM claims c
+JOIN documents d ON d.id = c.document_id
+LEFT JOIN claim_matches m
+       ON m.claim_id = c.id AND m.rank = (SELECT MIN(rank) FROM claim_matches WHERE claim_id = c.id)
+LEFT JOIN fact_checks fc ON m.target = 'fact_check' AND fc.id = m.fact_check_id
+LEFT JOIN facts f ON m.target = 'fact' AND f.id = m.fact_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim with its document's source, date and title, and its best match."""
+
+    id: int
+    document_id: int
+    start: int
+    end: int
+    text: str
+    language: str
+    latin_key: str
+    score: float
+    source: str
+    title: str | None
+    published_at: str | None
+    document_url: str | None
+    addressed: bool
+    match_score: float | None
+    match_target: str | None
+    match_fact_check_id: int | None
+    match_fact_id: int | None
+    match_claim: str | None
+    match_verdict: str | None
+    match_publisher: str | None
+    match_url: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMatchRow:
+    """One stored match of a claim, with the fact-check (or fact) it points at."""
+
+    rank: int
+    target: str
+    score: float
+    addressed: bool
+    matched_text: str | None
+    fact_check_id: int | None
+    fact_id: int | None
+    claim: str | None
+    verdict: str | None
+    publisher: str | None
+    language: str | None
+    date: str | None
+    url: str | None
+    rebuttal: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCopy:
+    """Another claim with the same Latin-key sentence, in another (or the same) document."""
+
+    claim_id: int
+    document_id: int
+    source: str
+    title: str | None
+    published_at: str | None
+    language: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _claim_row(r: sqlite3.Row) -> ClaimRow:
+    d = dict(r)
+    d["addressed"] = bool(d["addressed"])
+    return ClaimRow(**d)
+
+
+class ViewsMixin:
+    """Mixed into SQLiteStore; uses its ``_query`` helper."""
+
+    _query: Any  # provided by SQLiteStore
+
+    @staticmethod
+    def _claim_filter(
+        *, addressed: bool | None, language: str | None, source: str | None, query: str | None,
+        query_key: str | None,
+    ) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if addressed is not None:
+            where.append(("" if addressed else "NOT ")
+                         + "EXISTS (SELECT 1 FROM claim_matches a WHERE a.claim_id = c.id AND a.addressed = 1)")
+        if language:
+            where.append("c.language = ?")
+            params.append(language)
+        if source:
+            where.append("d.source = ?")
+            params.append(source)
+        if query:
+            # Substring of the sentence as written, or of its Latin key (so a Latin query finds
+            # a Cyrillic claim). LIKE wildcards in the query are taken literally.
+            def like(value: str) -> str:
+                return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+            clause = "c.text LIKE ? ESCAPE '\\'"
+            params.append(like(query))
+            if query_key:
+                clause += " OR c.latin_key LIKE ? ESCAPE '\\'"
+                params.append(like(query_key))
+            where.append(f"({clause})")
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def list_claim_rows(
+        self, *, addressed: bool | None = None, language: str | None = None, source: str | None = None,
+        query: str | None = None, query_key: str | None = None, limit: int = 50, offset: int = 0,
+    ) -> list[ClaimRow]:
+        """Claims newest document first, filtered; ``query_key`` is the Latin key of ``query``."""
+        where, params = self._claim_filter(
+            addressed=addressed, language=language, source=source, query=query, query_key=query_key)
+        rows = self._query(
+            f"{_CLAIM_SELECT}{where} ORDER BY COALESCE(d.published_at, d.ingested_at) DESC, c.id DESC"
+            " LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_claim_row(r) for r in rows]
+
+    def count_claim_rows(
+        self, *, addressed: bool | None = None, language: str | None = None, source: str | None = None,
+        query: str | None = None, query_key: str | None = None,
+    ) -> int:
+        where, params = self._claim_filter(
+            addressed=addressed, language=language, source=source, query=query, query_key=query_key)
+        return self._query(f"SELECT COUNT(*) FROM claims c JOIN documents d ON d.id = c.document_id{where}",
+                           params)[0][0]
+
+    def get_claim_row(self, claim_id: int) -> ClaimRow:
+        rows = self._query(f"{_CLAIM_SELECT} WHERE c.id = ?", (claim_id,))
+        if not rows:
+            raise NotFoundError(f"No claim {claim_id}; /claims lists the claims `factwatch analyze` extracted.")
+        return _claim_row(rows[0])
+
+    def document_claim_rows(self, document_id: int) -> list[ClaimRow]:
+        """The claims of one document in reading order, with their best match."""
+        rows = self._query(f"{_CLAIM_SELECT} WHERE c.document_id = ? ORDER BY c.start", (document_id,))
+        return [_claim_row(r) for r in rows]
+
+    def claim_languages(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT DISTINCT language FROM claims ORDER BY language")]
+
+    def claim_sources(self) -> list[str]:
+        return [r[0] for r in self._query(
+            "SELECT DISTINCT d.source FROM claims c JOIN documents d ON d.id = c.document_id ORDER BY d.source")]
+
+    def claim_match_rows(self, claim_id: int) -> list[ClaimMatchRow]:
+        """The stored top-k matches of a claim, best first, with what each points at."""
+        rows = self._query(
+            "SELECT m.rank, m.target, m.score, m.addressed, m.matched_text, m.fact_check_id, m.fact_id,"
+            " COALESCE(fc.claim, f.statement) AS claim, fc.verdict,"
+            " COALESCE(fc.publisher, f.source) AS publisher, COALESCE(fc.language, f.language) AS language,"
+            " COALESCE(fc.date, f.date) AS date, COALESCE(fc.url, f.url) AS url, fc.rebuttal"
+            " FROM claim_matches m"
+            " LEFT JOIN fact_checks fc ON m.target = 'fact_check' AND fc.id = m.fact_check_id"
+            " LEFT JOIN facts f ON m.target = 'fact' AND f.id = m.fact_id"
+            " WHERE m.claim_id = ? ORDER BY m.rank",
+            (claim_id,),
+        )
+        return [ClaimMatchRow(**{**dict(r), "addressed": bool(r["addressed"])}) for r in rows]
+
+    def claim_copies(self, latin_key: str, *, exclude_claim_id: int | None = None, limit: int = 50) -> list[ClaimCopy]:
+        """Other claims with the same Latin-key sentence, first seen first."""
+        rows = self._query(
+            "SELECT c.id AS claim_id, c.document_id, d.source, d.title, d.published_at, c.language"
+            " FROM claims c JOIN documents d ON d.id = c.document_id"
+            " WHERE c.latin_key = ? AND c.id != ?"
+            " ORDER BY COALESCE(d.published_at, d.ingested_at), d.id LIMIT ?",
+            (latin_key, -1 if exclude_claim_id is None else exclude_claim_id, limit),
+        )
+        return [ClaimCopy(**dict(r)) for r in rows]
