@@ -1,0 +1,194 @@
+"""Dense (e5) and keyword (BM25 on the Latin key) retrieval over the fact base's passages.
+
+The store holds the truth (passages in ``fact_vectors``, vectors in ``embedding_cache``). The
+usearch HNSW file beside the database (``<db>.facts.usearch``) is a derived index: rebuilt when
+missing or when its size differs from the passage count. Below ``EXACT_MAX`` passages an exact
+matrix product is as fast as HNSW and has perfect recall, so the file is only searched above it.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from factwatch.analysis._records import FactPassage
+from factwatch.analysis._text import latin_key
+from factwatch.analysis.embed import DIM
+from factwatch.store import Store
+
+EXACT_MAX = 20_000
+STAT_SAMPLE = 2048  # rows used for a query's cosine mean/std (the z-score feature)
+STEM = 6  # prefix stemming: Srbija/Srbije/Srbiji, bombardovanje/bombardovali meet
+
+# Function words of the region's languages and English in Latin-key form: they carry no
+# topic, and BM25's idf alone under-weights them only in large corpora.
+_STOP = frozenset(
+    """
+    a an the of to in on at by for from with and or but not no is are was were be been it its this that
+    these those as has have had will would can could than then there their they he she we you i his her
+    i u na je su se da od za sa s o po iz do ne ni kao sto koji koja koje ali ili ce bi bio bila bilo
+    su smo ste sam si mu joj ih ga ta taj to te tu jer vec jos samo
+    dhe e te ne per nga qe me se nje si ka jane eshte ishte i u do por
+    и у на во со од за да се не е се ги го ја тоа кои што
+    v na i s k po za ot do ne kak chto eto on ona oni
+    """.split()
+)
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+def tokens(key: str) -> list[str]:
+    """BM25 tokens of a Latin key: stop words dropped, prefix-stemmed (numbers kept whole)."""
+    out = []
+    for t in _TOKEN_RE.findall(key):
+        if t in _STOP or (len(t) < 2 and not t.isdigit()):
+            continue
+        out.append(t if t.isdigit() else t[:STEM])
+    return out
+
+
+def index_path(store: Store) -> Path | None:
+    url = getattr(store, "url", ":memory:")
+    return None if url in (":memory:", "") else Path(url + ".facts.usearch")
+
+
+@dataclass
+class Hits:
+    rows: np.ndarray  # row numbers into Retriever.passages
+    scores: np.ndarray
+
+
+class Retriever:
+    """An in-memory view of the fact base for one process; built from the store."""
+
+    def __init__(self, passages: list[FactPassage], vectors: np.ndarray, hnsw: Any | None = None) -> None:
+        self.passages = passages
+        self.vectors = vectors  # (n, DIM) float32, row i = passages[i]
+        self.ids = np.array([p.id for p in passages], dtype=np.int64)
+        self.hnsw = hnsw
+        n = len(passages)
+        self.sample = np.linspace(0, n - 1, num=min(n, STAT_SAMPLE)).astype(np.int64) if n else np.zeros(0, np.int64)
+        self._bm25: Any | None = None
+        self._doc_tokens = [tokens(p.latin_key) for p in passages]
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    @property
+    def bm25(self) -> Any:
+        if self._bm25 is None:
+            import bm25s
+
+            bm = bm25s.BM25()
+            # An empty token list breaks bm25s' vocabulary; a placeholder token matches nothing.
+            bm.index([t or ["\x00"] for t in self._doc_tokens], show_progress=False)
+            self._bm25 = bm
+        return self._bm25
+
+    def dense(self, q: np.ndarray, k: int) -> Hits:
+        n = len(self)
+        k = min(k, n)
+        if k == 0:
+            return Hits(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        if self.hnsw is not None and n > EXACT_MAX:
+            found = self.hnsw.search(q, k)
+            rows = np.searchsorted(self.ids, np.asarray(found.keys, dtype=np.int64))
+            sims = self.vectors[rows] @ q
+        else:
+            all_sims = self.vectors @ q
+            rows = np.argpartition(-all_sims, k - 1)[:k] if k < n else np.arange(n)
+            sims = all_sims[rows]
+        order = np.argsort(-sims, kind="stable")
+        return Hits(rows[order], sims[order])
+
+    def keyword(self, query_key: str, k: int) -> Hits:
+        n = len(self)
+        q = tokens(query_key)
+        if not n or not q:
+            return Hits(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        scores = np.asarray(self.bm25.get_scores(q), dtype=np.float32)
+        k = min(k, n)
+        rows = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+        rows = rows[scores[rows] > 0]
+        order = np.argsort(-scores[rows], kind="stable")
+        return Hits(rows[order], scores[rows][order])
+
+    def cosine_stats(self, q: np.ndarray) -> tuple[float, float]:
+        """Mean and standard deviation of the query's cosine over a fixed sample of the corpus."""
+        if not len(self.sample):
+            return 0.0, 1.0
+        sims = self.vectors[self.sample] @ q
+        return float(sims.mean()), float(sims.std() + 1e-6)
+
+
+def _build_hnsw(ids: np.ndarray, vectors: np.ndarray) -> Any:
+    from usearch.index import Index
+
+    index = Index(ndim=DIM, metric="cos", dtype="f32", connectivity=16, expansion_add=128, expansion_search=96)
+    if len(ids):
+        index.add(ids, vectors, log=False)
+    return index
+
+
+def refresh_index(store: Store) -> int:
+    """Make sure the usearch file matches the store's passages; returns the index size."""
+    return len(get_retriever(store, persist=True))
+
+
+_CACHE: "weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], Retriever]]" = weakref.WeakKeyDictionary()
+
+
+def get_retriever(store: Store, *, persist: bool = True) -> Retriever:
+    """The process's retriever for ``store``, rebuilt when the passages changed (count or max id)."""
+    state = store.fact_passage_state()
+    cached = _CACHE.get(store)
+    if cached and cached[0] == state:
+        return cached[1]
+    passages = store.fact_passages()
+    blobs = dict(store.passage_vectors())
+    # A passage whose vector is missing (cache row deleted by hand) is left out rather than
+    # matched with a zero vector; `factwatch analyze` re-embeds nothing for it, so say so here.
+    passages = [p for p in passages if p.id in blobs]
+    vectors = np.zeros((len(passages), DIM), dtype=np.float32)
+    for i, p in enumerate(passages):
+        vectors[i] = np.frombuffer(blobs[p.id], dtype="<f4")
+    hnsw = None
+    path = index_path(store)
+    ids = np.array([p.id for p in passages], dtype=np.int64)
+    if len(passages) > EXACT_MAX or (persist and path is not None):
+        hnsw = _load_hnsw(path, len(passages)) if path is not None else None
+        if hnsw is None:
+            hnsw = _build_hnsw(ids, vectors)
+            if persist and path is not None:
+                try:
+                    hnsw.save(str(path))
+                except (OSError, RuntimeError):
+                    pass  # a read-only folder costs a rebuild next time, nothing else
+    retriever = Retriever(passages, vectors, hnsw)
+    try:
+        _CACHE[store] = (state, retriever)
+    except TypeError:  # pragma: no cover - a store type without weakref support
+        pass
+    return retriever
+
+
+def _load_hnsw(path: Path, expected: int) -> Any | None:
+    if not path.exists():
+        return None
+    from usearch.index import Index
+
+    try:
+        index = Index.restore(str(path))
+    except Exception:  # a truncated or foreign file: rebuild it from the store
+        return None
+    if index is None or len(index) != expected or index.ndim != DIM:
+        return None
+    return index
+
+
+def query_key(text: str, language: str | None) -> str:
+    return latin_key(text, language or "und")

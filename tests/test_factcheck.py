@@ -1,0 +1,126 @@
+"""Fact base import (every format, bad records, reruns) and the embed_facts stage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from factwatch.analysis.factcheck import embed_fact_base, import_facts, strip_html
+from factwatch.errors import InputError
+
+DATA = Path(__file__).parent / "data" / "facts"
+
+
+@pytest.mark.parametrize(
+    "name,fmt,inserted,rejected",
+    [
+        ("claimreview_sample.json", "auto", 3, 3),
+        ("claimreview_array.json", "claimreview", 2, 0),
+        ("facts_sample.csv", "auto", 2, 2),
+        ("facts_profile.yaml", "yaml", 3, 2),
+    ],
+)
+def test_import_formats_and_rerun(store, name, fmt, inserted, rejected):
+    first = import_facts(store, DATA / name, fmt=fmt)
+    assert (first.inserted, first.rejected) == (inserted, rejected)
+    assert all(": " in r for r in first.reasons)
+    second = import_facts(store, DATA / name, fmt=fmt)
+    assert second.inserted == 0 and second.duplicates == inserted
+    assert [r.reason for r in store.list_rejections(first.run_id)] == [r.split(": ", 1)[1] for r in first.reasons]
+
+
+def test_claimreview_fields_and_html(store):
+    import_facts(store, DATA / "claimreview_sample.json")
+    fc = {f.url: f for f in store.list_fact_checks()}["https://factcheck.example.org/kosovo-church-ban"]
+    assert fc.verdict == "False" and fc.rating_value == "1"
+    assert fc.publisher == "Raskrinkavanje Example" and fc.claim_author == "Example Portal"
+    assert fc.appearance == "https://portal.example.rs/crkva" and fc.language == "en" and fc.date == "2023-03-14"
+    assert "<" not in fc.rebuttal and "alert" not in fc.rebuttal and "Serbian Orthodox Church" in fc.rebuttal
+    reasons = import_facts(store, DATA / "claimreview_sample.json").reasons
+    assert any("claimReviewed is missing" in r for r in reasons)
+    assert any("must be text, got list" in r for r in reasons)
+    assert any("not an http(s) URL" in r for r in reasons)
+
+
+def test_yaml_profile_translations_and_facts(store):
+    import_facts(store, DATA / "facts_profile.yaml")
+    fc = store.list_fact_checks()[0]
+    assert fc.verdict == "False"  # YAML's boolean read back as the verdict text
+    assert fc.translations["sr"]["claim"].startswith("Vlada Kosova")
+    assert set(fc.fact_ids) == {"spc-dečani", "kfor-1244"}
+    facts = store.facts_by_external_ids(list(fc.fact_ids))
+    assert {f.external_id for f in facts} == {"spc-dečani", "kfor-1244"}
+    assert facts[0].translations or facts[1].translations
+
+
+def test_html_page_with_jsonld(store, tmp_path):
+    review = json.loads((DATA / "claimreview_array.json").read_text())[0]
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><script type=\"application/ld+json\">{json.dumps(review)}</script></head></html>")
+    assert import_facts(store, page).inserted == 1
+
+
+@pytest.mark.parametrize("content,message", [
+    ("", "empty"),
+    ("{not json", "not JSON"),
+    ("facts: 3\n", "expected a mapping"),
+])
+def test_bad_files_raise_input_error(store, tmp_path, content, message):
+    path = tmp_path / ("bad.yaml" if content.startswith("facts") else "bad.json")
+    path.write_text(content)
+    with pytest.raises(InputError, match=message):
+        import_facts(store, path)
+
+
+def test_missing_file_and_unknown_format(store, tmp_path):
+    with pytest.raises(InputError, match="No such file"):
+        import_facts(store, tmp_path / "nope.json")
+    with pytest.raises(InputError, match="Unknown fact format"):
+        import_facts(store, DATA / "facts_sample.csv", fmt="xml")
+
+
+def test_strip_html():
+    assert strip_html("<p>a &amp; <b>b</b></p><script>evil()</script>") == "a & b"
+
+
+def test_multiclaim_trial(store, shared_data):
+    stats = import_facts(store, shared_data / "claim_retrieval_trial")
+    assert stats.format == "multiclaim" and stats.inserted == 50 and stats.rejected == 0
+    non_en = [f for f in store.list_fact_checks(limit=100) if f.language != "en"]
+    assert non_en and all("en" in f.translations for f in non_en if f.translations)
+
+
+def test_euvsdisinfo_layout(store, shared_data, tmp_path):
+    src = (shared_data / "euvsdisinfo" / "cases_dev.csv").read_text(encoding="utf-8")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(src)))[:21]
+    small = tmp_path / "cases.csv"
+    with small.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    stats = import_facts(store, small)
+    assert stats.format == "euvsdisinfo" and stats.inserted + stats.duplicates == 20
+    fc = store.list_fact_checks()[0]
+    assert fc.verdict == "disinformation" and fc.headline and fc.rebuttal and fc.date.startswith("20")
+
+
+def test_embed_fact_base_twice_and_index_file(store, db_path):
+    import_facts(store, DATA / "facts_profile.yaml")
+    import_facts(store, DATA / "claimreview_array.json")
+    first = embed_fact_base(store)
+    # 3 fact-checks (claims + 2 translations) and 2 facts (statements + 2 translations)
+    assert first.fact_checks == 3 and first.facts == 2 and first.passages == 9
+    index = Path(str(db_path) + ".facts.usearch")
+    assert index.exists()
+    counts = store.fact_base_counts()
+    second = embed_fact_base(store)
+    assert (second.fact_checks, second.passages, second.embedded) == (0, 0, 0)
+    assert store.fact_base_counts() == counts
+    index.unlink()
+    from factwatch.analysis import _retrieval
+
+    _retrieval._CACHE.clear()
+    assert _retrieval.refresh_index(store) == 9 and index.exists()
