@@ -55,7 +55,7 @@ def test_card_in_claim_language_with_facts_and_spread(card_store):
     assert card.addressed and card.verdict == "False"
     assert card.spread == {"documents": 2, "sources": 2}
     assert card.first_seen["source"] == "portal-b.example"
-    assert card.draft_language == "sr" and "Nijedan zakon" in card.draft and card.draft_origin == "assembled"
+    assert card.draft_language == "sr-Latn" and "Nijedan zakon" in card.draft and card.draft_origin == "assembled"
     assert {f.source for f in card.facts} == {"NATO", "UNESCO"}
     assert any("Rezolucije 1244" in f.statement for f in card.facts)  # the fact's own translation
     md = render_card(card, "md")

@@ -179,7 +179,7 @@ def test_claim_page_matches_spread_and_card(client, claims):
     assert "No Kosovo law or government decision bans" in page  # rebuttal
     assert "2 documents in 2 sources carry this sentence" in page
     assert f'href="/claims/{claims["telegram-echo"]["id"]}"' in page  # the copy
-    assert f'<article class="card" data-claim="{claim["id"]}">' in page  # response card
+    assert f'<article class="response-card" data-claim="{claim["id"]}">' in page  # response card
     assert f'href="/claims/{claim["id"]}/card.md"' in page and f'href="/claims/{claim["id"]}/card.json"' in page
 
 
@@ -383,7 +383,7 @@ def test_claims_in_chromium(server_url):
             page.wait_for_url("**/claims/*")
             assert page.locator("article.doc-text mark").inner_text() == FALSE_CLAIM
             assert page.locator("table.matches .verdict").first.inner_text() == "False"
-            assert page.locator(".response-card article.card").count() == 1
+            assert page.locator(".response-card-box article.response-card").count() == 1
 
             page.goto(server_url + "/claims?source=hostile-feed")
             page.locator("a.claim-link").click()

@@ -17,6 +17,7 @@ from typing import Any
 
 from factwatch.errors import InputError
 from factwatch.store import Store
+from factwatch.text import detect_script, to_latin
 
 __all__ = ["Card", "build_card", "render_card", "rewrite_draft", "FORMATS"]
 
@@ -38,7 +39,41 @@ _LABELS: dict[str, dict[str, str]] = {
     "ru": {"claim": "Утверждение", "verdict": "Оценка", "facts": "Факты", "source": "Источник",
            "false": "ложь", "intro": "Это утверждение распространяется"},
 }
+_LABELS["sr-Cyrl"] = {"claim": "Тврдња", "verdict": "Оцена", "facts": "Чињенице", "source": "Извор",
+                      "false": "нетачно", "intro": "Ова тврдња се шири"}
 _LABELS["bs"] = _LABELS["cnr"] = _LABELS["hr"]
+_LABELS["sr-Latn"] = _LABELS["sr"]
+
+
+def _variant(lang: str, quote: str) -> str:
+    """The fact base's translation key for a claim: Serbian is kept in the claim's own script.
+
+    Profiles store Serbian Cyrillic under ``sr`` and Latin under ``sr-Latn``.
+    """
+    if lang in ("sr", "cnr") and detect_script(quote) == "Cyrl":
+        return "sr-Cyrl"
+    if lang == "sr":
+        return "sr-Latn"
+    return lang
+
+
+def _translation(translations: dict[str, Any], variant: str) -> Any:
+    if variant == "sr-Cyrl":
+        return translations.get("sr-Cyrl") or translations.get("sr")
+    if variant == "sr-Latn":
+        found = translations.get("sr-Latn")
+        if found is None and translations.get("sr") is not None:
+            found = _latin(translations["sr"])
+        return found
+    return translations.get(variant)
+
+
+def _latin(value: Any) -> Any:
+    if isinstance(value, str):
+        return to_latin(value, "sr") if detect_script(value) == "Cyrl" else value
+    if isinstance(value, dict):
+        return {k: _latin(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,19 +112,23 @@ class Card:
 
 def _draft(quote: str, lang: str, verdict: str | None, fc: Any, facts: list[Any]) -> tuple[str, str, list[CardFact]]:
     """Assemble the draft in ``lang`` if the fact base has that translation, else English."""
-    tr = (fc.translations.get(lang) or {}) if fc else {}
-    have_lang = lang != "en" and bool(tr.get("rebuttal")) and lang in _LABELS
-    out_lang = lang if have_lang or lang == "en" else "en"
+    variant = _variant(lang, quote)
+    tr = (_translation(fc.translations, variant) or {}) if fc else {}
+    if variant == "sr-Cyrl" and detect_script(str(tr.get("rebuttal") or "")) == "Latn":
+        variant = "sr-Latn"  # the fact base has Serbian only in Latin: keep the draft in one script
+    have_lang = lang != "en" and bool(tr.get("rebuttal")) and variant in _LABELS
+    out_lang = variant if have_lang or lang == "en" else "en"
     labels = _LABELS.get(out_lang, _LABELS["en"])
-    card_facts = [
-        CardFact(
-            statement=(f.translations.get(out_lang) if out_lang != (f.language or "en") else None) or f.statement,
-            source=f.source, url=f.url, date=f.date,
-            language=out_lang if f.translations.get(out_lang) else f.language,
+    card_facts = []
+    for f in facts:
+        translated = _translation(f.translations, out_lang) if out_lang != (f.language or "en") else None
+        card_facts.append(
+            CardFact(statement=translated or f.statement, source=f.source, url=f.url, date=f.date,
+                     language=out_lang if translated else f.language)
         )
-        for f in facts
-    ]
-    parts = [f"{labels['intro']}: “{quote}”."]
+    # No full stop after a quote that already ends a sentence.
+    end = "" if quote.rstrip().endswith((".", "!", "?", "…")) else "."
+    parts = [f"{labels['intro']}: “{quote.strip()}”{end}"]
     if verdict:
         shown = labels["false"] if verdict.strip().lower() in ("false", "disinformation") else verdict
         parts.append(f"{labels['verdict']}: {shown}.")
@@ -247,7 +286,7 @@ def _render_html(card: Card) -> str:
             return f'<a href="{e(url)}" rel="noopener noreferrer">{e(url)}</a>'
         return e(url or "")
 
-    parts = [f'<article class="card" data-claim="{card.claim_id}">',
+    parts = [f'<article class="response-card" data-claim="{card.claim_id}">',
              f"<blockquote lang=\"{e(card.language)}\">{e(card.quote)}</blockquote>",
              "<dl>",
              f"<dt>Seen in</dt><dd>{e(card.source)} {link(card.document_url)} {e(card.published_at or '')}</dd>"]

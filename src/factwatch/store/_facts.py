@@ -162,7 +162,7 @@ class FactsMixin:
         out = {}
         for key in ("fact_checks", "facts", "fact_vectors", "claims", "vectors", "claim_matches"):
             out[key] = self._query(f"SELECT COUNT(*) FROM {key}")[0][0]
-        out["claims_addressed"] = self._query(
+        out["addressed_claims"] = self._query(
             "SELECT COUNT(DISTINCT claim_id) FROM claim_matches WHERE addressed=1")[0][0]
         return out
 
