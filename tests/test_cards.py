@@ -128,3 +128,19 @@ def test_llm_hook_rewrites_and_falls_back(card_store, llm_server, monkeypatch):
     assert build_card(card_store, cid, timeout=2).draft_origin == "assembled"
     monkeypatch.delenv("FACTWATCH_LLM_URL")
     assert build_card(card_store, cid).draft_origin == "assembled"  # off by default
+
+
+def test_a_text_that_rejects_the_claim_needs_no_response(store, monkeypatch):
+    monkeypatch.delenv("FACTWATCH_LLM_URL", raising=False)
+    import_facts(store, DATA / "facts_profile.yaml")
+    text = "Lažna vest: Vlada Kosova nije zabranila Srpsku pravoslavnu crkvu, demantovali su iz Prištine."
+    doc = NewDocument(platform="web", source="fact-desk.example", text=text, language="sr", script="Latn",
+                      latin_key=latin_key(text, "sr"), content_hash="rejects", position="0",
+                      url="https://fact-desk.example/1")
+    store.insert_documents([doc], run_id=store.start_run("ingest", "t"))
+    for stage in (extract_claims, embed_fact_base, embed_new_claims, match_new_claims):
+        stage(store)
+    card = build_card(store, claim_id(store, "Lažna vest"))
+    assert card.addressed and card.stance == "rejects"
+    assert card.draft == "" and card.draft_origin == "none"
+    assert "no response needed" in render_card(card, "md") and "Draft response" not in render_card(card, "html")

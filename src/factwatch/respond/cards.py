@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from factwatch.errors import InputError
+from factwatch.analysis.stance import stance_towards
 from factwatch.store import Store
 from factwatch.text import detect_script, to_latin
 
@@ -104,7 +105,9 @@ class Card:
     facts: list[CardFact] = field(default_factory=list)
     draft: str = ""
     draft_language: str = "en"
-    draft_origin: str = "assembled"  # assembled | llm
+    draft_origin: str = "assembled"  # assembled | llm | none
+    # "repeats" the fact-checked claim or "rejects" it (a debunk or denial: no response needed).
+    stance: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,6 +170,10 @@ def build_card(store: Store, claim_id: int, *, use_llm: bool | None = None, time
     if direct:
         known = {f.id for f in facts}
         facts += [f for fid, f in store.get_facts(direct).items() if fid not in known]
+    stance = (
+        stance_towards(claim.text, fc.claim, language=claim.language, claim_language=fc.language or "en")
+        if addressed and fc else None
+    )
     if addressed and fc:
         draft, draft_lang, card_facts = _draft(claim.text, claim.language, fc.verdict, fc, facts)
     elif addressed:
@@ -174,6 +181,8 @@ def build_card(store: Store, claim_id: int, *, use_llm: bool | None = None, time
     else:
         draft, draft_lang, card_facts = "", "en", []
     origin = "assembled"
+    if stance == "rejects":
+        draft, origin = "", "none"  # the text already agrees with the fact-check
     if draft and (use_llm if use_llm is not None else bool(os.environ.get("FACTWATCH_LLM_URL"))):
         rewritten = rewrite_draft(draft, language=draft_lang, timeout=timeout)
         if rewritten:
@@ -190,7 +199,7 @@ def build_card(store: Store, claim_id: int, *, use_llm: bool | None = None, time
              "rebuttal": fc.rebuttal}
             if fc and addressed else None
         ),
-        facts=card_facts, draft=draft, draft_language=draft_lang, draft_origin=origin,
+        facts=card_facts, draft=draft, draft_language=draft_lang, draft_origin=origin, stance=stance,
     )
 
 
@@ -246,6 +255,9 @@ def render_card(card: Card, fmt: str = "md") -> str:
     return _render_html(card)
 
 
+_REJECTS_NOTE = "this text rejects the fact-checked claim (a denial or debunk); no response needed"
+
+
 def _md(text: Any) -> str:
     # Markdown renderers pass inline HTML through; escape it so a hostile quote stays text.
     return html.escape(str(text), quote=False).replace("[", "\\[").replace("]", "\\]")
@@ -265,6 +277,8 @@ def _render_md(card: Card) -> str:
         return "\n".join(lines) + "\n"
     lines.append(f"- Verdict: **{_md(card.verdict or 'see fact-check')}**" + (
         f" (match probability {card.score:.2f})" if card.score is not None else ""))
+    if card.stance == "rejects":
+        lines.append(f"- Stance: {_REJECTS_NOTE}")
     if card.fact_check:
         fc = card.fact_check
         lines += ["", "### Fact-check", "", f"{_md(fc['claim'])}", ""]
@@ -274,7 +288,8 @@ def _render_md(card: Card) -> str:
     if card.facts:
         lines += ["", "### Facts", ""]
         lines += [f"- {_md(f.statement)} — {_md(', '.join(x for x in (f.source, f.date, f.url) if x))}" for f in card.facts]
-    lines += ["", f"### Draft response ({card.draft_language}, {card.draft_origin})", "", _md(card.draft)]
+    if card.draft:
+        lines += ["", f"### Draft response ({card.draft_language}, {card.draft_origin})", "", _md(card.draft)]
     return "\n".join(lines) + "\n"
 
 
@@ -297,6 +312,8 @@ def _render_html(card: Card) -> str:
     parts.append(f"<dt>Spread</dt><dd>{card.spread['documents']} documents, {card.spread['sources']} sources</dd>")
     if card.addressed:
         parts.append(f"<dt>Verdict</dt><dd><strong>{e(card.verdict or 'see fact-check')}</strong></dd>")
+    if card.stance == "rejects":
+        parts.append(f'<dt>Stance</dt><dd class="stance-rejects">{e(_REJECTS_NOTE)}</dd>')
     parts.append("</dl>")
     if not card.addressed:
         parts.append("<p>Not addressed by the fact base.</p></article>")
@@ -308,6 +325,7 @@ def _render_html(card: Card) -> str:
     if card.facts:
         items = "".join(f"<li>{e(f.statement)} — {e(f.source or '')} {link(f.url)}</li>" for f in card.facts)
         parts.append(f"<section><h3>Facts</h3><ul>{items}</ul></section>")
-    parts.append(f'<section><h3>Draft response</h3><p lang="{e(card.draft_language)}">{e(card.draft)}</p></section>')
+    if card.draft:
+        parts.append(f'<section><h3>Draft response</h3><p lang="{e(card.draft_language)}">{e(card.draft)}</p></section>')
     parts.append("</article>")
     return "\n".join(parts) + "\n"
