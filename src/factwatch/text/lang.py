@@ -240,10 +240,17 @@ def _decide_bcms(
     return _softmax_top(scores)
 
 
+_NON_LATIN_LANGUAGES = frozenset(
+    "ru bg mk uk be kk ky tg mn el he yi ar fa ur ps hi mr ne bn ta te kn ml si th lo km my ka hy am zh ja ko".split()
+)
+
+
 def _detect_latin(text: str, low: str, hint: str | None) -> tuple[str, float]:
     probs = _fasttext(text)
     bcms_p = sum(probs.get(c, 0.0) for c in ("sr", "hr", "bs"))
-    other = {c: p for c, p in probs.items() if c not in ("sr", "hr", "bs")}
+    # Languages written only in Cyrillic (or other scripts) cannot be the answer for Latin text;
+    # the lite model still offers them for short shouted or emoji-heavy posts ("REAL PAO..." -> bg).
+    other = {c: p for c, p in probs.items() if c not in ("sr", "hr", "bs") and c not in _NON_LATIN_LANGUAGES}
 
     # Albanian: ë and its function words are decisive, and the model knows Albanian well.
     e_umlaut = low.count("ë")
