@@ -122,3 +122,35 @@ def test_match_stage_twice_changes_nothing(facts_store):
     embed_fact_base(facts_store)
     third = match_new_claims(facts_store, k=3)
     assert third.claims == 2
+
+
+def test_fuzzy_overlap_meets_names_and_numbers_across_scripts():
+    from factwatch.analysis._text import latin_key
+    from factwatch.analysis.matching import content_words, fuzzy_overlap
+
+    q = content_words(latin_key("Зеленски и НАТО су напали Донбас 2014. године", "sr"))
+    assert "zelenski" in q and "nato" in q and "2014" in q and "i" not in q
+    passage = latin_key("Zelensky and NATO attacked Donbass in 2014", "en")
+    assert fuzzy_overlap(q, passage) == 4  # zelenski~zelensky, nato, donbas~donbass, 2014
+    assert fuzzy_overlap(content_words(latin_key("Soros 2015", "en")), latin_key("Soros 2016", "en")) == 1
+    assert fuzzy_overlap([], passage) == 0 and fuzzy_overlap(q, "") == 0
+
+
+def test_competition_rank_and_retriever_trust_features(facts_store):
+    import numpy as np
+
+    from factwatch.analysis import _retrieval
+    from factwatch.analysis.embed import embed_texts
+    from factwatch.analysis.matching import FEATURES, _competition_rank, candidate_features
+
+    assert _competition_rank(np.array([0.5, 0.9, 0.5, 0.1])).tolist() == [2, 1, 2, 4]
+    text = "Влада Косова је забранила Српску православну цркву"
+    retriever = _retrieval.get_retriever(facts_store)
+    q = embed_texts(facts_store, [text], kind="query")[0]
+    cands = candidate_features(retriever, q, _retrieval.query_key(text, "sr"), "sr")
+    assert cands and all(set(FEATURES) <= set(c.features) for c in cands)
+    for c in cands:
+        f = c.features
+        assert 0.0 <= f["fuzzy_overlap"] <= 1.0 and 0.0 <= f["q_bm25_margin"] <= 1.0
+        assert f["sl_bm25_norm"] == f["same_language"] * f["bm25_norm"]
+        assert f["both_top1"] <= f["bm25_top1"]

@@ -43,6 +43,10 @@ FEATURES = (
     "bm25_norm", "bm25_log", "inv_rank_dense", "inv_rank_bm25", "rrf", "both_top10",
     "token_overlap", "number_overlap", "number_conflict", "same_language",
     "bm25_top1", "bm25_gap_next", "cos_x_bm25",
+    # Per-query trust in each retriever, and cross-lingual name/number overlap.
+    "q_bm25_margin", "q_cos_margin", "fuzzy_overlap", "fuzzy_count",
+    "sl_bm25_norm", "sl_inv_rank_bm25", "sl_bm25_top1_margin", "bm25_top1_margin",
+    "xl_cos_gap_top", "xl_inv_rank_dense", "xl_fuzzy_overlap", "dense_top1_margin", "both_top1",
 )
 
 
@@ -110,7 +114,8 @@ _DEFAULT_CALIBRATION = {
     "features": list(FEATURES),
     "mean": [0.0] * len(FEATURES),
     "scale": [1.0] * len(FEATURES),
-    "weights": [20.0, 20.0, 10.0, 0.6, 10.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.5, 2.0, 0.5, -1.0, 0.0, 0.5, 1.0, 0.0],
+    "weights": [20.0, 20.0, 10.0, 0.6, 10.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.5, 2.0, 0.5, -1.0, 0.0, 0.5, 1.0, 0.0,
+                0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0],
     "bias": -22.0,
     "threshold": 0.5,
     "fitted_on": "defaults",
@@ -206,6 +211,14 @@ def candidate_features(
                 if full is None:
                     full = np.asarray(retriever.bm25.get_scores(list(_retrieval.tokens(key))), dtype=np.float32)
                 bm[i] = full[r]
+    # Passages whose words are the same (copies differing in punctuation or case: EUvsDisinfo
+    # files one claim under several cases) get the same cosine, so they tie instead of being
+    # ordered by e5's reaction to a full stop.
+    same_words: dict[str, float] = {}
+    word_keys = [" ".join(_WORD_RE.findall(retriever.passages[r].latin_key)) for r in rows.tolist()]
+    for wk, c in zip(word_keys, cos.tolist()):
+        same_words[wk] = max(c, same_words.get(wk, -1.0))
+    cos = np.array([same_words[wk] for wk in word_keys], dtype=np.float32)
     # Group passages by what they belong to (a fact-check's claim, translations, headline).
     groups: dict[tuple[str, int], list[int]] = {}
     for i, r in enumerate(rows.tolist()):
@@ -216,11 +229,11 @@ def candidate_features(
     g_bm = np.array([bm[groups[k]].max() for k in keys], dtype=np.float32)
     g_row = [rows[groups[k][int(np.argmax(cos[groups[k]]))]] for k in keys]
     order_d = np.argsort(-g_cos, kind="stable")
-    rank_d = np.empty(len(keys), dtype=np.int64)
-    rank_d[order_d] = np.arange(1, len(keys) + 1)
     order_b = np.argsort(-g_bm, kind="stable")
-    rank_b = np.empty(len(keys), dtype=np.int64)
-    rank_b[order_b] = np.arange(1, len(keys) + 1)
+    # Competition ranks (1 + how many score strictly higher): equal scores share a rank, so two
+    # fact-checks with the same summary get the same features instead of an arbitrary order.
+    rank_d = _competition_rank(g_cos)
+    rank_b = _competition_rank(g_bm)
     rank_b[g_bm <= 0] = len(keys) + 1
     top1 = float(g_cos[order_d[0]])
     mean10 = float(g_cos[order_d[:10]].mean())
@@ -229,6 +242,17 @@ def candidate_features(
     q_nums = set(_NUM_RE.findall(key))
     bm_sorted = g_bm[order_b]
     bm_second = float(bm_sorted[1]) if len(bm_sorted) > 1 else 0.0
+    # Query-level margins: how decisive each retriever is for this query. A same-language
+    # query with a clear BM25 winner is almost always right; the model learns to defer to it.
+    # The margin counts only as far as the BM25 winner covers the query's tokens: a lone hit on
+    # one shared word ("vlada") in a small fact base has margin 1 and means nothing.
+    q_bm_margin = (float(bm_sorted[0]) - bm_second) / bmax if bmax > 0 else 0.0
+    if bmax > 0 and q_tokens:
+        top_tokens = set(_retrieval.tokens(retriever.passages[g_row[int(order_b[0])]].latin_key))
+        q_bm_margin *= len(q_tokens & top_tokens) / len(q_tokens)
+    cos_sorted = g_cos[order_d]
+    q_cos_margin = float(cos_sorted[0] - cos_sorted[1]) if len(cos_sorted) > 1 else 0.05
+    q_words = content_words(key)
     out = []
     for j, k in enumerate(keys):
         d_rank = int(rank_d[j])
@@ -257,8 +281,74 @@ def candidate_features(
             "bm25_gap_next": (float(g_bm[j]) - bm_second) / bmax if (rank_b[j] == 1 and bmax > 0) else 0.0,
             "cos_x_bm25": cos_j * (float(g_bm[j]) / bmax if bmax > 0 else 0.0),
         }
+        same = feats["same_language"]
+        # Fuzzy name/number overlap only for the head of either list (latency: ~0.1 ms each).
+        near_top = d_rank <= FUZZY_TOP or (g_bm[j] > 0 and rank_b[j] <= FUZZY_TOP)
+        fz_n = fuzzy_overlap(q_words, passage.latin_key) if (q_words and near_top) else 0
+        bm_top1_margin = q_bm_margin if (rank_b[j] == 1 and g_bm[j] > 0) else 0.0
+        feats.update({
+            "q_bm25_margin": q_bm_margin,
+            "q_cos_margin": q_cos_margin,
+            "fuzzy_overlap": fz_n / len(q_words) if q_words else 0.0,
+            "fuzzy_count": math.log1p(fz_n),
+            "sl_bm25_norm": same * feats["bm25_norm"],
+            "sl_inv_rank_bm25": same * feats["inv_rank_bm25"],
+            "sl_bm25_top1_margin": same * bm_top1_margin,
+            "bm25_top1_margin": bm_top1_margin,
+            "xl_cos_gap_top": (1.0 - same) * feats["cos_gap_top"],
+            "xl_inv_rank_dense": (1.0 - same) * feats["inv_rank_dense"],
+            "xl_fuzzy_overlap": (1.0 - same) * (fz_n / len(q_words) if q_words else 0.0),
+            "dense_top1_margin": q_cos_margin if d_rank == 1 else 0.0,
+            "both_top1": float(d_rank == 1 and rank_b[j] == 1 and g_bm[j] > 0),
+        })
         out.append(Candidate(k[0], k[1], int(g_row[j]), feats))
     return out
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+FUZZY_TOP = 20  # candidates ranked <= this by cosine or BM25 get the fuzzy-overlap features
+FUZZY_MIN = 85  # rapidfuzz ratio for two Latin-key words to count as the same name or number
+
+
+def content_words(key: str) -> list[str]:
+    """The words of a Latin key that can carry a name or a number across languages: numbers and
+    non-stop words of 4+ letters, unstemmed and deduplicated (order kept)."""
+    out: list[str] = []
+    for t in _WORD_RE.findall(key):
+        if t in _retrieval._STOP or (len(t) < 4 and not t.isdigit()):
+            continue
+        if t not in out:
+            out.append(t)
+    return out
+
+
+def fuzzy_overlap(q_words: list[str], passage_key: str) -> int:
+    """How many of the query's content words appear in the passage up to spelling: numbers
+    exactly, words by rapidfuzz ``ratio`` >= 85 or, for 5+ letters, as a prefix of a passage
+    word (inflection) — "zelenski" ~ "zelensky", "nato" = "nato", "soros" ~ "sorosa"."""
+    from rapidfuzz import fuzz, process
+
+    p_words = set(_WORD_RE.findall(passage_key))
+    if not p_words:
+        return 0
+    choices = [w for w in p_words if not w.isdigit() and len(w) >= 3]
+    n = 0
+    for w in q_words:
+        if w in p_words:
+            n += 1
+        elif w.isdigit() or not choices:
+            continue
+        elif process.extractOne(w, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN) is not None:
+            n += 1
+        elif len(w) >= 5 and any(c.startswith(w[:5]) and abs(len(c) - len(w)) <= 3 for c in choices):
+            n += 1
+    return n
+
+
+def _competition_rank(scores: np.ndarray) -> np.ndarray:
+    """1 + the number of scores strictly greater than each one (ties share the best rank)."""
+    asc = np.sort(scores)
+    return (len(scores) - np.searchsorted(asc, scores, side="right") + 1).astype(np.int64)
 
 
 def features_matrix(cands: list[Candidate]) -> np.ndarray:
