@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import io
 import json
 import resource
 import sqlite3

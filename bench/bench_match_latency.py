@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from factwatch.analysis import _retrieval  # noqa: E402
-from factwatch.analysis._records import FactPassage  # noqa: E402
+from factwatch.models import FactPassage  # noqa: E402
 from factwatch.analysis._text import latin_key  # noqa: E402
 from factwatch.analysis.embed import DIM, encode  # noqa: E402
 from factwatch.analysis.matching import candidate_features, rank_candidates  # noqa: E402

@@ -21,7 +21,6 @@ import csv
 import json
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from factwatch.analysis import _retrieval  # noqa: E402
-from factwatch.analysis._records import NewFactCheck  # noqa: E402
+from factwatch.models import NewFactCheck  # noqa: E402
 from factwatch.analysis._text import latin_key  # noqa: E402
 from factwatch.analysis.embed import embed_texts  # noqa: E402
 from factwatch.analysis.factcheck import embed_fact_base, import_facts, parse_facts  # noqa: E402
@@ -239,7 +238,6 @@ def main() -> None:
     for d in per_query:
         if len(d["y"]):
             p = predict(d["X"], cal)
-            order = np.argsort(-p, kind="stable")
             d["top_prob"] = addressed_probability(_ranked(d, cal), cal)
             gold_p = p[d["y"] == 1]
             d["rank_hybrid"] = int((p > gold_p.max()).sum()) + 1 if len(gold_p) else 10**6

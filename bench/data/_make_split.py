@@ -5,7 +5,7 @@ Rule: walk blocks of 6 rows (0-5, 6-11, ...); in block b take the first row
 duplicate title already sampled, and does not look like a non-claim.
 Split: dev = even 0-based row index, test = odd.
 """
-import csv, json, sys
+import csv, json
 SRC = "/work/shared/data/euvsdisinfo/cases_dev.csv"
 rows = list(csv.DictReader(open(SRC, encoding="utf-8")))
 LANGS = [("sr","Cyrl"),("sr","Latn"),("bs","Latn"),("hr","Latn"),("cnr","Latn"),

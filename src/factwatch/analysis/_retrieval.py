@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from factwatch.analysis._records import FactPassage
+from factwatch.models import FactPassage
 from factwatch.analysis._text import latin_key
 from factwatch.analysis.embed import DIM
 from factwatch.store import Store

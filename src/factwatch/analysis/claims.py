@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from factwatch.analysis._records import NewClaim
+from factwatch.models import NewClaim
 from factwatch.analysis._text import detect_language, latin_key, split_sentences
 from factwatch.store import Store
 

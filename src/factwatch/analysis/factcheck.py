@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from factwatch.analysis._records import NewFact, NewFactCheck, NewFactPassage
+from factwatch.models import NewFact, NewFactCheck, NewFactPassage
 from factwatch.analysis._text import latin_key, text_hash
 from factwatch.errors import InputError
 from factwatch.models import RejectedRecord

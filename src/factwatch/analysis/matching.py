@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from factwatch.analysis import _retrieval
-from factwatch.analysis._records import ClaimMatch
+from factwatch.models import ClaimMatch
 from factwatch.analysis._text import detect_language
 from factwatch.errors import InputError
 from factwatch.store import Store

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from factwatch.analysis._records import (
+from factwatch.models import (
     Claim,
     ClaimMatch,
     ClaimSpread,

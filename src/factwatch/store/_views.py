@@ -7,10 +7,10 @@ records. The tables belong to the stages that write them (claims, match, fact im
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from factwatch.errors import NotFoundError
+from factwatch.models import ClaimCopy, ClaimMatchRow, ClaimRow
 
 # The best (lowest-rank) match of each claim; `addressed` is the claim-level decision,
 # the same on every rank, so reading it from rank 1 is exact.
@@ -29,74 +29,6 @@ LEFT JOIN claim_matches m
 LEFT JOIN fact_checks fc ON m.target = 'fact_check' AND fc.id = m.fact_check_id
 LEFT JOIN facts f ON m.target = 'fact' AND f.id = m.fact_id
 """
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRow:
-    """A claim with its document's source, date and title, and its best match."""
-
-    id: int
-    document_id: int
-    start: int
-    end: int
-    text: str
-    language: str
-    latin_key: str
-    score: float
-    source: str
-    title: str | None
-    published_at: str | None
-    document_url: str | None
-    addressed: bool
-    match_score: float | None
-    match_target: str | None
-    match_fact_check_id: int | None
-    match_fact_id: int | None
-    match_claim: str | None
-    match_verdict: str | None
-    match_publisher: str | None
-    match_url: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimMatchRow:
-    """One stored match of a claim, with the fact-check (or fact) it points at."""
-
-    rank: int
-    target: str
-    score: float
-    addressed: bool
-    matched_text: str | None
-    fact_check_id: int | None
-    fact_id: int | None
-    claim: str | None
-    verdict: str | None
-    publisher: str | None
-    language: str | None
-    date: str | None
-    url: str | None
-    rebuttal: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimCopy:
-    """Another claim with the same Latin-key sentence, in another (or the same) document."""
-
-    claim_id: int
-    document_id: int
-    source: str
-    title: str | None
-    published_at: str | None
-    language: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _claim_row(r: sqlite3.Row) -> ClaimRow:
