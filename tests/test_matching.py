@@ -154,3 +154,10 @@ def test_competition_rank_and_retriever_trust_features(facts_store):
         assert 0.0 <= f["fuzzy_overlap"] <= 1.0 and 0.0 <= f["q_bm25_margin"] <= 1.0
         assert f["sl_bm25_norm"] == f["same_language"] * f["bm25_norm"]
         assert f["both_top1"] <= f["bm25_top1"]
+
+
+def test_each_match_says_whether_the_text_repeats_or_rejects_the_claim(facts_store):
+    repeated = match_text(facts_store, "Vlada Kosova je zabranila Srpsku pravoslavnu crkvu.").as_dict()
+    rejected = match_text(facts_store, "Lažna vest: Vlada Kosova nije zabranila Srpsku pravoslavnu crkvu.").as_dict()
+    assert repeated["matches"][0]["stance"] == "repeats"
+    assert rejected["matches"][0]["stance"] == "rejects"

@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 
 from factwatch.analysis import _retrieval
-from factwatch.models import ClaimMatch
 from factwatch.analysis._text import detect_language
+from factwatch.analysis.stance import stance_towards
 from factwatch.errors import InputError
+from factwatch.models import ClaimMatch
 from factwatch.store import Store
 
 __all__ = ["Match", "MatchResult", "MatchStats", "match_text", "match_new_claims", "candidate_features", "FEATURES"]
@@ -68,6 +69,8 @@ class Match:
     headline: str | None = None
     cosine: float = 0.0
     bm25: float = 0.0
+    # Whether the matched sentence repeats the fact-checked claim or rejects it (analysis/stance.py).
+    stance: str = "repeats"
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -415,7 +418,7 @@ def match_text(store: Store, text: str, *, k: int = 5, language: str | None = No
             if t not in best or prob > best[t][0]:
                 best[t] = (prob, cand, query)
     ranked = sorted(best.values(), key=lambda x: -x[0])[:k]
-    matches = _hydrate(store, retriever, ranked)
+    matches = _hydrate(store, retriever, ranked, language=lang)
     threshold = float(calibration()["threshold"])
     addressed = bool(matches) and p_addressed >= threshold
     return MatchResult(addressed, matches, lang, queries, notes, p_addressed)
@@ -424,7 +427,9 @@ def match_text(store: Store, text: str, *, k: int = 5, language: str | None = No
 _SUPPORTED = frozenset({"sr", "hr", "bs", "cnr", "sq", "mk", "ru", "bg", "en", "uk", "sl"})
 
 
-def _hydrate(store: Store, retriever: _retrieval.Retriever, ranked: list[tuple[float, Candidate, str]]) -> list[Match]:
+def _hydrate(
+    store: Store, retriever: _retrieval.Retriever, ranked: list[tuple[float, Candidate, str]], *, language: str
+) -> list[Match]:
     checks = store.get_fact_checks([c.target_id for _, c, _ in ranked if c.target == "fact_check"])
     facts = store.get_facts([c.target_id for _, c, _ in ranked if c.target == "fact"])
     out = []
@@ -437,6 +442,7 @@ def _hydrate(store: Store, retriever: _retrieval.Retriever, ranked: list[tuple[f
                 language=fc.language, date=fc.date, rebuttal=fc.rebuttal, matched_sentence=query,
                 fact_check_id=fc.id, kind="fact_check", matched_text=passage.text, headline=fc.headline,
                 cosine=cand.features["cos"], bm25=cand.features["bm25_log"],
+                stance=stance_towards(query, fc.claim, language=language, claim_language=fc.language or "en"),
             ))
         elif cand.target == "fact" and cand.target_id in facts:
             f = facts[cand.target_id]
