@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import TMP, md_table, require_shared, update_doc_section, write_results  # noqa: E402
+from _common import RESULTS, TMP, md_table, require_shared, update_doc_section, write_results  # noqa: E402
 
 CASES = {
     "ira_tweets": {"path": "ira/tweets_balkans_subset.csv.gz", "fmt": "ira", "map": None, "kind": "short posts"},
@@ -177,6 +177,10 @@ def main() -> None:
         rows.append([case, spec["kind"], fw["records"], f"{base['per_s']:,.0f}", f"{results[case]['normalise']['per_s']:,.0f}",
                      f"**{fw['per_s']:,.0f}**", f"{base['peak_mb']:.0f} / {fw['peak_mb']:.0f}"])
     big = None
+    previous = RESULTS / "ingest.json"
+    if not args.big and previous.exists():
+        # Keep the last streaming run (it takes half an hour) beside fresh small-case figures.
+        big = json.loads(previous.read_text(encoding="utf-8")).get("big_file")
     if args.big:
         path = TMP / f"big_{args.big}mb.jsonl"
         if not path.exists() or path.stat().st_size < args.big * 1024 * 1024:

@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/bench_match_latency.py [--sizes 10000 100000] [--queries 200]
 
-Corpus (synthetic, said so in docs/benchmarks-matching.md): random unit vectors for the dense
+Corpus (synthetic, said so in docs/benchmarks.md): random unit vectors for the dense
 side, and real BM25 text (EUvsDisinfo summaries, cycled with a row suffix so every passage is
 distinct) for the keyword side. Above 20k passages the dense search goes through the usearch
 HNSW index, as in production. Retrieval time = candidates + features + re-ranking; "with

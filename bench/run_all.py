@@ -1,0 +1,35 @@
+"""Run every benchmark in turn (`make bench`); each writes bench/results/*.json and its section
+of docs/benchmarks.md. They need ../shared/data and skip with a message without it.
+
+The 1 GB streaming run of bench_ingest.py takes about half an hour on 2 cores, so it runs only
+with --big: `python bench/run_all.py --big`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    runs = [
+        ["bench_language.py"],
+        ["bench_ingest.py", *(["--big", "1024"] if "--big" in sys.argv else [])],
+        ["bench_matching.py"],
+        ["bench_match_latency.py"],
+    ]
+    failed = []
+    for script, *args in runs:
+        print(f"== {script} {' '.join(args)}", flush=True)
+        if subprocess.run([sys.executable, str(HERE / script), *args]).returncode != 0:
+            failed.append(script)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
