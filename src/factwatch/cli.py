@@ -292,18 +292,24 @@ def facts_import(
     fmt: Annotated[str, typer.Option("--format", help="auto|claimreview|csv|euvsdisinfo|multiclaim|yaml")] = "auto",
     json_: JsonOpt = False,
 ) -> None:
-    """Load fact-checks and official statements into the fact base."""
-    from factwatch.analysis.factcheck import import_facts
+    """Load fact-checks and official statements into the fact base, and index them for `match`."""
+    from factwatch.analysis.factcheck import embed_fact_base, import_facts
 
     try:
         with _store() as store:
             result = import_facts(store, path, fmt=fmt)
+            # Run the embed_facts stage now, so `match` works straight after an import.
+            if json_:
+                indexed = embed_fact_base(store)
+            else:
+                with out.console.status("indexing the fact base (embeddings)"):
+                    indexed = embed_fact_base(store)
     except FactwatchError as exc:
         _fail(exc)
     if json_:
-        out.emit_json(result)
+        out.emit_json({**result.as_dict(), "indexed": indexed.as_dict()})
     else:
-        out.key_values(f"facts {path}", result.as_dict())
+        out.key_values(f"facts {path}", {**result.as_dict(), "indexed passages": indexed.as_dict()})
 
 
 @app.command()

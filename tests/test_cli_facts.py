@@ -1,0 +1,80 @@
+"""End-to-end CLI tests of the fact base: facts import, match (TEXT and --file), analyze, card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+FACTS = Path(__file__).parent / "data" / "facts" / "facts_profile.yaml"
+CHURCH_URL = "https://factcheck.example.org/kosovo-church-ban"
+CYRILLIC_CLAIM = "Влада Косова је забранила Српску православну цркву, тврди портал."
+UNRELATED = "Skupština grada Beograda usvojila je plan nove tramvajske linije do Zemuna."
+
+
+@pytest.fixture
+def facts_cli(cli):
+    result = cli("facts", "import", str(FACTS), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["inserted"] > 0 and data["rejected"] >= 1  # the fixture holds one broken entry
+    return cli
+
+
+def test_facts_import_twice_adds_nothing(facts_cli):
+    again = json.loads(facts_cli("facts", "import", str(FACTS), "--json").stdout)
+    assert again["inserted"] == 0 and again["duplicates"] > 0
+
+
+def test_match_json_finds_the_english_debunk_of_a_cyrillic_claim(facts_cli):
+    data = json.loads(facts_cli("match", CYRILLIC_CLAIM, "--json").stdout)
+    assert data["addressed"] is True
+    best = data["matches"][0]
+    assert best["url"] == CHURCH_URL and best["verdict"].lower() == "false"
+    assert {"url", "claim", "verdict", "score", "publisher", "language"} <= set(best)
+    scores = [m["score"] for m in data["matches"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_match_file_gives_one_json_document_per_line_in_order(facts_cli, tmp_path):
+    lines = tmp_path / "claims.txt"
+    lines.write_text(f"{CYRILLIC_CLAIM}\n{UNRELATED}\n\n", encoding="utf-8")
+    out = facts_cli("match", "--file", str(lines), "--json").stdout.strip().splitlines()
+    docs = [json.loads(line) for line in out]
+    assert [d["addressed"] for d in docs] == [True, False, False]
+    assert docs[2]["error"] == "empty line"
+
+
+def test_match_needs_text_or_file(facts_cli):
+    result = facts_cli("match", "--json")
+    assert result.exit_code == 1 and "TEXT or --file" in result.stderr
+    empty = facts_cli("match", "   ", "--json")
+    assert empty.exit_code == 1 and "empty" in empty.stderr
+
+
+def test_analyze_then_card(facts_cli, tmp_path):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(
+        json.dumps({"id": "1", "text": CYRILLIC_CLAIM, "author": "portal"}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "2", "text": UNRELATED, "author": "grad"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    assert json.loads(facts_cli("ingest", str(posts), "--json").stdout)["inserted"] == 2
+    first = json.loads(facts_cli("analyze", "--json").stdout)
+    assert list(first["stages"]) == ["claims", "embed_facts", "embed_claims", "match"]
+    assert first["stages"]["claims"]["claims"] >= 1
+    second = json.loads(facts_cli("analyze", "--json").stdout)
+    assert second["stages"]["claims"]["claims"] == 0
+    stats = json.loads(facts_cli("stats", "--json").stdout)
+    assert stats["addressed_claims"] >= 1 and stats["fact_checks"] >= 1
+    card = None
+    for claim_id in range(1, stats["claims"] + 1):
+        candidate = json.loads(facts_cli("card", str(claim_id), "--format", "json").stdout)
+        if candidate["addressed"]:
+            card = candidate
+            break
+    assert card is not None and card["fact_check"]["url"] == CHURCH_URL
+    assert card["draft"]
+    missing = facts_cli("card", "9999")
+    assert missing.exit_code == 1 and missing.stderr
