@@ -7,60 +7,24 @@ works as a person uses it.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 # The dashboard corpus (Cyrillic/Latin, several languages, hostile records) and its fixture.
 # pytest's default "prepend" import mode puts tests/ on sys.path, so the sibling module imports.
+from _live import CHROMIUM, CHROMIUM_ARGS, live_dashboard, needs_chromium
 from test_web_app import HOSTILE_TITLE, corpus  # noqa: F401
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = Path("/tmp/factwatch_dashboard.png")
-# As root in a container chromium needs --no-sandbox; the rest stop it calling home (DESIGN.md).
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None,
-        reason=f"{CHROMIUM} is absent; `make browser` (apt-get install chromium) installs it",
-    ),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture
 def server_url(db_path: Path, corpus):
-    """uvicorn serving create_app(db) on a free port, in a background thread."""
-    import uvicorn
-
-    from factwatch.web.app import create_app
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))  # the kernel picks the port; handing uvicorn the socket avoids a race
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db_path)), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with live_dashboard(db_path) as url:
+        yield url
 
 
 def test_dashboard_in_chromium(server_url):

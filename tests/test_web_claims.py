@@ -13,14 +13,12 @@ import hashlib
 import html
 import json
 import re
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
+from _live import CHROMIUM, CHROMIUM_ARGS, live_dashboard, needs_chromium
 
 from factwatch.models import NewDocument
 from factwatch.text.script import detect_script, latin_key
@@ -29,11 +27,6 @@ DATA = Path(__file__).parent / "data" / "web"
 CHURCH_URL = "https://factcheck.example.org/kosovo-church-ban"
 FALSE_CLAIM = "Влада Косова је забранила Српску православну цркву, пише портал."
 HOSTILE_SENTENCE = "Vlada Srbije je 12. marta usvojila zakon <script>alert(1)</script> o budžetu od 2 milijarde evra."
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 
 
 def _doc(source: str, language: str, published_at: str, title: str, text: str, url: str) -> NewDocument:
@@ -331,32 +324,12 @@ def test_overview_counts_and_latest_addressed(client, claims):
 
 @pytest.fixture(scope="module")
 def server_url(db: Path):
-    import uvicorn
-
-    from factwatch.web.app import create_app
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with live_dashboard(db) as url:
+        yield url
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is absent; apt-get install chromium")
+@needs_chromium
 def test_claims_in_chromium(server_url):
     from playwright.sync_api import sync_playwright
 
