@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 from typing import Any
 
+from factwatch.store._clock import utcnow
 from factwatch.models import (
     Claim,
     ClaimMatch,
@@ -24,10 +24,6 @@ from factwatch.errors import NotFoundError
 
 # SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay far below it.
 _CHUNK = 900
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -69,7 +65,7 @@ class FactsMixin:
         """Insert fact-checks; rows whose key exists are duplicates. Returns (inserted, duplicates)."""
         if not rows:
             return 0, 0
-        now = _now()
+        now = utcnow()
         values = [
             (
                 r.key, r.external_id, r.claim, r.verdict, r.rating_value, r.rebuttal, r.headline, r.url,
@@ -93,7 +89,7 @@ class FactsMixin:
     def insert_facts(self, rows: Sequence[NewFact], *, run_id: str | None = None) -> tuple[int, int]:
         if not rows:
             return 0, 0
-        now = _now()
+        now = utcnow()
         values = [
             (
                 r.key, r.external_id, r.statement, r.source, r.url, r.date, r.language,
@@ -228,7 +224,7 @@ class FactsMixin:
     def save_cached_vectors(self, items: Sequence[tuple[str, bytes]], *, kind: str, dim: int) -> int:
         if not items:
             return 0
-        now = _now()
+        now = utcnow()
         with self._tx() as c:
             before = c.total_changes
             c.executemany(
@@ -242,7 +238,7 @@ class FactsMixin:
     def insert_claims(self, rows: Sequence[NewClaim]) -> int:
         if not rows:
             return 0
-        now = _now()
+        now = utcnow()
         with self._tx() as c:
             before = c.total_changes
             c.executemany(

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from factwatch.errors import NotFoundError, StoreError
+from factwatch.store._clock import utcnow
 from factwatch.store._facts import FactsMixin
 from factwatch.store._views import ViewsMixin
 from factwatch.models import (
@@ -27,10 +28,6 @@ from factwatch.models import (
 )
 
 RAW_EXCERPT_CHARS = 2000
-
-
-def utcnow() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _migrations() -> list[tuple[int, str, str]]:
