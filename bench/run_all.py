@@ -18,6 +18,7 @@ def main() -> int:
     runs = [
         ["bench_language.py"],
         ["bench_ingest.py", *(["--big", "1024"] if "--big" in sys.argv else [])],
+        ["bench_checkworthy.py"],
         ["bench_matching.py"],
         ["bench_match_latency.py"],
     ]
