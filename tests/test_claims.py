@@ -64,3 +64,16 @@ def test_extract_claims_offsets_and_rerun(store):
     second = extract_claims(store)
     assert (second.documents, second.claims) == (0, 0)
     assert store.fact_base_counts() == counts and store.get_cursor("claims") == cursor
+
+
+@pytest.mark.parametrize(
+    "text,language,checkworthy",
+    [
+        ("U Bosni i Hercegovini sutra vjetrovito uz pljuskove.", "bs", False),
+        ("Завтра в Сербии утром туман, затем солнечно.", "ru", False),
+        ("Srednji kurs evra danas je 117,2 dinara.", "sr", False),
+        ("Nesreća na auto-putu kod Niša zbog magle, poginula dva vozača.", "sr", True),
+    ],
+)
+def test_forecasts_and_exchange_rates_are_service_information_not_claims(text, language, checkworthy):
+    assert (score_sentence(text, language)[0] >= THRESHOLD) is checkworthy
