@@ -38,7 +38,7 @@ _JAT_PAIRS = [
     (r"poveren\w*|proveri\w*|proveren\w*|provera\w*", r"povjeren\w*|provjeri\w*|provjeren\w*|provjera\w*"),
     (r"delo|dela|delu|delom|delovanj\w*|delatn\w*|delimičn\w*", r"djelo|djela|djelu|djelom|djelovanj\w*|djelatn\w*|djelimičn\w*|djelomičn\w*"),
     (r"deo", r"dio"), (r"celu|celi|celo|ceo|celokupn\w*", r"cijelu|cijeli|cijelo|cio|cjelokupn\w*"),
-    (r"lek|leka|lekov\w*|lekar\w*|lečenj\w*", r"lijek|lijeka|ljekov\w*|ljekar\w*|liječenj\w*|liječnik\w*"),
+    (r"lek|leka|lekov\w*|lekar\w*|lečenj\w*", r"lijek|lijeka|ljekov\w*|liječenj\w*|liječnik\w*"),
     (r"leto|letos|letnj\w*", r"ljeto|ljetos|ljetn\w*"), (r"sneg\w*", r"snijeg\w*"), (r"zvezd\w*", r"zvijezd\w*"),
     (r"devojk\w*|devojčic\w*", r"djevojk\w*|djevojčic\w*"), (r"dečak\w*|dečj\w*|dečij\w*", r"dječak\w*|dječj\w*|dječij\w*"),
     (r"seća\w*", r"sjeća\w*"), (r"uveren\w*", r"uvjeren\w*"), (r"napred", r"naprijed"),
@@ -65,11 +65,12 @@ CROATIAN = r"""tjed[na]\w*|kruh\w*|tisuć\w*|glazb\w*|zrakoplov\w*|siječ\w*|vel
 |mirovin\w*|umirovljen\w*|tajnik\w*|zapovjed\w*|ravnatelj\w*|priopćenj\w*|priopći\w*|dužnosni\w*|zastupni\w*
 |je li|jesu li|obrana|obrane|obrani|obranu|bojnik\w*|satnik\w*|putovnic\w*|osobn\w*|odvjetni\w*|odvjetništv\w*
 |uhit\w*|vrhovn\w* sud\w*|promet\w*|dionic\w*|tjedn\w*|kava|kave|tvornic\w*|tržnic\w*|knjižnic\w*|svećeni\w*
-|kršćan\w*|kći|kćeri|sportaš\w*|ubojic\w*|švicarsk\w*|nizozemsk\w*|španjolsk\w*|glazbeni\w*|prosvjed\w*"""
+|kršćan\w*|kći|kćeri|sportaš\w*|ubojic\w*|švicarsk\w*|nizozemsk\w*|španjolsk\w*|glazbeni\w*|prosvjed\w*
+|sustav\w*|stupnj\w*|stupanj|kućanstv\w*|tisućama"""
 
 # Croatian and Bosnian, not Serbian/Montenegrin (opći/općina/saopćenje vs opšti/opština).
 CROATIAN_BOSNIAN = r"""općin\w*|opće|općeg|općem|općoj|općih|opći|općenito|također|uopće|vanjsk\w*|sigurnost\w*
-|stoljeć\w*|jučer"""
+|stoljeć\w*|jučer|zrak|zraka|zraku|posto|\w+izira\w*"""
 
 # "bit će", "održat će": Croatian writes the infinitive (minus -i) before the clitic;
 # Serbian fuses it ("biće", "održaće"). Matched on the raw text, see lang.py.
@@ -85,22 +86,33 @@ NON_CROATIAN = r"""da li|šta|ko|koga|kome|tokom|evrop\w*|milion\w*|hiljad\w*|fu
 |nedeljn\w*|bezbjedn\w*|uhaps\w*|hapš\w*
 |sportist\w*|bibliotek\w*|muzik\w*|muzičk\w*|fabrik\w*|pijac\w*|ambasador\w*|saobraćaj\w*|nauk\w*|naučn\w*
 |ubic\w*|sveštenik\w*|hrišćan\w*|ćerk\w*|švajcarsk\w*|holandij\w*|španij\w*|vašington\w*|njujork\w*|tramp\w*
-|bajden\w*|makron\w*|brisel\w*|tviter\w*|fejsbuk\w*|jutjub\w*|protest\w*|evro|evra|evrima"""
+|bajden\w*|makron\w*|brisel\w*|tviter\w*|fejsbuk\w*|jutjub\w*|protest\w*|evro|evra|evrima
+|stepen\w*|sistem\w*|januar\w*|februar\w*|mart|marta|martu|april\w*|jun|juna|junu|jul|jula|julu
+|septemb\w*|oktob\w*|novemb\w*|decemb\w*|avgust\w*|odsto|\w+izova\w*|puteva|putevi\w*
+|sa (?![szšžć])(?!mnom)\w+"""
 
 # Serbian and Montenegrin (Bosnian and Croatian say opći/općina/saopćenje/historija).
 SERBIAN_MONTENEGRIN = r"""opštin\w*|opšt[aeiu]\w*|saopšt\w*|uopšte|istorij\w*|istorijsk\w*|spoljn\w*|takođe|obezbe\w*
 |sprovod\w*|sprove\w*|juče"""
 
 BOSNIAN = r"""historij\w*|historijsk\w*|lahk\w*|sahat\w*|kahv\w*|mahal\w*|hljeb\w*|saopćenj\w*|saopći\w*|mahsuz
-|merhamet\w*|nahij\w*|hudovic\w*|hudožnik\w*|sedmic\w*"""
+|merhamet\w*|nahij\w*|hudovic\w*|hudožnik\w*|sedmic\w*|čaršij\w*"""
+# Bosnian and Montenegrin ijekavian forms of Serbian words (Croatian liječnik).
+BOSNIAN_MONTENEGRIN = r"""ljekar\w*|ljekov\w*|ljekarn\w*"""
 BOSNIA_CONTEXT = r"""bošnja\w*|bosansk\w*|bosn\w*|džamij\w*|bajram\w*|dženaz\w*|kanton\w*|bh|fbih|bih|federacij\w*
-|izetbegović\w*|sarajev\w*|tuzl\w*|zenic\w*|mostar\w*|bihać\w*|sda|vijeć\w* ministara|predsjedništv\w*"""
+|izetbegović\w*|sarajev\w*|tuzl\w*|zenic\w*|mostar\w*|bihać\w*|sda|vijeć\w* ministara|predsjedništv\w*
+|baščaršij\w*|srebrenic\w*|travni\w*|bugojn\w*|goražd\w*|kaknj\w*|vlašić\w*|bjelašnic\w*|trebević\w*
+|hercegovin\w*|neretv\w*|kanton\w*|federaln\w*|brčk\w*|doboj\w*|cazin\w*|jablanic\w*|konjic\w*"""
 
-MONTENEGRIN = r"""đe|ođe|śutra|sjutra|sjutradan|đevojk\w*|đeca|đec\w*|\w*ś\w*|\w*ź\w*|iđe\w*|pośl\w*|đed\w*"""
+MONTENEGRIN = r"""đe|ođe|ovđe|onđe|niđe|svuđe|đegod|śutra|sjutra|sjutradan|đevojk\w*|đeca|đec\w*|\w*ś\w*|\w*ź\w*
+|iđe\w*|pośl\w*|đed\w*|nijes\w*|nijesam|nijesi|nijesmo|nijeste|nijesu|đetet\w*"""
 MONTENEGRO_CONTEXT = r"""crnogorsk\w*|crna gora|crne gore|crnoj gori|crnu goru|podgoric\w*|cetinj\w*|nikšić\w*|budv\w*
-|đukanović\w*|milatović\w*|spajić\w*|mandić\w*|dps|herceg nov\w*|pljevlj\w*|ulcinj\w*|berane|beran\w*"""
+|đukanović\w*|milatović\w*|spajić\w*|mandić\w*|dps|herceg nov\w*|pljevlj\w*|ulcinj\w*|berane|beran\w*
+|kotor\w*|tivt\w*|tivat|kolašin\w*|lovćen\w*|rožaj\w*|bijel\w* polj\w*|danilovgrad\w*|sutjesk\w*"""
 
-CROATIA_CONTEXT = r"""zagreb\w*|hrvatsk\w*|hdz\w*|plenković\w*|milanović\w*|osijek\w*|sdp|sabor\w*"""
+CROATIA_CONTEXT = r"""zagreb\w*|hrvatsk\w*|hdz\w*|plenković\w*|milanović\w*|osijek\w*|sdp|sabor\w*|splitu|splita
+|dalmacij\w*|dalmatin\w*|zadr[au]|zadar|šibenik\w*|dubrovni\w*|slavonij\w*|slavonsk\w*|istr[aeiu]|karlovc\w*
+|pul[aeiu]|varaždin\w*|hajduk\w*|dinam[aou]"""
 SERBIA_CONTEXT = r"""srbij\w*|srb[aiu]|srbin\w*|beograd\w*|vučić\w*|sns|novi sad|novom sadu|srpsk\w*|republik\w* srpsk\w*|dodik\w*|banj[a ]?luk\w*"""
 
 ALBANIAN = r"""është|dhe|për|të|në|një|nga|që|janë|kjo|ky|këtë|edhe|por|më|kanë|ishte|qeveria|qeverisë|kosovës|shqipëri\w*
@@ -121,6 +133,7 @@ _CATEGORIES = {
     "nonhr": _alt(NON_CROATIAN),
     "srcnr": _alt(SERBIAN_MONTENEGRIN),
     "bs": _alt(BOSNIAN),
+    "bscnr": _alt(BOSNIAN_MONTENEGRIN),
     "ctx_bs": _alt(BOSNIA_CONTEXT),
     "ctx_cnr": _alt(MONTENEGRO_CONTEXT),
     "ctx_hr": _alt(CROATIA_CONTEXT),
@@ -145,6 +158,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "nonhr": {"sr": 0.7, "bs": 0.7, "cnr": 0.7},
     "srcnr": {"sr": 0.8, "cnr": 0.8},
     "bs": {"bs": 0.9},
+    "bscnr": {"bs": 0.5, "cnr": 0.5},
     "cnr": {"cnr": 1.6},
     "ctx_bs": {"bs": 0.5},
     "ctx_cnr": {"cnr": 0.6},

@@ -95,14 +95,37 @@ _BG_HARD_SIGN_RE = re.compile(r"ъ(?![еёюя])")  # never in Serbian or Macedo
 # (Serbian "у/је/још/године", Macedonian "во/е/со/го/кај", Russian "в/что/как/года",
 # Bulgarian "че/след/това/които").
 _CYR_WORDS_RE = re.compile(
-    r"\b(?:(?P<sr>у|је|су|није|који|која|које|сви|са|шта|ко|овај|био|била|било|били|уз|сам|смо|сте|веома|још"
-    r"|где|када|кад|због|између|преко|пре|сада|зашто|данас|године|код|док|век|века|против|према|око)"
+    r"\b(?:(?P<sr>у|је|су|није|нису|који|која|које|сви|са|шта|ко|овај|био|била|било|били|уз|сам|смо|сте|веома|још"
+    r"|где|када|кад|због|између|преко|пре|сада|зашто|данас|године|код|док|век|века|против|према|око|би|бити|биће"
+    r"|али|јер|нема|само|сутра|после|хоће|неће|треба|свет|света|свету|тако|кроз|ипак|већ|много|ниједан)"
     r"|(?P<mk>во|е|со|го|ги|сите|тие|кон|ние|беше|биле|бил|нивни\w*|околу|овој|оваа|оние|дека|кој|кое|кои|кај|сега"
-    r"|каде|кога|зошто|денес|меѓу|преку|додека|уште|поради|година|помеѓу)"
-    r"|(?P<ru>что|как|так|уже|также|но|года|году|был|были|его|для|этот|или)"
-    r"|(?P<bg>че|след|това|този|тази|които|който|която|както|към|със|във|ще|срещу)"
-    r"|(?P<rubg>в|с|от|при))\b"
+    r"|каде|кога|зошто|денес|денеска|меѓу|преку|додека|уште|поради|година|помеѓу|утре|ова|тоа|нема|има|треба|многу)"
+    r"|(?P<ru>что|как|так|уже|также|но|года|году|был|были|его|для|этот|или|из-за|после|сегодня|завтра|очень)"
+    r"|(?P<bg>че|след|това|този|тази|които|който|която|както|към|със|във|ще|срещу|утре|днес|много|има|няма|край)"
+    r"|(?P<rubg>в|с|от|при)|(?P<srmk>од|ако|сите))\b"
 )
+# Case and verb endings that Serbian keeps and Macedonian/Bulgarian (no cases) and Russian
+# (-ть infinitives, -ами/-ах plurals) do not: infinitive -ти, past -ао/-ео/-ио, dative/
+# instrumental plural -ама/-има, genitive adjective -ог/-ег. Dative/locative -у and
+# instrumental -ом are shared with Russian.
+_CYR_SR_MORPH_RE = re.compile(r"\b\w{2,}(?:[аеиу]ти|ао|ео|ио|ама|има|ог|ег|ога)\b")
+_CYR_SRRU_MORPH_RE = re.compile(r"\b\w{3,}(?:у|ом)\b")
+# Macedonian/Bulgarian postposed article on plurals and neuters (финансите, селото, градот).
+_CYR_MKBG_ARTICLE_RE = re.compile(r"\b\w{3,}(?:ите|ото|от)\b")
+# Macedonian vowel sequences from lost intervocalic consonants (протестираа, греење, рекоа).
+_CYR_MK_VOWELS_RE = re.compile(r"\b\w*(?:аа|ее|оа)\w*\b")
+# Bulgarian aorist 3pl -(и|а)ха (откриха, протестираха) and the comparative prefix по-.
+_CYR_BG_RE = re.compile(r"\b\w{3,}[иа]ха\b|\bпо-\w")
+# Abstract nouns in -ост(и): Russian writes -ость.
+_CYR_OST_RE = re.compile(r"\b\w{2,}ост(?:и|и?ма)?\b")
+# fastText lite gives Serbian Cyrillic far less probability than it deserves (short Politika
+# titles come back ru/bg/mk); this offsets the bias in the South Slavic branch.
+_SR_CYR_PRIOR = 0.8
+# Per-letter probability that a letter of running text belongs to a language's telling set
+# (ru: й щ ь ю я ы э ё; bg: й щ ь ю я ъ; uk: і ї є ґ plus the shared ones; sr: ј љ њ џ ђ ћ;
+# mk: ј љ њ џ ѓ ќ ѕ), measured on news text. A text with none of them scores
+# n_letters * log(1 - rate) for that language (naive Bayes on absence).
+_ABSENT_LOG = {c: math.log(1.0 - r) for c, r in {"ru": 0.075, "bg": 0.055, "uk": 0.15, "sr": 0.047, "mk": 0.03}.items()}
 _CYR_WORD_WEIGHT = 1.2
 
 
@@ -113,9 +136,27 @@ def _cyr_word_counts(low: str) -> dict[str, int]:
         if group == "rubg":  # в, с, от, при: Russian and Bulgarian alike
             counts["ru"] += 1
             counts["bg"] += 1
+        elif group == "srmk":  # од, ако: Serbian and Macedonian (Russian/Bulgarian от, если)
+            counts["sr"] += 1
+            counts["mk"] += 1
         else:
             counts[group] += 1  # type: ignore[index]
     return counts
+
+
+def _cyr_morph_scores(low: str) -> dict[str, float]:
+    sr = min(len(_CYR_SR_MORPH_RE.findall(low)), 3)
+    srru = min(len(_CYR_SRRU_MORPH_RE.findall(low)), 3)
+    mkbg = min(len(_CYR_MKBG_ARTICLE_RE.findall(low)), 3)
+    mk = min(len(_CYR_MK_VOWELS_RE.findall(low)), 2)
+    bg = min(len(_CYR_BG_RE.findall(low)), 2)
+    ost = min(len(_CYR_OST_RE.findall(low)), 2)
+    return {
+        "sr": 0.7 * sr + 0.5 * srru,
+        "ru": 0.5 * srru - 0.8 * ost,
+        "mk": 0.6 * mkbg + 0.8 * mk,
+        "bg": 0.6 * mkbg + 0.8 * bg,
+    }
 
 
 def _detect_cyrillic(low: str, raw: str, hint: str | None) -> tuple[str, float]:
@@ -133,8 +174,10 @@ def _detect_cyrillic(low: str, raw: str, hint: str | None) -> tuple[str, float]:
     if east and not west:
         probs = _fasttext(raw)
         counts = _cyr_word_counts(low)
+        morph = _cyr_morph_scores(low)
         cands = {
-            c: math.log(probs.get(c, 0.0) + 0.01) + _CYR_WORD_WEIGHT * counts.get(c, 0) for c in ("ru", "bg", "uk", "be")
+            c: math.log(probs.get(c, 0.0) + 0.01) + _CYR_WORD_WEIGHT * counts.get(c, 0) + morph.get(c, 0.0)
+            for c in ("ru", "bg", "uk", "be")
         }
         if _BG_HARD_SIGN_RE.search(low):
             # Bulgarian writes ъ as a vowel (път, със, България); Russian only as a
@@ -149,10 +192,11 @@ def _detect_cyrillic(low: str, raw: str, hint: str | None) -> tuple[str, float]:
         # Bulgarian). Function words decide sr vs mk; fastText breaks remaining ties.
         probs = _fasttext(raw)
         counts = _cyr_word_counts(low)
+        morph = _cyr_morph_scores(low)
         scores = {
             "sr": math.log(probs.get("sr", 0.0) + probs.get("hr", 0.0) + probs.get("bs", 0.0) + 0.02)
-            + _CYR_WORD_WEIGHT * counts["sr"],
-            "mk": math.log(probs.get("mk", 0.0) + 0.02) + _CYR_WORD_WEIGHT * counts["mk"],
+            + _CYR_WORD_WEIGHT * counts["sr"] + morph["sr"] + _SR_CYR_PRIOR,
+            "mk": math.log(probs.get("mk", 0.0) + 0.02) + _CYR_WORD_WEIGHT * counts["mk"] + morph["mk"],
         }
         if hint in scores:
             scores[hint] += 0.9
@@ -162,8 +206,16 @@ def _detect_cyrillic(low: str, raw: str, hint: str | None) -> tuple[str, float]:
             # No ј/љ/њ/џ and none of й щ ь ю я ъ ы э ё either: sr, mk, ru and bg all fit,
             # and the absence of each side's letters cancels out (a 38-letter Russian
             # headline without й/ы/ь/я is in our dev set). fastText and function words decide.
+            # Naive Bayes on absent letters: n letters without any of a language's telling
+            # letters cost n * log(1 - rate); Russian, Bulgarian and above all Ukrainian pay more
+            # than Serbian and Macedonian, so short texts lean South Slavic.
+            n = sum(1 for ch in low if "\u0400" <= ch <= "\u04ff")
             for c in ("ru", "bg", "uk"):
-                scores[c] = math.log(probs.get(c, 0.0) + 0.02) + _CYR_WORD_WEIGHT * counts.get(c, 0)
+                scores[c] = (
+                    math.log(probs.get(c, 0.0) + 0.02) + _CYR_WORD_WEIGHT * counts.get(c, 0) + morph.get(c, 0.0)
+                )
+            for c in scores:
+                scores[c] += n * _ABSENT_LOG[c]
         lang, conf = _softmax_top(scores)
         if lang == "sr":
             # Serbian vs Montenegrin Cyrillic: the Latin rules read the transliteration.
@@ -183,6 +235,7 @@ def _detect_cyrillic(low: str, raw: str, hint: str | None) -> tuple[str, float]:
 # --- Latin South Slavic -----------------------------------------------------------------
 
 _BCMS_DIACRITICS_RE = re.compile(r"[ćđ]|dž")
+_BCMS_DIGRAPH_RE = re.compile(r"[ln]j(?=[aeiouk\W]|$)|nj\b")
 
 
 def _bcms_counts(low: str, raw_low: str) -> dict[str, int]:
@@ -258,6 +311,8 @@ def _detect_latin(text: str, low: str, hint: str | None) -> tuple[str, float]:
 
     counts = _bcms_counts(low, low)
     bcms_hits = sum(counts.values()) + len(_BCMS_DIACRITICS_RE.findall(low))
+    # lj/nj digraphs (poskupljuje, Ulcinj) are BCMS/Slovene spelling, never Polish/Czech/Slovak.
+    bcms_hits += min(len(_BCMS_DIGRAPH_RE.findall(low)), 2)
     fam_scores = {"bcms": math.log(bcms_p + 0.01) + 0.8 * min(bcms_hits, 5)}
     if hint in BCMS:
         fam_scores["bcms"] += 0.5
