@@ -20,6 +20,7 @@ def main() -> int:
         ["bench_ingest.py", *(["--big", "1024"] if "--big" in sys.argv else [])],
         ["bench_checkworthy.py"],
         ["bench_matching.py"],
+        ["bench_false_alarms.py"],
         ["bench_match_latency.py"],
     ]
     failed = []

@@ -161,3 +161,34 @@ def test_each_match_says_whether_the_text_repeats_or_rejects_the_claim(facts_sto
     rejected = match_text(facts_store, "Lažna vest: Vlada Kosova nije zabranila Srpsku pravoslavnu crkvu.").as_dict()
     assert repeated["matches"][0]["stance"] == "repeats"
     assert rejected["matches"][0]["stance"] == "rejects"
+
+
+@pytest.mark.parametrize("text", [
+    "Srbija želi da sarađuje sa svima, i sa Evropom i sa Rusijom.",
+    "Danska ministarka za integracije izjavila je danas da bi policiji trebalo dozvoliti da kažnjava prosjake.",
+])
+def test_ordinary_news_sentence_is_not_addressed_by_a_small_fact_base(facts_store, text):
+    # Same topic words as the profile's claims, but repeats none of them: in a small base the
+    # nearest passage always stands out, so the decision needs its absolute anchors.
+    assert match_text(facts_store, text).addressed is False
+
+
+def test_decision_features_are_named_and_old_calibrations_still_evaluate(facts_store):
+    from factwatch.analysis import _retrieval
+    from factwatch.analysis.embed import embed_texts
+    from factwatch.analysis.matching import (
+        DECISION_FEATURES, addressed_probability, calibration, candidate_features, decision_feature_dict,
+        rank_candidates,
+    )
+
+    assert calibration()["decision"]["features"] == list(DECISION_FEATURES)
+    text = "Влада Косова је забранила Српску православну цркву."
+    q = embed_texts(facts_store, [text], kind="query")[0]
+    ranked = rank_candidates(candidate_features(_retrieval.get_retriever(facts_store), q,
+                                                _retrieval.query_key(text, "sr"), "sr"))
+    d = decision_feature_dict(ranked)
+    assert set(d) == set(DECISION_FEATURES)
+    assert 0.0 <= d["fuzzy_overlap_top1"] <= 1.0 and 0.0 <= d["sl_coverage_top1"] <= 1.0
+    old = dict(calibration(), decision={"features": ["logit_top1", "logit_margin", "cos_z_top1"],
+                                        "mean": [0.0] * 3, "scale": [1.0] * 3, "weights": [1.0, 0.0, 0.0], "bias": 0.0})
+    assert 0.0 <= addressed_probability(ranked, old) <= 1.0

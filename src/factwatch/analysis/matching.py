@@ -145,7 +145,19 @@ def predict(X: np.ndarray, cal: dict[str, Any] | None = None) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-DECISION_FEATURES = ("logit_top1", "logit_margin", "cos_z_top1")
+# The decision sees how sure the ranker is and how far the best candidate stands out (relative
+# to the fact base: in a small, one-topic base the nearest passage always stands out), and
+# absolute anchors that do not depend on the base's size: the best candidate's raw cosine, how
+# much of the query's content it covers (fuzzy names/numbers; stemmed tokens within one
+# language), how much of the candidate's own content the query covers (within one language),
+# and whether their numbers conflict.
+DECISION_FEATURES = (
+    "logit_top1", "logit_margin", "cos_z_top1",
+    "cos_top1", "fuzzy_overlap_top1", "number_conflict_top1",
+    "same_language_top1", "sl_token_overlap_top1", "sl_coverage_top1",
+)
+# Computed by candidate_features beside FEATURES, for the decision only (not the re-ranker).
+DECISION_EXTRA = ("coverage",)
 
 
 def _logit(p: float) -> float:
@@ -153,14 +165,32 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def decision_features(ranked: list[tuple["Candidate", float]]) -> list[float]:
-    """What the addressed/not-addressed decision sees: how sure the ranker is, and how far the
-    best candidate stands out from the second and from the query's own cosine distribution."""
+def decision_feature_dict(ranked: list[tuple["Candidate", float]]) -> dict[str, float]:
+    """Every decision feature by name (a calibration names the ones its model uses)."""
     if not ranked:
-        return [_logit(0.0), 0.0, 0.0]
+        return {f: 0.0 for f in DECISION_FEATURES} | {"logit_top1": _logit(0.0)}
     p1 = ranked[0][1]
     p2 = ranked[1][1] if len(ranked) > 1 else 1e-6
-    return [_logit(p1), _logit(p1) - _logit(p2), ranked[0][0].features["cos_z"]]
+    f1 = ranked[0][0].features
+    return {
+        "logit_top1": _logit(p1),
+        "logit_margin": _logit(p1) - _logit(p2),
+        "cos_z_top1": f1["cos_z"],
+        "cos_top1": f1["cos"],
+        "fuzzy_overlap_top1": f1["fuzzy_overlap"],
+        "number_conflict_top1": f1["number_conflict"],
+        # Word overlap means something only within one language (names and numbers, which
+        # cross languages, are in fuzzy_overlap): gated by the candidate's language.
+        "same_language_top1": f1["same_language"],
+        "sl_token_overlap_top1": f1["same_language"] * f1["token_overlap"],
+        "sl_coverage_top1": f1["same_language"] * f1.get("coverage", 0.0),
+    }
+
+
+def decision_features(ranked: list[tuple["Candidate", float]], names: tuple[str, ...] | list[str] = DECISION_FEATURES) -> list[float]:
+    """What the addressed/not-addressed decision sees, in the order of ``names``."""
+    d = decision_feature_dict(ranked)
+    return [d[n] for n in names]
 
 
 def addressed_probability(ranked: list[tuple["Candidate", float]], cal: dict[str, Any] | None = None) -> float:
@@ -170,7 +200,8 @@ def addressed_probability(ranked: list[tuple["Candidate", float]], cal: dict[str
     dec = cal.get("decision")
     if not dec:
         return ranked[0][1]
-    x = (np.asarray(decision_features(ranked)) - np.asarray(dec["mean"])) / np.asarray(dec["scale"])
+    names = dec.get("features") or ["logit_top1", "logit_margin", "cos_z_top1"]
+    x = (np.asarray(decision_features(ranked, names)) - np.asarray(dec["mean"])) / np.asarray(dec["scale"])
     z = float(x @ np.asarray(dec["weights"]) + dec["bias"])
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -288,6 +319,11 @@ def candidate_features(
         # Fuzzy name/number overlap only for the head of either list (latency: ~0.1 ms each).
         near_top = d_rank <= FUZZY_TOP or (g_bm[j] > 0 and rank_b[j] <= FUZZY_TOP)
         fz_n = fuzzy_overlap(q_words, passage.latin_key) if (q_words and near_top) else 0
+        # The reverse: how much of the candidate's content the query covers (a sentence that
+        # repeats a claim carries most of its names and words; one that shares "Srbija" and
+        # "EU" with it does not). Decision-only, head of the lists only.
+        p_words = content_words(passage.latin_key) if near_top else []
+        coverage = fuzzy_overlap(p_words, key) / len(p_words) if p_words else 0.0
         bm_top1_margin = q_bm_margin if (rank_b[j] == 1 and g_bm[j] > 0) else 0.0
         feats.update({
             "q_bm25_margin": q_bm_margin,
@@ -303,6 +339,7 @@ def candidate_features(
             "xl_fuzzy_overlap": (1.0 - same) * (fz_n / len(q_words) if q_words else 0.0),
             "dense_top1_margin": q_cos_margin if d_rank == 1 else 0.0,
             "both_top1": float(d_rank == 1 and rank_b[j] == 1 and g_bm[j] > 0),
+            "coverage": coverage,
         })
         out.append(Candidate(k[0], k[1], int(g_row[j]), feats))
     return out
