@@ -124,10 +124,10 @@ def load_labelled() -> dict[str, list[tuple[str, str]]]:
     return dict(sorted(sets.items()))
 
 
-def evaluate(items: list[tuple[str, str]], show_errors: bool) -> dict:
+def evaluate(items: list[tuple[str, str]], show_errors: bool, hint: str | None = None) -> dict:
     ours = base = 0
     for text, gold in items:
-        got, _ = detect_language(text)
+        got, _ = detect_language(text, hint=hint)
         ours += got == gold
         base += baseline(text) == gold
         if show_errors and got != gold:
@@ -273,6 +273,11 @@ def main() -> int:
         r = evaluate(items, show_errors and tunable)
         results["accuracy"][name] = r
         print(f"{name:55s} n={r['n']:5d}  ours={r['accuracy']:.3f}  baseline={r['baseline_accuracy']:.3f}")
+        if name.startswith("Politika") and not politika_dev:
+            # In ingestion the registry supplies the outlet's language (Politika: sr) as a hint;
+            # it breaks ties among sr/hr/bs/cnr and never outweighs a clear marker.
+            hinted = f"{name}, with the outlet's registered language as hint"
+            results["accuracy"][hinted] = evaluate(items, False, hint="sr")
     if only_labelled or politika_dev:
         return 0
     results["latin_key"] = latin_key_agreement()

@@ -312,7 +312,7 @@ def test_document_page_lists_its_claims(client, claims):
 def test_overview_counts_and_latest_addressed(client, claims):
     page = client.get("/").text
     for key, value in (("claims", 5), ("addressed_claims", 2), ("fact_checks", 2), ("facts", 2)):
-        assert f'<div class="card-value">{value}</div><div class="card-label">{key}</div>' in page
+        assert f'<div class="card-value">{value}</div><div class="card-label">{key.replace("_", " ")}</div>' in page
     latest = re.search(r'<table class="data claims latest-addressed">(.*?)</table>', page, flags=re.S)[1]
     assert f'href="/claims/{claims["telegram-echo"]["id"]}"' in latest
     assert f'href="/claims/{claims["balkan-insight"]["id"]}"' not in latest
