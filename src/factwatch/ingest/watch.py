@@ -113,8 +113,11 @@ def poll_feeds(
             next_at = now + timedelta(seconds=backoff_seconds(failures, interval=interval, cap=max_backoff))
         store.save_feed_state(url, etag=etag, last_modified=last_modified, failures=failures,
                               next_poll_at=_iso(next_at), last_status=status, last_polled_at=_iso(now))
-        log.info("poll %s (%s): %s, %d new, %.2fs%s", src.name, url, status.split(":")[0], new,
-                 time.monotonic() - started, f", next in {(next_at - now).total_seconds():.0f}s" if failures else "")
+        # An error line carries its reason (refused address, timeout, HTTP status): the analyst
+        # watching the log must see why a feed is backing off without opening the database.
+        log.log(logging.WARNING if failures else logging.INFO, "poll %s (%s): %s, %d new, %.2fs%s", src.name, url,
+                status[:200], new, time.monotonic() - started,
+                f", next in {(next_at - now).total_seconds():.0f}s" if failures else "")
 
     run_id = None
     inserted = duplicates = rejected = 0
