@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from ..errors import FactwatchError, InputError
 from ..models import IngestStats, NewDocument, ParsedRecord, RejectedRecord
+from ..store import Store
 from ._io import SNIFF_BYTES
 from .detect import FORMATS, detect_format
 from .feeds import iter_feed
@@ -221,7 +222,7 @@ def _code(lang: Any) -> str | None:
 class _Documents:
     """Turns records into documents, caching the per-source language hint."""
 
-    def __init__(self, store: Any, *, default_source: str) -> None:
+    def __init__(self, store: Store, *, default_source: str) -> None:
         self._store = store
         self._default_source = default_source
         self._hints: dict[str, str | None] = {}
@@ -270,7 +271,7 @@ class _Documents:
 class _Loader:
     """Stores records in batches and keeps the running counts (also for a run that fails)."""
 
-    def __init__(self, store: Any, *, run_id: str, default_source: str, batch_size: int,
+    def __init__(self, store: Store, *, run_id: str, default_source: str, batch_size: int,
                  progress: Callable[[int], None] | None) -> None:
         self.store = store
         self.run_id = run_id
@@ -323,7 +324,7 @@ class _Loader:
 
 
 def ingest_records(
-    store: Any, records: Iterator[Item], *, run_id: str, default_source: str, batch_size: int = 500,
+    store: Store, records: Iterator[Item], *, run_id: str, default_source: str, batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
 ) -> IngestStats:
     """Store ``records`` under an already started run; returns the counts. Does not finish the run."""
@@ -333,7 +334,7 @@ def ingest_records(
 
 
 def ingest_path(
-    store: Any,
+    store: Store,
     path_or_url: str,
     *,
     fmt: str = "auto",

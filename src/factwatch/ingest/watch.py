@@ -11,10 +11,10 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from ..errors import FactwatchError
 from ..models import ParsedRecord, PollStats, RejectedRecord, Source
+from ..store import Store
 from ._io import SNIFF_BYTES
 from .detect import detect_format
 from .feeds import iter_feed
@@ -48,13 +48,13 @@ def backoff_seconds(failures: int, *, interval: float, cap: float = MAX_BACKOFF)
     return min(cap, interval * (2 ** min(failures, 30)))
 
 
-def _feed_sources(store: Any, profile: str | None, sources: Sequence[Source] | None) -> list[Source]:
+def _feed_sources(store: Store, profile: str | None, sources: Sequence[Source] | None) -> list[Source]:
     chosen = list(sources) if sources is not None else store.list_sources(profile)
     return [s for s in chosen if s.feed_url]
 
 
 def poll_feeds(
-    store: Any,
+    store: Store,
     *,
     profile: str | None = None,
     profile_sources: Sequence[Source] | None = None,
@@ -140,7 +140,7 @@ def _records(content: bytes, *, url: str, content_type: str | None,
 
 
 def watch(
-    store: Any,
+    store: Store,
     *,
     interval: float = DEFAULT_INTERVAL,
     profile: str | None = None,
