@@ -368,3 +368,26 @@ def test_claims_in_chromium(server_url):
             browser.close()
     assert dialogs == []
     assert console_errors == []
+
+
+
+def test_claims_list_marks_sentences_that_reject_the_fact_checked_claim(tmp_path):
+    from factwatch.analysis.factcheck import import_facts
+    from factwatch.pipeline import run_pipeline
+    from factwatch.store import open_store
+    from factwatch.web.app import create_app
+
+    db = tmp_path / "stance.db"
+    denial = "Лажна вест: Влада Косова није забранила Српску православну цркву."
+    with open_store(str(db)) as store:
+        import_facts(store, DATA / "facts.yaml")
+        docs = [_doc("echo", "sr", "2024-03-02T08:00:00Z", "Пренето", FALSE_CLAIM, "https://t.me/echo/9"),
+                _doc("desk", "sr", "2024-03-03T08:00:00Z", "Провера", denial, "https://desk.example/1")]
+        store.insert_documents(docs, run_id=store.start_run("ingest", "stance"))
+        run_pipeline(store)
+    with TestClient(create_app(str(db))) as c:
+        page = c.get("/claims", params={"addressed": "yes"}).text
+    rows = {html.unescape(re.search(r'<td class="claim-text"[^>]*>(.*?)</td>', r, flags=re.S)[1]): r
+            for r in re.findall(r'<tr class="addressed">(.*?)</tr>', page, flags=re.S)}
+    assert set(rows) == {FALSE_CLAIM, denial}
+    assert "rejects the claim" in rows[denial] and "rejects the claim" not in rows[FALSE_CLAIM]

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from factwatch.errors import ConfigError, FactwatchError, FetchError, InputError, NotFoundError, StoreError
 from factwatch.analysis.matching import match_text
+from factwatch.analysis.stance import stance_towards
 from factwatch.respond.cards import build_card, render_card
 from factwatch.store import Store, open_store
 from factwatch.web import api
@@ -213,9 +214,15 @@ def create_app(db_url: str) -> FastAPI:
         f = parse_claim_filter(request.query_params)
         rows = store.list_claim_rows(**f.store_kwargs(), limit=f.limit, offset=f.offset)
         total = store.count_claim_rows(**f.store_kwargs())
+        # A sentence that denies or debunks the fact-checked claim needs no response: say so.
+        rejecting = {
+            c.id for c in rows
+            if c.addressed and c.match_verdict and c.match_claim
+            and stance_towards(c.text, c.match_claim, language=c.language, claim_language="und") == "rejects"
+        }
         return render(
             request, "claims.html",
-            filter=f, claims=rows, page=Page(total=total, limit=f.limit, offset=f.offset),
+            filter=f, claims=rows, rejecting=rejecting, page=Page(total=total, limit=f.limit, offset=f.offset),
             languages=store.claim_languages(), source_names=store.claim_sources(), page_title="Claims",
         )
 
