@@ -7,7 +7,7 @@ mapping; the profile supplies the source registry and the fact base.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,7 @@ class DemoSummary:
     stats: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "sources": self.sources, "ingested": self.ingested, "facts": self.facts,
-            "pipeline": self.pipeline, "stats": self.stats,
-        }
+        return asdict(self)
 
 
 def read_manifest(root: Path) -> list[dict[str, Any]]:

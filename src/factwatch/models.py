@@ -111,12 +111,7 @@ class IngestStats:
     run_id: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "inserted": self.inserted,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-            "run_id": self.run_id,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -71,10 +71,7 @@ class FactEmbedStats:
     index_size: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "fact_checks": self.fact_checks, "facts": self.facts, "passages": self.passages,
-            "embedded": self.embedded, "cached": self.cached, "index_size": self.index_size,
-        }
+        return asdict(self)
 
 
 Parsed = NewFactCheck | NewFact | RejectedRecord

@@ -5,7 +5,7 @@ A profile's ``sources.yaml`` has two lists, ``actors`` and ``sources``; see docs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ class RegistryStats:
     rejected: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"actors": self.actors, "sources": self.sources, "rejected": list(self.rejected)}
+        return asdict(self)
 
 
 def read_registry(path: Path) -> tuple[list[Actor], list[Source], list[str]]:
