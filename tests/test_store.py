@@ -107,3 +107,11 @@ def test_cursor_and_feed_state(store):
 def test_postgres_urls_say_what_to_do():
     with pytest.raises(ConfigError, match="SQLite"):
         open_store("postgresql://localhost/factwatch")
+
+
+def test_get_source_and_source_names(store):
+    store.upsert_source(Source(name="Outlet", platform="rss", actor="Gov", actor_type="state"))
+    got = store.get_source("Outlet")
+    assert (got.actor, got.actor_type) == ("Gov", "state")
+    assert store.get_source("missing") is None
+    assert store.source_names() == ["Outlet"]

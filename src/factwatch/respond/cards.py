@@ -156,7 +156,8 @@ def build_card(store: Store, claim_id: int, *, use_llm: bool | None = None, time
     """
     claim = store.get_claim(claim_id)
     doc = store.get_document(claim.document_id)
-    actor = next((s.actor for s in store.list_sources() if s.name == doc.source), None)
+    registered = store.get_source(doc.source)
+    actor = registered.actor if registered else None
     spread = store.claim_spread(claim.latin_key)
     matches = store.claim_matches(claim_id)
     top = next((m for m in matches if m.target == "fact_check"), None)

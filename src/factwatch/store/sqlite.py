@@ -296,6 +296,18 @@ class SQLiteStore(FactsMixin, ViewsMixin):
         rows = self._query(sql + " ORDER BY s.name", params)
         return [Source(**dict(r)) for r in rows]
 
+    def get_source(self, name: str) -> Source | None:
+        """One source with its actor, without counting its documents (cheap, for per-claim use)."""
+        rows = self._query(
+            "SELECT s.name, s.platform, s.url, s.feed_url, s.country, s.language, s.actor, a.type AS actor_type"
+            " FROM sources s LEFT JOIN actors a ON a.name = s.actor WHERE s.name = ?",
+            (name,),
+        )
+        return Source(**dict(rows[0])) if rows else None
+
+    def source_names(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT name FROM sources ORDER BY name")]
+
     def source_language(self, name: str) -> str | None:
         rows = self._query("SELECT language FROM sources WHERE name=?", (name,))
         return rows[0][0] if rows else None

@@ -180,7 +180,7 @@ def create_app(db_url: str) -> FastAPI:
             request, "documents.html",
             filter=f, documents=docs, page=Page(total=total, limit=f.limit, offset=f.offset),
             languages=sorted(store.language_counts()),
-            source_names=[s.name for s in store.list_sources()],
+            source_names=store.source_names(),
             page_title="Documents",
         )
 
