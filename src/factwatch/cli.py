@@ -333,7 +333,11 @@ def match(
                     raise InputError(f"Cannot read {file}: {exc}. Give a UTF-8 text file, one claim a line.") from exc
                 for line in lines:
                     if not line.strip():
-                        out.emit_json({"addressed": False, "matches": [], "error": "empty line"})
+                        # Keep one output per input line, so results stay aligned with the file.
+                        if json_:
+                            out.emit_json({"addressed": False, "matches": [], "error": "empty line"})
+                        else:
+                            out.console.print("(empty line)", markup=False)
                         continue
                     result = match_text(store, line, k=k)
                     if json_:
