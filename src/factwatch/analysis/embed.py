@@ -8,7 +8,7 @@ copied across a hundred portals is embedded once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -64,11 +64,18 @@ def encode(texts: Sequence[str], *, kind: str, batch_size: int = 32) -> np.ndarr
 
 def embed_texts(
     store: Store, texts: Sequence[str], *, kind: str, batch_size: int = 32, stats: dict[str, int] | None = None,
+    memo: MutableMapping[str, bytes] | None = None,
 ) -> np.ndarray:
-    """Vectors for ``texts`` (n, 384), from the store's cache where present; new ones are cached."""
+    """Vectors for ``texts`` (n, 384), from the store's cache where present; new ones are cached.
+
+    With ``memo`` the store is only read: new vectors go to ``memo`` (the web's bounded LRU), so
+    a GET never writes to the database (issue 7 item 7).
+    """
     clipped = [clip(t) for t in texts]
     hashes = [text_hash(t) for t in clipped]
     found = store.cached_vectors(hashes, kind=kind)
+    if memo is not None:
+        found.update({h: memo[f"{kind}:{h}"] for h in hashes if h not in found and f"{kind}:{h}" in memo})
     missing: dict[str, str] = {}
     for h, t in zip(hashes, clipped):
         if h not in found and h not in missing:
@@ -76,7 +83,10 @@ def embed_texts(
     if missing:
         vecs = encode(list(missing.values()), kind=kind, batch_size=batch_size)
         items = [(h, v.astype("<f4").tobytes()) for h, v in zip(missing, vecs)]
-        store.save_cached_vectors(items, kind=kind, dim=DIM)
+        if memo is None:
+            store.save_cached_vectors(items, kind=kind, dim=DIM)
+        else:
+            memo.update({f"{kind}:{h}": blob for h, blob in items})
         found.update(dict(items))
     if stats is not None:
         stats["embedded"] = stats.get("embedded", 0) + len(missing)

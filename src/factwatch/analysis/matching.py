@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -425,8 +426,14 @@ def _queries(text: str, language: str) -> tuple[list[str], list[str]]:
     return [s for _, _, s, _ in sorted(picked, key=lambda p: p[0])], notes
 
 
-def match_text(store: Store, text: str, *, k: int = 5, language: str | None = None) -> MatchResult:
-    """Fact-checks (and facts) that address ``text``, best first, with a calibrated decision."""
+def match_text(
+    store: Store, text: str, *, k: int = 5, language: str | None = None,
+    memo: MutableMapping[str, bytes] | None = None,
+) -> MatchResult:
+    """Fact-checks (and facts) that address ``text``, best first, with a calibrated decision.
+
+    ``memo``: keep new query vectors there instead of the store (``embed_texts``; the web passes one).
+    """
     from factwatch.analysis.embed import embed_texts
 
     if text is None or not str(text).strip():
@@ -443,7 +450,7 @@ def match_text(store: Store, text: str, *, k: int = 5, language: str | None = No
     if lang not in _SUPPORTED:
         notes.append(f"language {lang!r} is outside the profile's languages: matched by e5 (multilingual); "
                      "keyword features may be empty")
-    vectors = embed_texts(store, queries, kind="query")
+    vectors = embed_texts(store, queries, kind="query", memo=memo)
     best: dict[tuple[str, int], tuple[float, Candidate, str]] = {}
     p_addressed = 0.0
     for query, q in zip(queries, vectors):
