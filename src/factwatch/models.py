@@ -333,6 +333,10 @@ class ClaimMatch:
     score: float
     addressed: bool
     matched_text: str | None = None
+    # Written once by the match stage (migration 004) so pages and commands read one answer.
+    stance: str | None = None  # repeats | rejects | reports | asks (analysis/stance.py)
+    probability: float | None = None  # calibrated P(addressed) of the claim's decision
+    evidence: dict[str, float] = field(default_factory=dict)  # named decision features
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

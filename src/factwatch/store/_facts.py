@@ -56,6 +56,20 @@ def _claim(row: sqlite3.Row) -> Claim:
     return Claim(**d)
 
 
+def _match_values(m: ClaimMatch) -> tuple[Any, ...]:
+    """A match as the row it is stored as (rounded, so a rerun that changes nothing compares equal)."""
+    return (m.claim_id, m.rank, m.target, m.fact_check_id, m.fact_id, round(m.score, 6), int(m.addressed),
+            m.matched_text, m.stance, None if m.probability is None else round(m.probability, 6),
+            json.dumps({k: round(float(v), 4) for k, v in m.evidence.items()}, sort_keys=True))
+
+
+def _claim_match(row: sqlite3.Row) -> ClaimMatch:
+    d = dict(row)
+    d["addressed"] = bool(d["addressed"])
+    d["evidence"] = json.loads(d.get("evidence") or "{}")
+    return ClaimMatch(**d)
+
+
 class FactsMixin:
     """Mixed into SQLiteStore; uses its ``_tx`` and ``_query`` helpers."""
 
@@ -317,13 +331,14 @@ class FactsMixin:
             for part in _chunks(list(claim_ids)):
                 marks = ",".join("?" * len(part))
                 old = c.execute(
-                    f"SELECT claim_id, rank, target, fact_check_id, fact_id, score, addressed, matched_text"
-                    f" FROM claim_matches WHERE claim_id IN ({marks})", list(part)).fetchall()
+                    f"SELECT claim_id, rank, target, fact_check_id, fact_id, score, addressed, matched_text,"
+                    f" stance, probability, evidence FROM claim_matches WHERE claim_id IN ({marks})",
+                    list(part)).fetchall()
                 for r in old:
                     m = new.get((r[0], r[1]))
-                    same = m is not None and (m.target, m.fact_check_id, m.fact_id, round(m.score, 6),
-                                              int(m.addressed), m.matched_text) == (
-                        r[2], r[3], r[4], round(r[5], 6), r[6], r[7])
+                    same = m is not None and _match_values(m)[2:] == (
+                        r[2], r[3], r[4], round(r[5], 6), r[6], r[7], r[8],
+                        None if r[9] is None else round(r[9], 6), r[10])
                     if same:
                         new.pop((r[0], r[1]))
                     else:
@@ -331,15 +346,14 @@ class FactsMixin:
                         changed += 1
             c.executemany(
                 "INSERT OR REPLACE INTO claim_matches(claim_id, rank, target, fact_check_id, fact_id, score,"
-                " addressed, matched_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(m.claim_id, m.rank, m.target, m.fact_check_id, m.fact_id, m.score, int(m.addressed),
-                  m.matched_text) for m in new.values()],
+                " addressed, matched_text, stance, probability, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_match_values(m) for m in new.values()],
             )
             return changed + len(new)
 
     def claim_matches(self, claim_id: int) -> list[ClaimMatch]:
         rows = self._query("SELECT * FROM claim_matches WHERE claim_id=? ORDER BY rank", (claim_id,))
-        return [ClaimMatch(**{**dict(r), "addressed": bool(r["addressed"])}) for r in rows]
+        return [_claim_match(r) for r in rows]
 
     def addressed_claims(self, *, limit: int = 100) -> list[int]:
         rows = self._query(
