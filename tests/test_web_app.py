@@ -99,7 +99,7 @@ def corpus(store) -> dict[str, str]:
 
 @pytest.fixture
 def client(db_path: Path, corpus) -> TestClient:
-    with TestClient(create_app(str(db_path))) as c:
+    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -381,7 +381,7 @@ def test_static_assets_are_local_and_served(client):
 
 def test_store_is_closed_on_shutdown(db_path, corpus):
     app = create_app(str(db_path))
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         assert c.get("/api/stats").status_code == 200
     with pytest.raises(sqlite3.ProgrammingError):
         app.state.store.stats()

@@ -75,7 +75,7 @@ def db(tmp_path_factory) -> Path:
 def client(db: Path):
     from factwatch.web.app import create_app
 
-    with TestClient(create_app(str(db))) as c:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -385,7 +385,7 @@ def test_claims_list_marks_sentences_that_reject_the_fact_checked_claim(tmp_path
                 _doc("desk", "sr", "2024-03-03T08:00:00Z", "Провера", denial, "https://desk.example/1")]
         store.insert_documents(docs, run_id=store.start_run("ingest", "stance"))
         run_pipeline(store)
-    with TestClient(create_app(str(db))) as c:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as c:
         page = c.get("/claims", params={"addressed": "yes"}).text
     rows = {html.unescape(re.search(r'<td class="claim-text"[^>]*>(.*?)</td>', r, flags=re.S)[1]): r
             for r in re.findall(r'<tr class="addressed">(.*?)</tr>', page, flags=re.S)}

@@ -22,6 +22,11 @@ MAX_QUERY_CHARS = 500
 
 # ISO 639-1/-3 codes as the store holds them (sr, hr, cnr, und).
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
+# C0 controls but tab and newlines. A NUL in ?q= broke the FTS5 query (a 500; issue 7 item 8),
+# and no filter value has a reason to hold one.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# SQLite integers are signed 64-bit; a larger id overflowed in the driver (a 500; issue 7 item 8).
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,8 @@ def _text(params: Mapping[str, str], name: str, *, max_chars: int = 200) -> str 
         return None
     if len(value) > max_chars:
         raise InputError(f"{name} is {len(value)} characters long; keep it under {max_chars}.")
+    if _CONTROL_RE.search(value):
+        raise InputError(f"{name} contains a control character (such as NUL); remove it.")
     return value
 
 
@@ -86,12 +93,14 @@ def parse_date(value: str | None, *, name: str) -> str | None:
         if len(value) == 10:
             return date.fromisoformat(value).isoformat()
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is not None:
+            # 0001-01-01T00:00:00+01:00 falls before year 1 in UTC: OverflowError, not ValueError.
+            moment = moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         raise InputError(
-            f"{name}={value!r} is not a date; use YYYY-MM-DD (e.g. 2024-03-01) or an ISO 8601 timestamp."
+            f"{name}={value!r} is not a date; use YYYY-MM-DD (e.g. 2024-03-01) or an ISO 8601 timestamp "
+            "between the years 1 and 9999."
         ) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -132,7 +141,7 @@ def parse_document_id(value: str) -> int:
     """A document id from the path; anything but a positive integer names no document."""
     from factwatch.errors import NotFoundError
 
-    if not value.isascii() or not value.isdigit():
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or int(value) > MAX_ID:
         raise NotFoundError(f"No document {value!r}; document ids are numbers, see /documents.")
     return int(value)
 
@@ -222,7 +231,7 @@ def parse_claim_id(value: str) -> int:
     """A claim id from the path; anything but a positive integer names no claim."""
     from factwatch.errors import NotFoundError
 
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or int(value) > MAX_ID:
         raise NotFoundError(f"No claim {value!r}; claim ids are numbers, see /claims.")
     return int(value)
 
@@ -243,5 +252,7 @@ def parse_match_query(params: Mapping[str, str]) -> MatchQuery:
     text = params.get("text") or ""
     if len(text) > MATCH_MAX_CHARS:
         raise InputError(f"text is {len(text):,} characters long; paste at most {MATCH_MAX_CHARS:,} (one article).")
+    # Pasted articles may carry stray controls; they mean nothing to the matcher.
+    text = _CONTROL_RE.sub(" ", text)
     k = parse_int(params.get("k"), name="k", default=5, minimum=1, maximum=MATCH_MAX_K)
     return MatchQuery(text=text if text.strip() else None, k=k)

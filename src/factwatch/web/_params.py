@@ -1,0 +1,82 @@
+"""FastAPI dependencies: the store, and the query parameters each page and its API form read.
+
+Parameters are declared here once so the OpenAPI schema (``/api/openapi.json``) lists them;
+they are taken as strings and validated by ``_filters``, so a page and its API answer a bad
+value with the same 400 message.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+
+from factwatch.store import Store
+from factwatch.web._filters import (
+    ClaimFilter,
+    DocumentFilter,
+    MatchQuery,
+    parse_claim_filter,
+    parse_document_filter,
+    parse_int,
+    parse_match_query,
+    parse_paging,
+)
+
+Text = str | None
+
+
+def get_store(request: Request) -> Store:
+    """The store ``create_app`` opened; passed in, never global (STYLE rule 4)."""
+    return request.app.state.store
+
+
+def _given(**values: str | None) -> dict[str, str]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+LimitParam = Annotated[Text, Query(description="Page size, 1-500 (default 50).")]
+OffsetParam = Annotated[Text, Query(description="Rows to skip (default 0).")]
+LanguageParam = Annotated[Text, Query(description="ISO 639 code: sr, hr, bs, cnr, sq, mk, ru, en.")]
+SourceParam = Annotated[Text, Query(description="Source name, exactly as listed by /api/sources.")]
+QueryParam = Annotated[Text, Query(description="Full-text search, any script.")]
+
+
+def document_filter(
+    language: LanguageParam = None,
+    source: SourceParam = None,
+    since: Annotated[Text, Query(description="YYYY-MM-DD or an ISO 8601 timestamp.")] = None,
+    until: Annotated[Text, Query(description="YYYY-MM-DD (the whole day) or an ISO 8601 timestamp.")] = None,
+    q: QueryParam = None,
+    limit: LimitParam = None,
+    offset: OffsetParam = None,
+) -> DocumentFilter:
+    return parse_document_filter(_given(language=language, source=source, since=since, until=until, q=q,
+                                        limit=limit, offset=offset))
+
+
+def claim_filter(
+    addressed: Annotated[Text, Query(description="yes, no or all.")] = None,
+    language: LanguageParam = None,
+    source: SourceParam = None,
+    q: QueryParam = None,
+    limit: LimitParam = None,
+    offset: OffsetParam = None,
+) -> ClaimFilter:
+    return parse_claim_filter(_given(addressed=addressed, language=language, source=source, q=q,
+                                     limit=limit, offset=offset))
+
+
+def paging(limit: LimitParam = None, offset: OffsetParam = None) -> tuple[int, int]:
+    return parse_paging(_given(limit=limit, offset=offset))
+
+
+def runs_limit(limit: Annotated[Text, Query(description="Latest runs to list, 1-1000 (default 100).")] = None) -> int:
+    return parse_int(limit, name="limit", default=100, minimum=1, maximum=1000)
+
+
+def match_query(
+    text: Annotated[Text, Query(description="A claim or an article to match, up to 20,000 characters.")] = None,
+    k: Annotated[Text, Query(description="Matches to return, 1-20 (default 5).")] = None,
+) -> MatchQuery:
+    return parse_match_query(_given(text=text, k=k))

@@ -1,0 +1,13 @@
+"""One router per dashboard page family; each page's HTML and JSON forms call one view function.
+
+As datasette serves a table as HTML and as ``.json`` from the same data, a view function here
+returns a record of what the page shows; the HTML route renders it with a template and the
+``/api`` route returns its ``as_dict()``.
+"""
+
+from factwatch.web.routers import claims, documents, facts, match, overview, runs, sources
+
+ROUTERS = (overview.router, documents.router, sources.router, runs.router, claims.router, match.router,
+           facts.router)
+
+__all__ = ["ROUTERS"]
