@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# `make demo PORT=8080` when 8000 is taken; demo checks the port before it loads anything.
+PORT ?= 8000
 
 .PHONY: demo test install install-test browser bench clean docs
 
@@ -33,7 +35,7 @@ browser:
 	fi
 
 demo: $(STAMP)
-	$(VENV)/bin/factwatch --db demo.db demo
+	$(VENV)/bin/factwatch --db demo.db demo --port $(PORT)
 
 test: install-test
 	$(PY) -m pytest

@@ -1,0 +1,65 @@
+"""Starting the dashboard: refuse an unsafe bind, claim the port first, then hand it to uvicorn.
+
+The port is bound before anything slow (the demo loads and analyses for minutes), so a busy
+port is reported at once rather than after the work (issue 7 item 14), and the socket is kept
+and handed to uvicorn so nothing can take the port in between.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterable
+
+from factwatch.errors import ConfigError
+from factwatch.web._hosts import allowed_host_names, is_loopback
+
+PUBLIC_WARNING = (
+    "WARNING: serving on {host}, which other machines can reach, without accounts: anyone who can "
+    "reach it reads the whole database and can run matches. Requests must still name an allowed "
+    "host ({names}); add this machine's name with --allowed-host NAME."
+)
+
+
+def check_bind(host: str, *, insecure_public: bool) -> str | None:
+    """Raise for a non-loopback ``host`` without ``insecure_public``; else the warning to print, if any."""
+    if is_loopback(host):
+        return None
+    if not insecure_public:
+        raise ConfigError(
+            f"--host {host} would serve the dashboard beyond this machine, and it has no accounts yet. "
+            "Serve on 127.0.0.1 (the default) and reach it through an SSH tunnel, or pass "
+            "--insecure-public to accept that anyone who can reach the address reads everything."
+        )
+    return PUBLIC_WARNING.format(host=host, names=", ".join(sorted(allowed_host_names(host))))
+
+
+def claim_port(host: str, port: int) -> socket.socket:
+    """A listening-ready socket bound to (host, port); ConfigError if the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    # As uvicorn does: a restart may rebind while old connections sit in TIME_WAIT.
+    # (On Linux this does not allow binding a port another socket listens on.)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Is another factwatch (or any server) "
+            "using that port? Pass --port N (`make demo PORT=N`)."
+        ) from None
+    return sock
+
+
+def run_dashboard(db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str] = ()) -> None:
+    """Serve ``create_app(db_url)`` on the claimed socket until interrupted."""
+    import uvicorn
+
+    from factwatch.web.app import create_app
+
+    app = create_app(db_url, host=host, allowed_hosts=allowed_hosts)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
