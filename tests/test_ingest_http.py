@@ -133,7 +133,7 @@ def test_size_cap(server, path):
 
 
 def test_timeout_names_the_option(server):
-    with pytest.raises(FetchError, match="timed out after 0.3s; retry or raise --timeout"):
+    with pytest.raises(FetchError, match="timed out after 0.3s waiting for the server; retry or raise FACTWATCH_FETCH_TIMEOUT"):
         fetch_url(f"{server}/slow", settings=FetchSettings(allow_private=True, timeout=0.3))
 
 

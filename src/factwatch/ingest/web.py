@@ -1,16 +1,16 @@
 """Web articles (trafilatura) and the one safe way factwatch fetches a URL.
 
-``fetch_url`` refuses non-http(s) schemes and private, loopback, link-local, reserved and
-multicast addresses (also on every redirect hop, which it follows itself), caps the body
-size while streaming it and turns every httpx exception into a ``FetchError``.
+``fetch_url`` refuses non-http(s) schemes and every address that is not globally routable (on
+every connection, redirects included, to the very address it checked: see ``_network``), ends
+the whole fetch by a deadline, caps the body size while streaming it and turns every httpx
+exception into a ``FetchError``.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
-import socket
+import ssl
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import IO, Any
@@ -18,10 +18,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..errors import FetchError, InputError
+from ..errors import ConfigError, FetchError, InputError
 from ..models import ParsedRecord, RejectedRecord
 from ._encoding import bom_encoding, detect_encoding
 from ._io import excerpt, parse_date, read_all
+from ._network import AddressRefused, Deadline, PinnedTransport
 
 Item = ParsedRecord | RejectedRecord
 
@@ -33,23 +34,30 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 class FetchSettings:
     """How ``fetch_url`` talks to the network."""
 
-    timeout: float = 15.0
+    timeout: float = 15.0  # one connect or read; FACTWATCH_FETCH_TIMEOUT
+    deadline: float = 60.0  # the whole fetch, redirects included; FACTWATCH_FETCH_DEADLINE
     max_bytes: int = 20 * 1024 * 1024
     max_redirects: int = 5
     allow_private: bool = False
     user_agent: str = "factwatch/0.1 (+https://github.com/factwatch)"
+    ca_file: str | None = None  # CA certificates (PEM) to trust for https instead of the system's
 
     @classmethod
     def from_env(cls, **overrides: Any) -> FetchSettings:
-        """Defaults, then ``FACTWATCH_ALLOW_PRIVATE=1`` / ``FACTWATCH_FETCH_TIMEOUT``, then ``overrides``."""
+        """Defaults, then ``FACTWATCH_ALLOW_PRIVATE=1``, ``FACTWATCH_FETCH_TIMEOUT`` and
+        ``FACTWATCH_FETCH_DEADLINE`` (seconds), then ``overrides``."""
         settings = cls()
         if os.environ.get("FACTWATCH_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes"):
             settings = replace(settings, allow_private=True)
-        if timeout := os.environ.get("FACTWATCH_FETCH_TIMEOUT"):
-            try:
-                settings = replace(settings, timeout=float(timeout))
-            except ValueError:
-                pass
+        for field, variable in (("timeout", "FACTWATCH_FETCH_TIMEOUT"), ("deadline", "FACTWATCH_FETCH_DEADLINE")):
+            if value := os.environ.get(variable):
+                try:
+                    seconds = float(value)
+                except ValueError:
+                    raise ConfigError(f"{variable}={value!r} is not a number of seconds; set it to e.g. 30") from None
+                if not seconds > 0:
+                    raise ConfigError(f"{variable}={value!r} must be more than 0 seconds")
+                settings = replace(settings, **{field: seconds})
         return replace(settings, **overrides)
 
 
@@ -69,30 +77,16 @@ def is_url(value: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value)) and not re.match(r"^[A-Za-z]:[\\/]", value)
 
 
-def _check_address(host: str, port: int, *, settings: FetchSettings, url: str) -> None:
-    if settings.allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise FetchError(f"{url}: cannot resolve host {host!r} ({exc}); check the URL and your network") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-                or address.is_multicast or address.is_unspecified):
-            raise FetchError(
-                f"{url}: refused, {host} resolves to the non-public address {address}; "
-                "set FACTWATCH_ALLOW_PRIVATE=1 only for local testing"
-            )
+def check_url(url: str) -> None:
+    """Refuse a URL factwatch must not fetch; raises ``FetchError`` naming why.
 
-
-def check_url(url: str, *, settings: FetchSettings) -> None:
-    """Refuse a URL factwatch must not fetch; raises ``FetchError`` naming why."""
+    Addresses are checked when connecting (``_network.PinnedBackend``), where the name is resolved
+    once and the checked address is the one connected to.
+    """
     try:
         parts = urlsplit(url)
-        port = parts.port
+        if parts.port == 0:  # reading .port raises ValueError for a port out of range
+            raise ValueError("port 0")
     except ValueError as exc:
         raise FetchError(f"{url!r} is not a valid URL ({exc})") from None
     scheme = parts.scheme.lower()
@@ -101,28 +95,33 @@ def check_url(url: str, *, settings: FetchSettings) -> None:
                          "(pass a local path without a scheme for files)")
     if not parts.hostname:
         raise FetchError(f"{url}: no host in the URL")
-    # The host is resolved again by httpx when it connects; a DNS answer that changes in between
-    # (rebinding) is not covered. Pinning the address would break TLS SNI for https.
-    _check_address(parts.hostname, port or (443 if scheme == "https" else 80), settings=settings, url=url)
 
 
 def fetch_url(
     url: str, *, settings: FetchSettings | None = None, etag: str | None = None, last_modified: str | None = None,
 ) -> FetchResult:
-    """GET ``url`` safely; a conditional GET when ``etag``/``last_modified`` are given (304 → empty content)."""
+    """GET ``url`` safely; a conditional GET when ``etag``/``last_modified`` are given (304 → empty content).
+
+    The whole fetch, redirects included, ends by ``settings.deadline`` seconds however slowly the
+    server sends; each single read or connect waits at most ``settings.timeout``.
+    """
     settings = settings or FetchSettings.from_env()
     headers = {"User-Agent": settings.user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    deadline = Deadline(settings.deadline)
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=settings.ca_file) if settings.ca_file else True
+    transport = PinnedTransport(deadline=deadline, allow_private=settings.allow_private, verify=verify)
     current = url
     try:
-        # trust_env=False: an environment proxy would connect on our behalf and defeat the
-        # address checks above.
-        with httpx.Client(timeout=settings.timeout, follow_redirects=False, trust_env=False) as client:
+        # trust_env=False and our own transport: an environment proxy would connect on our
+        # behalf and defeat the address checks.
+        with httpx.Client(transport=transport, timeout=settings.timeout, follow_redirects=False,
+                          trust_env=False) as client:
             for _hop in range(settings.max_redirects + 1):
-                check_url(current, settings=settings)
+                check_url(current)
                 with client.stream("GET", current, headers=headers) as response:
                     if response.status_code in _REDIRECTS:
                         location = response.headers.get("location")
@@ -152,8 +151,14 @@ def fetch_url(
                                        response.headers.get("last-modified"))
             raise FetchError(f"{url}: more than {settings.max_redirects} redirects; open the URL in a browser "
                              "to find where it ends and pass that URL")
+    except AddressRefused as exc:
+        raise FetchError(f"{current}: {exc}") from None
     except httpx.TimeoutException:
-        raise FetchError(f"{current} timed out after {settings.timeout:g}s; retry or raise --timeout") from None
+        if deadline.expired():
+            raise FetchError(f"{current}: not done after {settings.deadline:g}s, the deadline for one fetch (the "
+                             "server sends too slowly); retry later or raise FACTWATCH_FETCH_DEADLINE") from None
+        raise FetchError(f"{current} timed out after {settings.timeout:g}s waiting for the server; retry or "
+                         "raise FACTWATCH_FETCH_TIMEOUT") from None
     except httpx.HTTPError as exc:
         raise FetchError(f"{current}: {type(exc).__name__}: {exc}; check the URL and your network") from None
 
