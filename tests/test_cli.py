@@ -45,7 +45,8 @@ def test_stats_json_counts_documents_and_sources(cli, feed):
     assert data["documents"] == 2 and data["sources"] == 1
 
 
-def test_stats_on_a_new_database_is_valid_json(cli):
+def test_stats_on_a_new_database_is_valid_json(cli, store):
+    # `store` creates the (empty, migrated) database; a missing one is an error (test_cli_errors).
     data = json.loads(cli("stats", "--json").stdout)
     assert data["documents"] == 0
 

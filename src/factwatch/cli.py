@@ -1,34 +1,78 @@
 """The factwatch command line. Thin: parse, open the store, call one service function, render.
 
-The contract (commands, options, --json shapes) is in DESIGN.md; scripts rely on it.
+The contract (commands, options, --json shapes) is in DESIGN.md; scripts rely on it. Errors are
+mapped to ``error: ...`` on stderr and an exit code in one place, ``_Commands.invoke``, as
+sqlite-utils turns its library's errors into one CLI error.
 """
 
 from __future__ import annotations
 
-import json
+import sqlite3
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
+from factwatch import __version__
 from factwatch import _output as out
 from factwatch.config import DEFAULT_PROFILE
-from factwatch.errors import FactwatchError, InputError
-from factwatch.store import Store, default_db_url, open_store
+from factwatch.errors import FactwatchError, InputError, NotFoundError
+from factwatch.store import Access, Store, default_db_url, open_store
 
-app = typer.Typer(
-    help="Watch Western Balkans media, find disinformation campaigns, counter them with facts.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+# Exit codes: 1 for every error factwatch explains (DESIGN.md: non-zero with a message on
+# stderr), 2 for usage errors (click's own), 130 for Ctrl-C (typer's, as shells report SIGINT).
+EXIT_ERROR = 1
+
+
+def _os_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}. Check the path and its permissions."
+
+
+def _fail(message: str) -> NoReturn:
+    out.error(message)
+    raise typer.Exit(EXIT_ERROR)
+
+
+class _Commands(TyperGroup):
+    """The root command group: maps the errors of every command to ``error: ...``, once."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except FactwatchError as exc:
+            _fail(str(exc))
+        except sqlite3.Error as exc:
+            # The store translates the errors it sees; this catches any that slip past it.
+            from factwatch.store.sqlite import explain_sqlite_error
+
+            _fail(str(explain_sqlite_error(exc, state.db)))
+        except BrokenPipeError:
+            raise  # `factwatch runs list | head`: typer exits quietly
+        except OSError as exc:
+            _fail(_os_message(exc))
+
+
+def _typer(help_text: str, **kwargs: Any) -> typer.Typer:
+    # Plain click help: value names (--db PATH) rather than rich's <str>/<bool> type labels.
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None, **kwargs)
+
+
+app = _typer(
+    "Watch Western Balkans media, find disinformation campaigns, counter them with facts.",
+    cls=_Commands, add_completion=False, pretty_exceptions_enable=False,
 )
-runs_app = typer.Typer(help="Ingestion runs and the records they rejected.", no_args_is_help=True)
-sources_app = typer.Typer(help="The source registry: outlets, channels, accounts and their owners.", no_args_is_help=True)
-facts_app = typer.Typer(help="The fact base: fact-checks and official statements.", no_args_is_help=True)
+runs_app = _typer("Ingestion runs and the records they rejected.")
+sources_app = _typer("The source registry: outlets, channels, accounts and their owners.")
+facts_app = _typer("The fact base: fact-checks and official statements.")
+claims_app = _typer("Check-worthy sentences that `analyze` extracted, with their best fact-check.")
 app.add_typer(runs_app, name="runs")
 app.add_typer(sources_app, name="sources")
 app.add_typer(facts_app, name="facts")
+app.add_typer(claims_app, name="claims")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 
@@ -40,23 +84,29 @@ class _State:
 state = _State()
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        out.line(f"factwatch {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     db: Annotated[
         Optional[str],
-        typer.Option("--db", help="Database path or URL (default: $FACTWATCH_DB, then ./factwatch.db)."),
+        typer.Option("--db", metavar="PATH", help="Database path or URL (default: $FACTWATCH_DB, then ./factwatch.db)."),
     ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     state.db = db or default_db_url()
 
 
-def _store() -> Store:
-    return open_store(state.db)
-
-
-def _fail(exc: Exception) -> None:
-    out.err_console.print(f"error: {exc}", markup=False, highlight=False)
-    raise typer.Exit(1)
+def _store(access: Access = "create") -> Store:
+    """The store for this command: "read" for commands that only read (the file must exist and
+    may be read-only), "write" for commands that need existing data, "create" otherwise."""
+    return open_store(state.db, access=access)
 
 
 def _parse_map(pairs: list[str]) -> dict[str, str] | None:
@@ -72,47 +122,61 @@ def _parse_map(pairs: list[str]) -> dict[str, str] | None:
     return mapping or None
 
 
+def _parse_since(value: str | None) -> str | None:
+    """--since as the ISO text the store compares with (UTC when an offset is given)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--since expects a date such as 2026-10-01 or 2026-10-01T08:00:00+02:00; got {value!r}.") from None
+    if len(value.strip()) == 10:
+        return parsed.date().isoformat()
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc)
+    return parsed.replace(tzinfo=None).isoformat()
+
+
 # -- ingestion ---------------------------------------------------------------------------------
 
 
 @app.command()
 def ingest(
-    path: Annotated[str, typer.Argument(help="A file, directory, .gz file or http(s) URL.")],
-    fmt: Annotated[str, typer.Option("--format", help="auto|rss|html|jsonl|csv|telegram|x|ira")] = "auto",
-    source: Annotated[Optional[str], typer.Option("--source", help="Source name for every record.")] = None,
+    path: Annotated[str, typer.Argument(metavar="PATH|URL", help="A file, directory, .gz file or http(s) URL.")],
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="auto|rss|html|jsonl|csv|telegram|x|ira")] = "auto",
+    source: Annotated[Optional[str], typer.Option("--source", metavar="NAME", help="Source name for every record.")] = None,
     map_: Annotated[
-        list[str], typer.Option("--map", help="Column mapping for CSV/JSONL, e.g. text=content,author=user.")
+        list[str], typer.Option("--map", metavar="FIELD=COLUMN", help="Column mapping for CSV/JSONL, e.g. text=content,author=user.")
     ] = [],
     json_: JsonOpt = False,
 ) -> None:
     """Read documents from feeds, pages and social-media exports into the store."""
     from factwatch.ingest.service import ingest_path
 
-    try:
-        mapping = _parse_map(map_)
-        with _store() as store:
-            if json_:
-                stats = ingest_path(store, path, fmt=fmt, source=source, mapping=mapping)
-            else:
-                with out.console.status(f"ingesting {path}") as status:
-                    stats = ingest_path(
-                        store, path, fmt=fmt, source=source, mapping=mapping,
-                        progress=lambda n: status.update(f"ingesting {path}: {n:,} records"),
-                    )
-    except FactwatchError as exc:
-        _fail(exc)
+    mapping = _parse_map(map_)
+    with _store() as store:
+        if json_:
+            stats = ingest_path(store, path, fmt=fmt, source=source, mapping=mapping)
+        else:
+            with out.progress_reporter() as reporter:
+                tracker = reporter("ingest")
+                stats = ingest_path(
+                    store, path, fmt=fmt, source=source, mapping=mapping,
+                    progress=lambda n: tracker(n, None, "records"),
+                )
+                tracker.finish({})
     if json_:
         out.emit_json(stats)
-    else:
-        out.key_values(f"run {stats.run_id}", stats.as_dict())
-        if stats.rejected:
-            out.console.print(f"`factwatch runs show {stats.run_id}` lists the rejected records and why.")
+        return
+    out.key_values(f"run {stats.run_id}", stats.as_dict())
+    if stats.rejected:
+        out.line(f"`factwatch runs show {stats.run_id}` lists the rejected records and why.")
 
 
 @app.command()
 def watch(
-    profile: Annotated[str, typer.Option(help="Profile whose feeds to poll.")] = DEFAULT_PROFILE,
-    interval: Annotated[float, typer.Option(help="Seconds between polling rounds.")] = 900,
+    profile: Annotated[str, typer.Option(metavar="NAME", help="Profile whose feeds to poll.")] = DEFAULT_PROFILE,
+    interval: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds between polling rounds.")] = 900,
     once: Annotated[bool, typer.Option("--once", help="Poll every due feed once and exit.")] = False,
 ) -> None:
     """Poll the profile's feeds with conditional GET and per-feed backoff."""
@@ -128,16 +192,14 @@ def watch(
             # The profile's registry is the list of feeds; upserting it first is idempotent.
             import_sources(store, profile_file(profile, "sources.yaml"), profile=profile)
             watch_feeds(store, profile=profile, interval=interval, once=once)
-    except FactwatchError as exc:
-        _fail(exc)
     except KeyboardInterrupt:
-        raise typer.Exit(0)
+        raise typer.Exit(0)  # the way to stop a watcher, not an error
 
 
 @runs_app.command("list")
-def runs_list(limit: Annotated[int, typer.Option(help="How many runs.")] = 50, json_: JsonOpt = False) -> None:
+def runs_list(limit: Annotated[int, typer.Option(metavar="N", help="How many runs.")] = 50, json_: JsonOpt = False) -> None:
     """The latest ingestion runs."""
-    with _store() as store:
+    with _store("read") as store:
         runs = store.list_runs(limit=limit)
     if json_:
         out.emit_json({"runs": runs})
@@ -149,14 +211,12 @@ def runs_list(limit: Annotated[int, typer.Option(help="How many runs.")] = 50, j
 
 
 @runs_app.command("show")
-def runs_show(run_id: str, json_: JsonOpt = False) -> None:
+def runs_show(run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="A run id from `runs list`.")],
+              json_: JsonOpt = False) -> None:
     """One run and every record it rejected, with the reason."""
-    try:
-        with _store() as store:
-            run = store.get_run(run_id)
-            rejections = store.list_rejections(run_id)
-    except FactwatchError as exc:
-        _fail(exc)
+    with _store("read") as store:
+        run = store.get_run(run_id)
+        rejections = store.list_rejections(run_id)
     if json_:
         out.emit_json({"run": run, "rejections": rejections})
         return
@@ -169,11 +229,11 @@ def runs_show(run_id: str, json_: JsonOpt = False) -> None:
 
 @sources_app.command("list")
 def sources_list(
-    profile: Annotated[Optional[str], typer.Option(help="Only sources of this profile.")] = None,
+    profile: Annotated[Optional[str], typer.Option(metavar="NAME", help="Only sources of this profile.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Sources with their platform, country, language, owner and document count."""
-    with _store() as store:
+    with _store("read") as store:
         sources = store.list_sources(profile)
     if json_:
         out.emit_json({"sources": sources})
@@ -186,41 +246,38 @@ def sources_list(
 
 @sources_app.command("import")
 def sources_import(
-    path: Annotated[Optional[Path], typer.Argument(help="A sources.yaml; default: the profile's.")] = None,
-    profile: Annotated[str, typer.Option(help="Profile the sources belong to.")] = DEFAULT_PROFILE,
+    path: Annotated[Optional[Path], typer.Argument(metavar="FILE", help="A sources.yaml; default: the profile's.")] = None,
+    profile: Annotated[str, typer.Option(metavar="NAME", help="Profile the sources belong to.")] = DEFAULT_PROFILE,
     json_: JsonOpt = False,
 ) -> None:
     """Load actors and sources from a registry file (YAML)."""
     from factwatch.config import profile_file
     from factwatch.ingest.registry import import_sources
 
-    try:
-        path = path or profile_file(profile, "sources.yaml")
-        with _store() as store:
-            stats = import_sources(store, path, profile=profile)
-    except FactwatchError as exc:
-        _fail(exc)
+    path = path or profile_file(profile, "sources.yaml")
+    with _store() as store:
+        stats = import_sources(store, path, profile=profile)
     if json_:
         out.emit_json(stats)
-    else:
-        out.key_values(f"registry {path}", {"actors": stats.actors, "sources": stats.sources, "rejected": len(stats.rejected)})
-        for reason in stats.rejected:
-            out.err_console.print(f"rejected: {reason}", markup=False)
+        return
+    out.key_values(f"registry {path}", {"actors": stats.actors, "sources": stats.sources, "rejected": len(stats.rejected)})
+    for reason in stats.rejected:
+        out.warn(f"rejected: {reason}")
 
 
 @sources_app.command("export")
 def sources_export(
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="File to write (default: stdout).")] = None,
 ) -> None:
     """Write the registry as YAML, in the shape `sources import` reads."""
     from factwatch.ingest.registry import export_sources
 
-    with _store() as store:
+    with _store("read") as store:
         text = export_sources(store)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
-        sys.stdout.write(text)
+        out.write_text(text)
 
 
 # -- analysis ----------------------------------------------------------------------------------
@@ -228,38 +285,33 @@ def sources_export(
 
 @app.command()
 def analyze(
-    only: Annotated[list[str], typer.Option("--stage", help="Run only these stages.")] = [],
+    only: Annotated[list[str], typer.Option("--stage", metavar="STAGE", help="Run only these stages (repeat the option).")] = [],
     json_: JsonOpt = False,
 ) -> None:
-    """Run the analysis pipeline on what is new since the last run."""
+    """Run the analysis pipeline on what is new since the last run.
+
+    Progress goes to stderr: a bar per stage in a terminal, a log line every few seconds otherwise.
+    """
     from factwatch.pipeline import run_pipeline
 
-    try:
-        with _store() as store:
-            if json_:
-                result = run_pipeline(store, only=only or None)
-            else:
-                with out.console.status("analysing") as status:
-                    result = run_pipeline(store, only=only or None, progress=lambda s: status.update(f"stage {s}"))
-    except FactwatchError as exc:
-        _fail(exc)
+    with _store("write") as store:
+        with out.progress_reporter() as reporter:
+            result = run_pipeline(store, only=only or None, progress=reporter)
     if json_:
         out.emit_json(result)
         return
     out.table(
-        f"pipeline ({result.seconds:.1f}s)", ["stage", "result"],
-        [(name, json.dumps(values, ensure_ascii=False)) for name, values in result.stages.items()],
+        f"pipeline ({result.seconds:.1f} s)", ["stage", "result", "seconds"],
+        [(name, out.summary_text({k: v for k, v in values.items() if k != "seconds"}), f"{values.get('seconds', 0):.1f}")
+         for name, values in result.stages.items()],
     )
 
 
 @app.command()
 def stats(json_: JsonOpt = False) -> None:
     """Counts: documents, sources, runs, claims, fact-checks, ..."""
-    try:
-        with _store() as store:
-            counts = store.stats()
-    except FactwatchError as exc:
-        _fail(exc)
+    with _store("read") as store:
+        counts = store.stats()
     if json_:
         out.emit_json(counts)
     else:
@@ -267,7 +319,7 @@ def stats(json_: JsonOpt = False) -> None:
 
 
 @app.command()
-def inspect(text: Annotated[str, typer.Argument(help="The text to normalise.")], json_: JsonOpt = False) -> None:
+def inspect(text: Annotated[str, typer.Argument(metavar="TEXT", help="The text to normalise.")], json_: JsonOpt = False) -> None:
     """Show what normalisation makes of a text: language, script, Latin key, sentences."""
     from factwatch.text.normalize import normalize
 
@@ -283,29 +335,51 @@ def inspect(text: Annotated[str, typer.Argument(help="The text to normalise.")],
     out.table("sentences", ["#", "sentence"], list(enumerate(result.sentences, 1)))
 
 
+@claims_app.command("list")
+def claims_list(
+    addressed: Annotated[bool, typer.Option("--addressed", help="Only claims with a candidate fact-check that addresses them.")] = False,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Only claims of documents published since DATE (2026-10-01, or with a time and offset).")] = None,
+    limit: Annotated[int, typer.Option(metavar="N", help="How many claims, newest first.")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """Claims newest first, with their id for `factwatch card ID` and their best candidate fact-check."""
+    with _store("read") as store:
+        rows = store.list_claim_rows(addressed=True if addressed else None, since=_parse_since(since), limit=limit)
+    if json_:
+        out.emit_json({"claims": rows})
+        return
+    out.table(
+        "claims", ["id", "published", "source", "lang", "claim", "candidate fact-check", "p", "addressed"],
+        [(r.id, (r.published_at or "")[:10], r.source, r.language, r.text, r.match_claim,
+          f"{r.match_score:.2f}" if r.match_score is not None else "", "yes" if r.addressed else "")
+         for r in rows],
+    )
+    if addressed and rows:
+        out.line("`factwatch card ID` drafts a response to one of them.")
+
+
 # -- fact base and matching --------------------------------------------------------------------
 
 
 @facts_app.command("import")
 def facts_import(
-    path: Annotated[Path, typer.Argument(help="ClaimReview JSON-LD, CSV, EUvsDisinfo CSV, MultiClaim dir/CSV or YAML.")],
-    fmt: Annotated[str, typer.Option("--format", help="auto|claimreview|csv|euvsdisinfo|multiclaim|yaml")] = "auto",
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="ClaimReview JSON-LD, CSV, EUvsDisinfo CSV, MultiClaim dir/CSV or YAML.")],
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="auto|claimreview|csv|euvsdisinfo|multiclaim|yaml")] = "auto",
     json_: JsonOpt = False,
 ) -> None:
     """Load fact-checks and official statements into the fact base, and index them for `match`."""
     from factwatch.analysis.factcheck import embed_fact_base, import_facts
 
-    try:
-        with _store() as store:
-            result = import_facts(store, path, fmt=fmt)
-            # Run the embed_facts stage now, so `match` works straight after an import.
-            if json_:
+    with _store() as store:
+        result = import_facts(store, path, fmt=fmt)
+        # Run the embed_facts stage now, so `match` works straight after an import.
+        if json_:
+            indexed = embed_fact_base(store)
+        else:
+            with out.progress_reporter() as reporter:
+                tracker = reporter("index facts")
                 indexed = embed_fact_base(store)
-            else:
-                with out.console.status("indexing the fact base (embeddings)"):
-                    indexed = embed_fact_base(store)
-    except FactwatchError as exc:
-        _fail(exc)
+                tracker.finish(indexed.as_dict())
     if json_:
         out.emit_json({**result.as_dict(), "indexed": indexed.as_dict()})
     else:
@@ -314,49 +388,42 @@ def facts_import(
 
 @app.command()
 def match(
-    text: Annotated[Optional[str], typer.Argument(help="A claim to check.")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", help="One text a line; one JSON document a line out.")] = None,
-    k: Annotated[int, typer.Option("-k", help="How many fact-checks to return.")] = 5,
+    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="A claim to check.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", metavar="FILE", help="One text a line; one JSON document a line out.")] = None,
+    k: Annotated[int, typer.Option("-k", metavar="N", help="How many fact-checks to return.")] = 5,
     json_: JsonOpt = False,
 ) -> None:
     """Fact-checks and facts that address TEXT, best first, with a calibrated 'addressed' decision."""
     from factwatch.analysis.matching import match_text
 
     if (text is None) == (file is None):
-        _fail(InputError("Give either TEXT or --file FILE (one text a line)."))
-    try:
-        with _store() as store:
-            if file is not None:
-                try:
-                    lines = file.read_text(encoding="utf-8-sig").splitlines()
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise InputError(f"Cannot read {file}: {exc}. Give a UTF-8 text file, one claim a line.") from exc
-                for line in lines:
-                    if not line.strip():
-                        # Keep one output per input line, so results stay aligned with the file.
-                        if json_:
-                            out.emit_json({"addressed": False, "matches": [], "error": "empty line"})
-                        else:
-                            out.console.print("(empty line)", markup=False)
-                        continue
-                    result = match_text(store, line, k=k)
-                    if json_:
-                        out.emit_json(result)
-                    else:
-                        _print_match(line, result)
-                return
-            result = match_text(store, text or "", k=k)
-    except FactwatchError as exc:
-        _fail(exc)
-    if json_:
-        out.emit_json(result)
-    else:
-        _print_match(text or "", result)
+        raise InputError("Give either TEXT or --file FILE (one text a line).")
+    lines: list[str] = [text or ""]
+    if file is not None:
+        try:
+            lines = file.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"Cannot read {file}: {exc}. Give a UTF-8 text file, one claim a line.") from exc
+    # "write": the embedding cache keeps each query's vector.
+    with _store("write") as store:
+        for line in lines:
+            if file is not None and not line.strip():
+                # Keep one output per input line, so results stay aligned with the file.
+                if json_:
+                    out.emit_json({"addressed": False, "matches": [], "error": "empty line"})
+                else:
+                    out.line("(empty line)")
+                continue
+            result = match_text(store, line, k=k)
+            if json_:
+                out.emit_json(result)
+            else:
+                _print_match(line, result)
 
 
-def _print_match(text: str, result) -> None:  # type: ignore[no-untyped-def]
+def _print_match(text: str, result: Any) -> None:
     data = result.as_dict()
-    out.console.print(f"{'ADDRESSED' if data['addressed'] else 'not addressed'}: {text}", markup=False)
+    out.line(f"{'ADDRESSED' if data['addressed'] else 'not addressed'}: {text}")
     out.table(
         "matches", ["score", "verdict", "claim", "publisher", "language", "url"],
         [(f"{m['score']:.2f}", m.get("verdict"), m.get("claim"), m.get("publisher"), m.get("language"), m.get("url"))
@@ -366,17 +433,25 @@ def _print_match(text: str, result) -> None:  # type: ignore[no-untyped-def]
 
 @app.command()
 def card(
-    claim_id: Annotated[int, typer.Argument(help="Claim id (see the dashboard or `analyze`).")],
-    fmt: Annotated[str, typer.Option("--format", help="md|html|json")] = "md",
+    claim_id: Annotated[int, typer.Argument(metavar="CLAIM_ID", help="Claim id (see `factwatch claims list`).")],
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="md|html|json")] = "md",
 ) -> None:
     """A response card for a matched claim: the claim as seen, the verdict, facts and a draft."""
     from factwatch.respond.cards import build_card, render_card
 
-    try:
-        with _store() as store:
-            sys.stdout.write(render_card(build_card(store, claim_id), fmt=fmt) + "\n")
-    except FactwatchError as exc:
-        _fail(exc)
+    with _store("read") as store:
+        try:
+            store.get_claim(claim_id)
+        except NotFoundError:
+            raise NotFoundError(
+                f"Claim {claim_id} does not exist. `factwatch claims list --addressed` lists the claims "
+                "with a candidate fact-check and their ids."
+            ) from None
+        built = build_card(store, claim_id)
+        if fmt == "json":
+            out.emit_json(built)
+        else:
+            out.write_text(render_card(built, fmt=fmt) + "\n")
 
 
 # -- web ---------------------------------------------------------------------------------------
@@ -384,75 +459,35 @@ def card(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(
-        metavar="ADDRESS", help="Interface to listen on. Anything but loopback needs --insecure-public.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="PORT", help="Port.")] = 8000,
-    allowed_host: Annotated[Optional[list[str]], typer.Option(
-        "--allowed-host", metavar="NAME",
-        help="Also answer requests whose Host is NAME (repeatable; or FACTWATCH_ALLOWED_HOSTS=a,b). "
-             "127.0.0.1, localhost, [::1] and --host are always answered; other names get 400, "
-             "against DNS rebinding.")] = None,
-    insecure_public: Annotated[bool, typer.Option(
-        "--insecure-public",
-        help="Allow a non-loopback --host although there are no accounts yet: anyone who can reach it reads everything.",
-    )] = False,
 ) -> None:
     """Serve the dashboard and the REST API."""
-    from factwatch.web.server import check_bind, claim_port
+    import uvicorn
 
-    try:
-        warning = check_bind(host, insecure_public=insecure_public)
-        sock = claim_port(host, port)
-    except FactwatchError as exc:
-        _fail(exc)
-    if warning:
-        out.err_console.print(warning, markup=False, highlight=False)
-    _serve_on(sock, host=host, port=port, allowed_hosts=allowed_host or [])
+    from factwatch.web.app import create_app
 
-
-def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str]) -> None:
-    from factwatch.web.server import run_dashboard
-
-    shown = f"[{host}]" if ":" in host else host
-    out.console.print(f"factwatch dashboard on http://{shown}:{port}  (database {state.db})", markup=False)
-    try:
-        run_dashboard(state.db, sock, host=host, allowed_hosts=allowed_hosts)
-    except FactwatchError as exc:
-        _fail(exc)
+    out.console.print(f"factwatch dashboard on http://{host}:{port}  (database {state.db})", markup=False)
+    uvicorn.run(create_app(state.db), host=host, port=port, log_level="warning")
 
 
 @app.command()
 def demo(
-    host: Annotated[str, typer.Option(
-        metavar="ADDRESS", help="Interface to listen on. Anything but loopback needs --insecure-public.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port (checked before anything is loaded).")] = 8000,
+    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Load and analyse only.")] = False,
-    insecure_public: Annotated[bool, typer.Option(
-        "--insecure-public", help="As for serve: allow a non-loopback --host without accounts.")] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Load the demo corpus and fact base, analyse them, and serve the dashboard."""
     from factwatch.demo import load_demo
-    from factwatch.web.server import check_bind, claim_port
 
-    sock = None
-    try:
-        if not no_serve:
-            # Before the minutes of loading: a busy port or a refused --host fails at once.
-            warning = check_bind(host, insecure_public=insecure_public)
-            sock = claim_port(host, port)
-            if warning:
-                out.err_console.print(warning, markup=False, highlight=False)
-        with _store() as store:
-            summary = load_demo(store, progress=None if json_ else lambda m: out.console.print(m, markup=False))
-    except FactwatchError as exc:
-        if sock is not None:
-            sock.close()
-        _fail(exc)
+    with _store() as store:
+        summary = load_demo(store, progress=None if json_ else lambda m: out.console.print(m, markup=False))
     if json_:
         out.emit_json(summary)
-    if sock is not None:
-        _serve_on(sock, host=host, port=port, allowed_hosts=[])
+    if not no_serve:
+        serve(host=host, port=port)
+
 
 if __name__ == "__main__":
     app()

@@ -6,11 +6,14 @@ own tables, and is incremental and idempotent: a rerun with nothing new changes 
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from factwatch.errors import ConfigError
+from factwatch.progress import StageProgress
 from factwatch.store import Store
 
 
@@ -51,22 +54,39 @@ def stage_names() -> list[str]:
     return [s.name for s in _stages()]
 
 
+def _accepts_progress(run: Callable[..., Any]) -> bool:
+    try:
+        return "progress" in inspect.signature(run).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def run_pipeline(
     store: Store,
     *,
     only: Sequence[str] | None = None,
     config: dict[str, dict[str, Any]] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], StageProgress | None] | None = None,
 ) -> PipelineResult:
+    """Run the stages in order (``only``: these names). ``progress(stage_name)`` is called as each
+    stage starts; what it returns, if anything, gets the stage's items as they finish (stages
+    that take a ``progress`` keyword) and the stage's stats at the end."""
     config = config or {}
+    unknown = sorted(set(only or ()) - set(stage_names()))
+    if unknown:
+        raise ConfigError(f"Unknown stage {', '.join(unknown)}; the stages are {', '.join(stage_names())}.")
     started = time.perf_counter()
     results: dict[str, dict[str, Any]] = {}
     for stage in _stages():
         if only and stage.name not in only:
             continue
-        if progress:
-            progress(stage.name)
+        tracker = progress(stage.name) if progress else None
+        kwargs = {**stage.default_config, **config.get(stage.name, {})}
+        if tracker is not None and _accepts_progress(stage.run):
+            kwargs["progress"] = tracker
         t0 = time.perf_counter()
-        stats = stage.run(store, **{**stage.default_config, **config.get(stage.name, {})})
+        stats = stage.run(store, **kwargs)
         results[stage.name] = {**stats.as_dict(), "seconds": round(time.perf_counter() - t0, 3)}
+        if tracker is not None:
+            tracker.finish(results[stage.name])
     return PipelineResult(stages=results, seconds=time.perf_counter() - started)

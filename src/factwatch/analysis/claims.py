@@ -18,6 +18,7 @@ from typing import Any
 
 from factwatch.models import NewClaim
 from factwatch.analysis._text import detect_language, latin_key, split_sentences
+from factwatch.progress import Progress
 from factwatch.store import Store
 
 __all__ = ["ClaimStats", "extract_claims", "score_sentence", "checkworthy_sentences", "THRESHOLD"]
@@ -213,10 +214,13 @@ def checkworthy_sentences(
     return out
 
 
-def extract_claims(store: Store, *, threshold: float = THRESHOLD, batch: int = 500) -> ClaimStats:
+def extract_claims(
+    store: Store, *, threshold: float = THRESHOLD, batch: int = 500, progress: Progress | None = None,
+) -> ClaimStats:
     """Split new documents into sentences and keep the check-worthy ones with their offsets."""
     last = int(store.get_cursor("claims") or 0)
     n_docs = n_sentences = n_claims = 0
+    total = store.count_documents_after(last) if progress else None
     while True:
         docs = store.documents_after(last, limit=batch)
         if not docs:
@@ -247,4 +251,6 @@ def extract_claims(store: Store, *, threshold: float = THRESHOLD, batch: int = 5
         n_docs += len(docs)
         last = docs[-1].id
         store.set_cursor("claims", str(last))
+        if progress:
+            progress(n_docs, total, "documents")
     return ClaimStats(documents=n_docs, sentences=n_sentences, claims=n_claims)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from factwatch.analysis._text import text_hash
+from factwatch.progress import Progress
 from factwatch.store import Store
 
 DIM = 384
@@ -48,7 +49,9 @@ def clip(text: str) -> str:
     return " ".join(text.split())[:MAX_CHARS]
 
 
-def encode(texts: Sequence[str], *, kind: str, batch_size: int = 32) -> np.ndarray:
+def encode(
+    texts: Sequence[str], *, kind: str, batch_size: int = 32, progress: Progress | None = None,
+) -> np.ndarray:
     """Embed without the cache: (n, 384) float32, L2-normalised."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -59,12 +62,14 @@ def encode(texts: Sequence[str], *, kind: str, batch_size: int = 32) -> np.ndarr
         batch = [clip(t) or "." for t in texts[i:i + batch_size]]
         vecs = np.asarray(fn(batch), dtype=np.float32).reshape(len(batch), DIM)
         out[i:i + len(batch)] = vecs
+        if progress:
+            progress(i + len(batch), len(texts), "texts")
     return out
 
 
 def embed_texts(
     store: Store, texts: Sequence[str], *, kind: str, batch_size: int = 32, stats: dict[str, int] | None = None,
-    memo: MutableMapping[str, bytes] | None = None,
+    memo: MutableMapping[str, bytes] | None = None, progress: Progress | None = None,
 ) -> np.ndarray:
     """Vectors for ``texts`` (n, 384), from the store's cache where present; new ones are cached.
 
@@ -81,7 +86,7 @@ def embed_texts(
         if h not in found and h not in missing:
             missing[h] = t
     if missing:
-        vecs = encode(list(missing.values()), kind=kind, batch_size=batch_size)
+        vecs = encode(list(missing.values()), kind=kind, batch_size=batch_size, progress=progress)
         items = [(h, v.astype("<f4").tobytes()) for h, v in zip(missing, vecs)]
         if memo is None:
             store.save_cached_vectors(items, kind=kind, dim=DIM)
@@ -97,15 +102,30 @@ def embed_texts(
     return out
 
 
-def embed_new_claims(store: Store, *, batch_size: int = 64, limit: int = 5000) -> EmbedStats:
+def embed_new_claims(
+    store: Store, *, batch_size: int = 64, limit: int = 5000, progress: Progress | None = None,
+) -> EmbedStats:
     """Give every claim without a vector its query vector (claims are what we search *with*)."""
     counts: dict[str, int] = {}
     done = 0
+    total = store.count_claims_without_vectors() if progress else None
     while True:
         claims = store.claims_without_vectors(limit=limit)
         if not claims:
             break
-        embed_texts(store, [c.text for c in claims], kind="query", batch_size=batch_size, stats=counts)
+        embed_texts(store, [c.text for c in claims], kind="query", batch_size=batch_size, stats=counts,
+                    progress=_as_claims(progress, done, len(claims), total) if progress else None)
         store.save_claim_vectors([(c.id, text_hash(clip(c.text))) for c in claims], kind="query")
         done += len(claims)
+        if progress:
+            progress(done, total, "claims")
     return EmbedStats(claims=done, embedded=counts.get("embedded", 0), cached=counts.get("cached", 0))
+
+
+def _as_claims(progress: Progress, base: int, size: int, total: int | None) -> Progress:
+    """Texts encoded for one batch of claims, reported as claims (only cache misses are encoded)."""
+
+    def report(done: int, of: int | None = None, unit: str = "texts") -> None:
+        progress(base + (size * done // of if of else size), total, "claims")
+
+    return report

@@ -45,7 +45,7 @@ class ViewsMixin:
     @staticmethod
     def _claim_filter(
         *, addressed: bool | None, language: str | None, source: str | None, query: str | None,
-        query_key: str | None,
+        query_key: str | None, since: str | None = None,
     ) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
@@ -58,6 +58,10 @@ class ViewsMixin:
         if source:
             where.append("d.source = ?")
             params.append(source)
+        if since:
+            # The date the list is ordered by: publication, else ingestion (ISO text compares in order).
+            where.append("COALESCE(d.published_at, d.ingested_at) >= ?")
+            params.append(since)
         if query:
             # Substring of the sentence as written, or of its Latin key (so a Latin query finds
             # a Cyrillic claim). LIKE wildcards in the query are taken literally.
@@ -74,11 +78,12 @@ class ViewsMixin:
 
     def list_claim_rows(
         self, *, addressed: bool | None = None, language: str | None = None, source: str | None = None,
-        query: str | None = None, query_key: str | None = None, limit: int = 50, offset: int = 0,
+        query: str | None = None, query_key: str | None = None, since: str | None = None, limit: int = 50,
+        offset: int = 0,
     ) -> list[ClaimRow]:
         """Claims newest document first, filtered; ``query_key`` is the Latin key of ``query``."""
         where, params = self._claim_filter(
-            addressed=addressed, language=language, source=source, query=query, query_key=query_key)
+            addressed=addressed, language=language, source=source, query=query, query_key=query_key, since=since)
         rows = self._query(
             f"{_CLAIM_SELECT}{where} ORDER BY COALESCE(d.published_at, d.ingested_at) DESC, c.id DESC"
             " LIMIT ? OFFSET ?",

@@ -10,7 +10,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from factwatch.errors import NotFoundError, StoreError
 from factwatch.store._clock import utcnow
@@ -40,22 +42,36 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 class SQLiteStore(FactsMixin, ViewsMixin):
-    """The embedded store. One connection, guarded by a lock so the web app's threads can share it."""
+    """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
-    def __init__(self, path: str) -> None:
+    ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on
+    a file under ``chattr +i`` in a read-only folder) and never migrates: commands that only read
+    work on a database they may not write.
+    """
+
+    def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.url = path
-        try:
-            self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        except sqlite3.Error as exc:
-            raise StoreError(f"Cannot open database {path!r}: {exc}. Check the path and its permissions.") from exc
-        self._conn.row_factory = sqlite3.Row
+        self.read_only = read_only
         self._lock = threading.RLock()
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is durable at transaction boundaries in WAL mode, which is what the
-        # kill-and-rerun guarantee needs; FULL would halve ingest throughput.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self._conn = _connect(path, read_only=read_only)
+            self._conn.row_factory = sqlite3.Row
+            if not read_only:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                # NORMAL is durable at transaction boundaries in WAL mode, which is what the
+                # kill-and-rerun guarantee needs; FULL would halve ingest throughput.
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            if read_only:
+                # Reading the schema here finds a damaged or foreign file at open, not mid-command.
+                self._conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            else:
+                self._migrate()
+        except sqlite3.Error as exc:
+            conn = getattr(self, "_conn", None)
+            if conn is not None:
+                conn.close()
+            raise explain_sqlite_error(exc, path) from exc
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -71,7 +87,7 @@ class SQLiteStore(FactsMixin, ViewsMixin):
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._lock, _translated(self.url):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -82,8 +98,16 @@ class SQLiteStore(FactsMixin, ViewsMixin):
                 self._conn.execute("COMMIT")
 
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, _translated(self.url):
             return self._conn.execute(sql, params).fetchall()
+
+    def pending_migrations(self) -> list[str]:
+        """Names of the migrations this database still lacks (empty when it is current)."""
+        with self._lock, _translated(self.url):
+            has_table = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone()
+            done = {r[0] for r in self._conn.execute("SELECT version FROM schema_migrations")} if has_table else set()
+        return [name for version, name, _ in _migrations() if version not in done]
 
     def _migrate(self) -> None:
         with self._lock:
@@ -104,7 +128,10 @@ class SQLiteStore(FactsMixin, ViewsMixin):
                     )
                     self._conn.execute("COMMIT")
                 except sqlite3.Error as exc:
-                    self._conn.execute("ROLLBACK")
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    if _primary_code(exc) in _EXPLAINED:
+                        raise  # read-only, damaged, locked: the caller says what to do
                     raise StoreError(f"Migration {name} failed on {self.url!r}: {exc}") from exc
 
     def schema_version(self) -> int:
@@ -346,6 +373,18 @@ class SQLiteStore(FactsMixin, ViewsMixin):
                 (stage, cursor, utcnow()),
             )
 
+    # -- pending work (the totals of progress bars) ------------------------------------------
+
+    def count_documents_after(self, last_id: int) -> int:
+        return self._query("SELECT COUNT(*) FROM documents WHERE id > ?", (last_id,))[0][0]
+
+    def count_claims_after(self, last_id: int) -> int:
+        return self._query("SELECT COUNT(*) FROM claims WHERE id > ?", (last_id,))[0][0]
+
+    def count_claims_without_vectors(self) -> int:
+        return self._query(
+            "SELECT COUNT(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.claim_id=c.id)")[0][0]
+
     # -- counts -----------------------------------------------------------------------------
 
     def stats(self) -> dict[str, int]:
@@ -356,6 +395,87 @@ class SQLiteStore(FactsMixin, ViewsMixin):
             except sqlite3.OperationalError:
                 continue  # table of a later migration not present
         return counts
+
+
+# -- opening and error translation ------------------------------------------------------------
+# Primary result codes (https://www.sqlite.org/rescode.html) whose cause the user can fix.
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 10, 11, 13, 14, 26
+_EXPLAINED = {
+    _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT,
+    _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB,
+}
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _connect(path: str, *, read_only: bool) -> sqlite3.Connection:
+    if not read_only or path == ":memory:":
+        return sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+    uri = "file:" + quote(str(Path(path).resolve()))
+    try:
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, check_same_thread=False, isolation_level=None, timeout=30)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error as exc:
+        if _primary_code(exc) not in (_SQLITE_CANTOPEN, _SQLITE_READONLY):
+            raise
+    # A WAL database needs its -shm file, which mode=ro cannot create in a folder it may not
+    # write; immutable=1 reads without it. Safe here: nothing can write a file we cannot open.
+    return sqlite3.connect(uri + "?immutable=1", uri=True, check_same_thread=False, isolation_level=None, timeout=30)
+
+
+def explain_sqlite_error(exc: sqlite3.Error, path: str) -> StoreError:
+    """A StoreError that says what is wrong with the database at ``path`` and what to do."""
+    code = _primary_code(exc)
+    if code == _SQLITE_NOTADB:
+        return StoreError(
+            f"{path} is not a factwatch database ({exc}): it is another kind of file, or damaged. "
+            "Check --db (or $FACTWATCH_DB); to start afresh, move the file aside."
+        )
+    if code == _SQLITE_CORRUPT:
+        return StoreError(
+            f"The database {path} is damaged ({exc}), for instance truncated by a full disk or a partial "
+            f"copy. Restore it from a backup; `sqlite3 {path} .recover | sqlite3 recovered.db` saves what is left."
+        )
+    if code == _SQLITE_READONLY:
+        return StoreError(
+            f"The database {path} is read-only ({exc}) and this command writes to it. Make the file and its "
+            "folder writable (chmod u+w; lsattr shows an immutable 'i' flag, chattr -i clears it), "
+            "or copy it somewhere writable and pass --db COPY. Commands that only read work as it is."
+        )
+    if code in (_SQLITE_CANTOPEN, _SQLITE_PERM):
+        return StoreError(
+            f"Cannot open the database {path} ({exc}). Check that the path is right, that its folder exists, "
+            "and that you may read (and, for commands that write, write) the file and its folder."
+        )
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreError(
+            f"The database {path} is locked by another process ({exc}), such as a running ingest or analyze. "
+            "Wait for it to finish and retry."
+        )
+    if code == _SQLITE_FULL:
+        return StoreError(f"The disk holding {path} is full ({exc}). Free space and retry; nothing was lost.")
+    if code == _SQLITE_IOERR:
+        return StoreError(
+            f"Reading or writing {path} failed ({exc}): the disk or file system reported an error, or the file "
+            "changed under factwatch. Check the disk, then retry."
+        )
+    return StoreError(f"Database error on {path}: {exc}.")
+
+
+@contextmanager
+def _translated(path: str) -> Iterator[None]:
+    """Re-raise the SQLite errors a user can act on as StoreError; others (constraints, SQL) pass."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if _primary_code(exc) in _EXPLAINED:
+            raise explain_sqlite_error(exc, path) from exc
+        raise
 
 
 # (stats key, table): the stats --json keys in DESIGN.md order.
