@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +25,8 @@ needs_chromium = pytest.mark.skipif(
 
 
 @contextmanager
-def live_dashboard(db: Path) -> Iterator[str]:
-    """uvicorn serving create_app(db) on a free 127.0.0.1 port in a thread; yields its base URL."""
+def live_dashboard(db: Path, **app_options: Any) -> Iterator[str]:
+    """uvicorn serving create_app(db, **app_options) on a free 127.0.0.1 port in a thread; yields its base URL."""
     import uvicorn
 
     from factwatch.web.app import create_app
@@ -34,7 +35,7 @@ def live_dashboard(db: Path) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # the kernel picks the port; handing uvicorn the socket avoids a race
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(create_app(str(db), **app_options), log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -48,3 +49,10 @@ def live_dashboard(db: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (for a subprocess that binds it itself)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
