@@ -34,7 +34,7 @@ from _common import REPO, SHARED, TMP, md_table, require_shared, update_doc_sect
 
 sys.path.insert(0, str(REPO / "src"))
 from factwatch.analysis import _retrieval  # noqa: E402
-from factwatch.analysis.factcheck import import_facts  # noqa: E402
+from factwatch.ingest.facts import import_facts  # noqa: E402
 from factwatch.analysis.matching import addressed_probability, calibration, candidate_features, rank_candidates  # noqa: E402
 from factwatch.ingest.service import ingest_path  # noqa: E402
 from factwatch.pipeline import run_pipeline  # noqa: E402

@@ -94,7 +94,8 @@ def pipeline_cost(n_articles: int) -> dict | None:
 
     from factwatch.analysis.claims import extract_claims
     from factwatch.analysis.embed import embed_new_claims
-    from factwatch.analysis.factcheck import embed_fact_base, import_facts
+    from factwatch.analysis.factcheck import embed_fact_base
+    from factwatch.ingest.facts import import_facts
     from factwatch.analysis.matching import match_new_claims
     from factwatch.models import NewDocument
     from factwatch.store import open_store

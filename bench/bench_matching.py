@@ -32,7 +32,8 @@ from factwatch.analysis import _retrieval  # noqa: E402
 from factwatch.models import NewFactCheck  # noqa: E402
 from factwatch.analysis._text import latin_key  # noqa: E402
 from factwatch.analysis.embed import embed_texts  # noqa: E402
-from factwatch.analysis.factcheck import embed_fact_base, import_facts, parse_facts  # noqa: E402
+from factwatch.analysis.factcheck import embed_fact_base  # noqa: E402
+from factwatch.ingest.facts import import_facts, parse_facts  # noqa: E402
 from factwatch.analysis.matching import (  # noqa: E402
     DECISION_EXTRA,
     DECISION_FEATURES,

@@ -13,7 +13,8 @@ import pytest
 from factwatch.analysis._text import latin_key
 from factwatch.analysis.claims import extract_claims
 from factwatch.analysis.embed import embed_new_claims
-from factwatch.analysis.factcheck import embed_fact_base, import_facts
+from factwatch.analysis.factcheck import embed_fact_base
+from factwatch.ingest.facts import import_facts
 from factwatch.analysis.matching import match_new_claims
 from factwatch.models import NewDocument
 from factwatch.respond.cards import build_card, render_card

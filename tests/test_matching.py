@@ -9,7 +9,8 @@ import pytest
 
 from factwatch.analysis.claims import extract_claims
 from factwatch.analysis.embed import embed_new_claims
-from factwatch.analysis.factcheck import embed_fact_base, import_facts
+from factwatch.analysis.factcheck import embed_fact_base
+from factwatch.ingest.facts import import_facts
 from factwatch.analysis.matching import match_new_claims, match_text
 from factwatch.errors import InputError
 from factwatch.models import NewDocument

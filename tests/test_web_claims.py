@@ -55,7 +55,7 @@ DOCS = [
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
-    from factwatch.analysis.factcheck import import_facts
+    from factwatch.ingest.facts import import_facts
     from factwatch.pipeline import run_pipeline
     from factwatch.store import open_store
 
@@ -372,7 +372,7 @@ def test_claims_in_chromium(server_url):
 
 
 def test_claims_list_marks_sentences_that_reject_the_fact_checked_claim(tmp_path):
-    from factwatch.analysis.factcheck import import_facts
+    from factwatch.ingest.facts import import_facts
     from factwatch.pipeline import run_pipeline
     from factwatch.store import open_store
     from factwatch.web.app import create_app

@@ -368,7 +368,8 @@ def facts_import(
     json_: JsonOpt = False,
 ) -> None:
     """Load fact-checks and official statements into the fact base, and index them for `match`."""
-    from factwatch.analysis.factcheck import embed_fact_base, import_facts
+    from factwatch.analysis.factcheck import embed_fact_base
+    from factwatch.ingest.facts import import_facts
 
     with _store() as store:
         result = import_facts(store, path, fmt=fmt)

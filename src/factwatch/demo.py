@@ -50,7 +50,7 @@ def load_demo(
     analyze: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    from factwatch.analysis.factcheck import import_facts
+    from factwatch.ingest.facts import import_facts
     from factwatch.ingest.registry import import_sources
     from factwatch.ingest.service import ingest_path
     from factwatch.pipeline import run_pipeline
