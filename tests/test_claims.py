@@ -72,7 +72,9 @@ def test_extract_claims_offsets_and_rerun(store):
         ("U Bosni i Hercegovini sutra vjetrovito uz pljuskove.", "bs", False),
         ("Завтра в Сербии утром туман, затем солнечно.", "ru", False),
         ("Srednji kurs evra danas je 117,2 dinara.", "sr", False),
-        ("Nesreća na auto-putu kod Niša zbog magle, poginula dva vozača.", "sr", True),
+        # docs/checkworthiness.md: a single road accident is not of public interest; a policy or a toll is.
+        ("Nesreća na auto-putu kod Niša zbog magle, poginula dva vozača.", "sr", False),
+        ("Vlada Srbije zabranila je kamionima vožnju auto-putem kod Niša zbog magle.", "sr", True),
     ],
 )
 def test_forecasts_and_exchange_rates_are_service_information_not_claims(text, language, checkworthy):
