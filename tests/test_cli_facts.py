@@ -78,3 +78,14 @@ def test_analyze_then_card(facts_cli, tmp_path):
     assert card["draft"]
     missing = facts_cli("card", "9999")
     assert missing.exit_code == 1 and missing.stderr
+
+
+def test_facts_import_of_deeply_nested_json_rejects_it_with_a_reason(cli, tmp_path):
+    # Before: a RecursionError traceback from json.loads (issue 7, item 12).
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    result = cli("facts", "import", str(deep), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["inserted"], data["rejected"]) == (0, 1)
+    assert "more than 64 levels deep" in data["reasons"][0] and "Traceback" not in result.output

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from factwatch.analysis.factcheck import embed_fact_base, import_facts, strip_html
+from factwatch.analysis.factcheck import embed_fact_base
 from factwatch.errors import InputError
+from factwatch.ingest.facts import import_facts, parse_facts
 
 DATA = Path(__file__).parent / "data" / "facts"
 
@@ -81,8 +82,50 @@ def test_missing_file_and_unknown_format(store, tmp_path):
         import_facts(store, DATA / "facts_sample.csv", fmt="xml")
 
 
-def test_strip_html():
-    assert strip_html("<p>a &amp; <b>b</b></p><script>evil()</script>") == "a & b"
+def test_fields_cleaned_as_ingest_cleans_text(tmp_path):
+    path = tmp_path / "facts.csv"
+    path.write_text('claim,rebuttal,date\n'
+                    '"<p>a &amp; <b>b</b></p><script>evil()</script>",'
+                    '"<p>First\u200b paragraph.</p><p>Second.</p>",14.03.2023\n', encoding="utf-8")
+    _, [fc] = parse_facts(path)
+    assert fc.claim == "a & b"
+    assert fc.rebuttal == "First paragraph.\n\nSecond."  # paragraphs kept, zero-width space gone
+    assert fc.date == "2023-03-14"  # DD.MM.YYYY, as regional fact-checkers write it
+
+
+def test_windows_1251_csv_reads_as_cyrillic(store, tmp_path):
+    # Before the move the fact importer tried cp1250 first, which decodes any byte string:
+    # this file became "Âëŕäŕ Ęîńîâŕ ..." (issue 6, item 8).
+    claim = "Влада Косова је забранила Српску православну цркву."
+    path = tmp_path / "cyrillic.csv"
+    path.write_bytes(f"claim,verdict,language\n{claim},Нетачно,sr\n".encode("cp1251"))
+    stats = import_facts(store, path)
+    assert (stats.format, stats.inserted, stats.rejected) == ("csv", 1, 0)
+    fc = store.list_fact_checks()[0]
+    assert (fc.claim, fc.verdict) == (claim, "Нетачно")
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("name,content", [
+    ("deep.json", DEEP),
+    ("deep.jsonl", '{"claimReviewed": "x"}\n' + DEEP + "\n"),
+    ("deep.html", f'<script type="application/ld+json">{DEEP}</script>'),
+    ("shallow_but_too_deep.json", '{"@graph": ' + "[" * 70 + "]" * 70 + "}"),
+])
+def test_deeply_nested_json_is_rejected_with_a_reason(store, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content)
+    stats = import_facts(store, path)
+    assert stats.rejected >= 1 and any("more than 64 levels deep" in r for r in stats.reasons)
+
+
+def test_deeply_nested_yaml_says_why(store, tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("facts:\n  - " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(InputError, match="more than 64 levels deep"):
+        import_facts(store, path)
 
 
 def test_multiclaim_trial(store, shared_data):
