@@ -3,8 +3,9 @@
 ``ingest_path`` (service.py) is the entry point for files, directories, ``.gz`` files and
 URLs; ``poll_feeds``/``watch`` (watch.py) poll the registry's feeds. One module per format:
 feeds.py (RSS/Atom), web.py (HTML articles and safe fetching), social.py (CSV, JSONL, IRA,
-X API v2), telegram.py (Telegram Desktop exports). Names are loaded on first use so that
-``import factwatch.ingest.registry`` does not pull in feedparser, trafilatura and httpx.
+X API v2), telegram.py (Telegram Desktop exports); facts.py imports the fact base, one module
+per fact format (claimreview.py, factcsv.py, euvsdisinfo.py, multiclaim.py, factyaml.py).
+Names are loaded on first use so that ``import factwatch.ingest.registry`` does not pull in feedparser, trafilatura and httpx.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 _EXPORTS = {
     "ingest_path": "service", "iter_input": "service", "content_hash": "service",
     "poll_feeds": "watch",
+    "import_facts": "facts", "parse_facts": "facts",
     "FetchSettings": "web", "FetchResult": "web", "fetch_url": "web",
     "detect_format": "detect", "FORMATS": "detect",
 }
