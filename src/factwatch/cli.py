@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from factwatch import __version__
 from factwatch import _output as out
@@ -37,8 +37,27 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_ERROR)
 
 
+class _ValueNameArgument(TyperArgument):
+    """An argument whose help shows its value name only (CLAIM_ID, not ``CLAIM_ID <int>``)."""
+
+    def display_type_rich(self, ctx: typer.Context) -> str | None:
+        return None
+
+
 class _Commands(TyperGroup):
     """The root command group: maps the errors of every command to ``error: ...``, once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # typer labels arguments with their Python type (<str>, <int>) even when a metavar is
+        # given; options honour the metavar. Give every argument of the tree the option's rule.
+        stack: list[Any] = list(self.commands.values())
+        while stack:
+            command = stack.pop()
+            stack.extend(getattr(command, "commands", {}).values())
+            for param in command.params:
+                if type(param) is TyperArgument:
+                    param.__class__ = _ValueNameArgument
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
