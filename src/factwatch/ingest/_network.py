@@ -70,6 +70,13 @@ def refusal(address: IPAddress) -> str | None:
             return refusal(address.ipv4_mapped)
         if address in _NAT64:
             return refusal(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    if address.is_loopback:
+        return "a loopback address"
+    if address.is_link_local:
+        return "a link-local address"
+    if not address.is_global:
+        return "not globally routable"
+    if isinstance(address, ipaddress.IPv6Address):
         for network, why in _REFUSED_V6:
             if address in network:
                 return why
@@ -77,8 +84,8 @@ def refusal(address: IPAddress) -> str | None:
             return "a site-local address"
     if address.is_multicast:  # 224.0.0.0/4 and ff00::/8 count as global in ipaddress
         return "a multicast address"
-    if not address.is_global or address.is_reserved:
-        return "not globally routable"
+    if address.is_reserved:
+        return "a reserved address"
     return None
 
 
@@ -87,7 +94,7 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise httpcore.ConnectError(f"cannot resolve host {host!r} ({exc}); check the URL and your network") from None
+        raise httpcore.ConnectError(f"cannot resolve host {host!r} ({exc})") from None
     addresses: list[str] = []
     for info in infos:
         address = str(info[4][0])
