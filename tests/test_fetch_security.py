@@ -121,8 +121,8 @@ def test_dripping_server_is_cut_at_the_deadline(port, path):
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"not done after 1s, the deadline for one fetch.*FACTWATCH_FETCH_DEADLINE"):
         fetch_url(f"http://127.0.0.1:{port}{path}", settings=settings)
-    # Before the fix the per-read timeout never fired: the drip ran its full 6 s (or 25 s in the probe).
-    assert time.monotonic() - started < 1.6
+    # Before the fix the per-read timeout never fired: the drip ran its full 6 s (24 s in the probe).
+    assert 0.9 < time.monotonic() - started < 2.5
 
 
 def test_a_dripping_feed_does_not_stall_the_others(store, port):
@@ -131,7 +131,7 @@ def test_a_dripping_feed_does_not_stall_the_others(store, port):
     started = time.monotonic()
     stats = poll_feeds(store, profile_sources=sources, settings=FetchSettings(allow_private=True, deadline=1.0),
                        now=datetime(2024, 3, 1, tzinfo=timezone.utc))
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 3.5  # the drip alone runs 6 s
     assert (stats.polled, stats.failed, stats.inserted) == (2, 1, 3)
     assert "deadline for one fetch" in store.get_feed_state(f"http://127.0.0.1:{port}/drip")["last_status"]
 
