@@ -101,6 +101,8 @@ def fake_dns(monkeypatch):
         name = host.decode() if isinstance(host, bytes) else host
         if name not in answers:
             return real(host, port, family, type, proto, flags)
+        if name.startswith("slow."):
+            time.sleep(3)  # a name server that takes its time
         seen = lookups.get(name, 0)
         lookups[name] = seen + 1
         address = answers[name][min(seen, len(answers[name]) - 1)]
@@ -134,6 +136,16 @@ def test_a_dripping_feed_does_not_stall_the_others(store, port):
     assert time.monotonic() - started < 3.5  # the drip alone runs 6 s
     assert (stats.polled, stats.failed, stats.inserted) == (2, 1, 3)
     assert "deadline for one fetch" in store.get_feed_state(f"http://127.0.0.1:{port}/drip")["last_status"]
+
+
+def test_a_slow_dns_answer_counts_against_the_deadline(port, fake_dns):
+    answers, _ = fake_dns
+    answers["slow.test"] = ["127.0.0.1"]
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="deadline for one fetch"):
+        fetch_url(f"http://slow.test:{port}/feed.xml",
+                  settings=FetchSettings(allow_private=True, timeout=5.0, deadline=1.0))
+    assert time.monotonic() - started < 2.0
 
 
 def test_deadline_and_timeout_from_the_environment(monkeypatch):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -89,23 +90,39 @@ def refusal(address: IPAddress) -> str | None:
     return None
 
 
-def resolve(host: str, port: int) -> list[str]:
-    """The addresses of ``host`` in the resolver's order (one DNS lookup)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise httpcore.ConnectError(f"cannot resolve host {host!r} ({exc})") from None
+def resolve(host: str, port: int, *, timeout: float) -> list[str]:
+    """The addresses of ``host`` in the resolver's order (one DNS lookup), within ``timeout`` s.
+
+    ``getaddrinfo`` cannot be interrupted and a slow name server keeps it busy for the
+    resolver's own timeouts (5 s × attempts × servers), so the lookup runs in a daemon thread
+    that is left to finish on its own when the fetch's deadline comes first.
+    """
+    found: dict[str, Any] = {}
+
+    def lookup() -> None:
+        try:
+            found["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, OSError) as exc:
+            found["error"] = exc
+
+    worker = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise httpcore.ConnectTimeout(f"looking up {host!r} took longer than the fetch deadline")
+    if "error" in found:
+        raise httpcore.ConnectError(f"cannot resolve host {host!r} ({found['error']})")
     addresses: list[str] = []
-    for info in infos:
+    for info in found["infos"]:
         address = str(info[4][0])
         if address not in addresses:
             addresses.append(address)
     return addresses
 
 
-def checked_addresses(host: str, port: int, *, allow_private: bool) -> list[str]:
+def checked_addresses(host: str, port: int, *, allow_private: bool, timeout: float) -> list[str]:
     """Resolve ``host`` once and refuse it when any of its addresses is not public."""
-    addresses = resolve(host.strip("[]"), port)
+    addresses = resolve(host.strip("[]"), port, timeout=timeout)
     if not allow_private:
         for address in addresses:
             why = refusal(ipaddress.ip_address(address.split("%")[0]))
@@ -154,7 +171,8 @@ class PinnedBackend(httpcore.NetworkBackend):
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
-        addresses = checked_addresses(host, port, allow_private=self._allow_private)
+        addresses = checked_addresses(host, port, allow_private=self._allow_private,
+                                      timeout=self._deadline.cap(None, httpcore.ConnectTimeout))
         error: Exception | None = None
         for address in addresses:
             try:
