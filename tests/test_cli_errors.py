@@ -129,3 +129,18 @@ def test_reading_commands_work_on_a_read_only_file(populated_db, tmp_path):
         assert_explained(run_cli("--db", str(populated_db), "ingest", str(extra), "--json"), "is read-only")
     finally:
         populated_db.chmod(0o644)
+
+
+def test_match_and_card_work_on_an_immutable_database(tmp_path):
+    """Checking a claim only reads: query vectors stay in memory, nothing is written."""
+    db = tmp_path / "f.db"
+    facts = REPO / "tests" / "data" / "facts" / "facts_profile.yaml"
+    assert run_cli("--db", str(db), "facts", "import", str(facts), "--json").returncode == 0
+    if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not allowed here (needs root and a file system with attributes)")
+    try:
+        result = run_cli("--db", str(db), "match", "Влада Косова је забранила Српску православну цркву.", "--json")
+        assert result.returncode == 0, result.stderr
+        assert '"addressed": true' in result.stdout
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)

@@ -424,8 +424,10 @@ def match(
             lines = file.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"Cannot read {file}: {exc}. Give a UTF-8 text file, one claim a line.") from exc
-    # "write": the embedding cache keeps each query's vector.
-    with _store("write") as store:
+    # Read-only: query vectors are kept for this command only (as the web does, issue 7 item 7),
+    # so checking a claim never writes to the database and works on a read-only one.
+    memo: dict[str, bytes] = {}
+    with _store("read") as store:
         for line in lines:
             if file is not None and not line.strip():
                 # Keep one output per input line, so results stay aligned with the file.
@@ -434,7 +436,7 @@ def match(
                 else:
                     out.line("(empty line)")
                 continue
-            result = match_text(store, line, k=k)
+            result = match_text(store, line, k=k, memo=memo)
             if json_:
                 out.emit_json(result)
             else:
