@@ -72,7 +72,7 @@ def run_baseline(path: Path, case: dict, db: Path) -> int:
 
 
 def run_normalise(path: Path, case: dict) -> int:
-    from factwatch.ingest.service import iter_input
+    from factwatch.ingest.inputs import iter_input
     from factwatch.models import ParsedRecord
     from factwatch.text.normalize import clean_text, normalize
 

@@ -12,10 +12,12 @@ import pytest
 from factwatch.errors import ConfigError, InputError
 from factwatch.ingest.detect import detect_format
 from factwatch.ingest.feeds import iter_feed
-from factwatch.ingest.service import iter_input
-from factwatch.ingest.social import iter_csv, iter_ira, iter_jsonl, iter_x, parse_mapping
+from factwatch.ingest.inputs import iter_input
+from factwatch.ingest.ira import iter_ira
+from factwatch.ingest.tables import check_mapping, iter_csv, iter_jsonl
 from factwatch.ingest.telegram import iter_telegram
 from factwatch.ingest.web import iter_html
+from factwatch.ingest.x import iter_x
 from factwatch.models import ParsedRecord, RejectedRecord
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -160,7 +162,7 @@ def test_jsonl_mapping_with_dotted_paths():
 
 
 def test_csv_with_map_and_multiline_quoted_field():
-    mapping = parse_mapping("text=Poruka,author=Autor,published_at=Datum,url=Veza,external_id=ID")
+    mapping = {"text": "Poruka", "author": "Autor", "published_at": "Datum", "url": "Veza", "external_id": "ID"}
     ok, bad = split(iter_csv((DATA / "posts_map.csv").open("rb"), name="posts_map.csv", mapping=mapping))
     assert [r.external_id for r in ok] == ["101", "102", "104"]
     assert ok[1].text == 'Objava sa zarezom, navodnicima "citat" i\nprelomom reda u tekstu.'
@@ -191,11 +193,9 @@ def test_csv_without_text_column_fails_whole():
         list(iter_csv(b"a,b\n1,2\n", name="x.csv"))
 
 
-def test_parse_mapping_errors():
-    with pytest.raises(ConfigError, match="unknown field"):
-        parse_mapping("txt=content")
-    with pytest.raises(ConfigError, match="FIELD=COLUMN"):
-        parse_mapping("text")
+def test_mapping_with_an_unknown_field_names_the_fields():
+    with pytest.raises(ConfigError, match="unknown field.*fields are text, title"):
+        check_mapping({"txt": "content"})
 
 
 # --------------------------------------------------------------------------- IRA / X / Telegram

@@ -13,9 +13,11 @@ from factwatch.ingest._encoding import decode_bytes, detect_encoding
 from factwatch.ingest._io import parse_date
 from factwatch.ingest.detect import detect_format
 from factwatch.ingest.feeds import iter_feed
-from factwatch.ingest.social import iter_csv, iter_ira, iter_jsonl, iter_x
+from factwatch.ingest.ira import iter_ira
+from factwatch.ingest.tables import iter_csv, iter_jsonl
 from factwatch.ingest.telegram import iter_telegram
 from factwatch.ingest.web import iter_html
+from factwatch.ingest.x import iter_x
 from factwatch.models import ParsedRecord, RejectedRecord
 
 PARSERS = {"rss": iter_feed, "html": iter_html, "jsonl": iter_jsonl, "csv": iter_csv, "ira": iter_ira,

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from factwatch.errors import InputError
-from factwatch.ingest.service import content_hash, ingest_path
+from factwatch.ingest.loader import content_hash
+from factwatch.ingest.service import ingest_path
 from factwatch.models import Source
 
 DATA = Path(__file__).parent / "data" / "ingest"

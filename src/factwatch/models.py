@@ -28,6 +28,9 @@ class ParsedRecord:
     published_at: str | None = None  # ISO 8601, UTC where known
     source: str | None = None  # outlet / channel / account the item came from
     meta: dict[str, Any] = field(default_factory=dict)
+    # True where external_id is unique on the whole platform (a tweet id, channel id/message id);
+    # False where it is only unique within one source (a row id of an export): see data-formats.md.
+    global_id: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class NewDocument:
     author: str | None = None
     published_at: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    global_id: bool = False  # as ParsedRecord.global_id: identity (platform, external_id) vs (platform, source, external_id)
 
 
 @dataclass(frozen=True, slots=True)

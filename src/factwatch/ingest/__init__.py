@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "ingest_path": "service", "iter_input": "service", "content_hash": "service",
+    "ingest_path": "service", "iter_input": "inputs", "content_hash": "loader", "DocumentLoader": "loader",
     "poll_feeds": "watch",
     "import_facts": "facts", "parse_facts": "facts",
     "FetchSettings": "web", "FetchResult": "web", "fetch_url": "web",

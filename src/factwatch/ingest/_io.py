@@ -15,6 +15,7 @@ SNIFF_BYTES = 64 * 1024
 # whole would defeat the flat-memory guarantee for line-based formats.
 MAX_LINE_BYTES = 16 * 1024 * 1024
 RAW_EXCERPT = 500
+PIECE_BYTES = 1024 * 1024
 
 
 def excerpt(raw: Any, limit: int = RAW_EXCERPT) -> str:
@@ -23,6 +24,11 @@ def excerpt(raw: Any, limit: int = RAW_EXCERPT) -> str:
         raw = raw[: limit * 4].decode("utf-8", errors="replace")
     text = str(raw)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def size_label(limit: int) -> str:
+    """``16 MiB`` for a byte limit (``1000 bytes`` below a MiB)."""
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
 
 
 def as_stream(data: bytes | IO[bytes]) -> IO[bytes]:
@@ -96,12 +102,22 @@ class LineReader:
             number += 1
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
                 while True:  # skip the rest of the overlong line without holding it
-                    rest = readline(1024 * 1024)
+                    rest = readline(PIECE_BYTES)
                     if not rest or rest.endswith(b"\n"):
                         break
                 yield number, None
                 continue
             yield number, line
+
+    def pieces(self, size: int = PIECE_BYTES) -> Iterator[tuple[bytes, bool]]:
+        """``(piece, ends_line)``: every line in pieces of at most ``size`` bytes, for a caller that
+        follows a line of any length (a CSV record's quotes) without holding it whole."""
+        readline = self._stream.readline
+        while True:
+            piece = readline(size)
+            if not piece:
+                return
+            yield piece, piece.endswith(b"\n")
 
 
 def parse_date(value: Any) -> str | None:

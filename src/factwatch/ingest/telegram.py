@@ -11,7 +11,6 @@ import codecs
 import io
 import json
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import IO, Any
 
 import ijson
@@ -20,20 +19,11 @@ from ijson.common import ObjectBuilder
 from ..errors import InputError
 from ..models import ParsedRecord, RejectedRecord
 from ._io import as_stream, excerpt, parse_date
+from ._json import MAX_DEPTH, nesting_reason
 
 Item = ParsedRecord | RejectedRecord
 
 _TOP_LEVEL = ("name", "type", "id", "username")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def flatten_text(text: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -65,8 +55,9 @@ def _message_record(message: dict[str, Any], *, channel: dict[str, Any], source:
     text, entities = flatten_text(message.get("text"))
     if not entities and isinstance(message.get("text_entities"), list):
         entities = [e for e in message["text_entities"] if isinstance(e, dict)]
-    if msg_id is None:
-        return RejectedRecord("message ?", "message without an id", excerpt(json.dumps(message, ensure_ascii=False, default=str)))
+    if not _valid_id(msg_id):
+        why = "message without an id" if msg_id is None else f"message id {excerpt(msg_id, 40)!r} is not a number"
+        return RejectedRecord("message ?", why, excerpt(json.dumps(message, ensure_ascii=False, default=str)))
     if not text.strip():
         what = message.get("media_type") or ("photo" if message.get("photo") else "file" if message.get("file") else None)
         reason = f"{position}: no text ({what} only)" if what else f"{position}: no text"
@@ -101,12 +92,11 @@ def _message_record(message: dict[str, Any], *, channel: dict[str, Any], source:
         meta["mentions"] = mentions
     # date_unixtime (newer exports) is UTC; "date" is the exporting computer's local time.
     published = parse_date(message.get("date_unixtime")) or parse_date(message.get("date"))
-    channel_id = channel.get("id")
+    # An export names its channel with strings and numbers; anything else is ignored, not trusted.
+    channel_id = channel.get("id") if _valid_id(channel.get("id")) else None
     username = channel.get("username")
-    if isinstance(username, str):
-        username = username.lstrip("@") or None
-    else:
-        username = None
+    username = (username.lstrip("@") or None) if isinstance(username, str) else None
+    channel_name = channel.get("name") if isinstance(channel.get("name"), str) and channel["name"].strip() else None
     author = message.get("from") or message.get("author")
     return ParsedRecord(
         text=text,
@@ -114,10 +104,12 @@ def _message_record(message: dict[str, Any], *, channel: dict[str, Any], source:
         position=position,
         external_id=f"{channel_id}/{msg_id}" if channel_id is not None else str(msg_id),
         url=f"https://t.me/{username}/{msg_id}" if username else None,
-        author=author if isinstance(author, str) and author else channel.get("name"),
+        author=author if isinstance(author, str) and author else channel_name,
         published_at=published,
-        source=source or channel.get("name") or (f"@{username}" if username else None) or "telegram",
+        source=source or channel_name or (f"@{username}" if username else None) or "telegram",
         meta=meta,
+        # "<channel id>/<message id>" is unique across Telegram; a bare message id only in its channel.
+        global_id=channel_id is not None,
     )
 
 
@@ -128,55 +120,125 @@ def _skip_bom(stream: IO[bytes]) -> IO[bytes]:
     return buffered
 
 
+_SCALARS = frozenset({"string", "number", "integer", "double", "boolean", "null"})
+
+
+def _valid_id(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and bool(value.strip()))
+
+
+class _Walk:
+    """Where ijson's event stream stands: the top-level key, the ``messages`` array, and the
+    message being built (at most ``MAX_DEPTH`` deep; a deeper one is skipped and rejected)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.key: str | None = None
+        self.in_messages = False
+        self.seen_messages = False
+        self.message_depth = 0  # > 0 while inside a message
+        self.message_id: Any = None
+        self._builder: ObjectBuilder | None = None
+        self._reason: str | None = None
+        self._id_next = False
+
+    def outer_event(self, event: str) -> None:
+        """An event outside any message; starts a message at ``messages[i]``."""
+        if event in ("start_map", "start_array"):
+            self.depth += 1
+            if self.depth == 2 and self.key == "messages" and event == "start_array":
+                self.in_messages = self.seen_messages = True
+            elif self.depth == 3 and self.in_messages:
+                self.message_depth, self.message_id, self._id_next = 1, None, False
+                self._builder = ObjectBuilder() if event == "start_map" else None
+                self._reason = None if event == "start_map" else "a message that is not an object (an array)"
+                if self._builder is not None:
+                    self._builder.event(event, None)
+        elif event in ("end_map", "end_array"):
+            self.depth -= 1
+            if self.depth < 2:
+                self.in_messages = False
+
+    def message_event(self, event: str, value: Any) -> tuple[dict[str, Any], str | None] | None:
+        """Feed one event of the current message; returns ``(message, rejection reason)`` at its end."""
+        if event in ("start_map", "start_array"):
+            self.message_depth += 1
+        elif event in ("end_map", "end_array"):
+            self.message_depth -= 1
+        elif self.message_depth == 1 and event == "map_key":
+            self._id_next = value == "id"
+        elif self.message_depth == 1 and self._id_next:
+            self.message_id, self._id_next = value, False
+        if self._builder is not None:
+            if self.message_depth > MAX_DEPTH:
+                self._builder, self._reason = None, nesting_reason("message")[len("message: "):]
+            else:
+                self._builder.event(event, value)
+        if self.message_depth:
+            return None
+        self.depth -= 1  # the message's own closing event
+        message = self._builder.value if self._builder is not None else {}
+        self._builder = None
+        return (message if isinstance(message, dict) else {}), self._reason
+
+
 def iter_telegram(
     data: bytes | IO[bytes], *, name: str, source: str | None = None, mapping: Mapping[str, str] | None = None,
 ) -> Iterator[Item]:
     """Messages of a Telegram Desktop ``result.json`` channel export as records.
 
     Broken JSON part-way keeps the messages before it and rejects the rest with the parse
-    error; broken JSON before any message fails the whole input.
+    error; broken JSON before any message fails the whole input. A message nested deeper than
+    ``MAX_DEPTH`` is rejected alone.
     """
     stream = _skip_bom(as_stream(data))
     channel: dict[str, Any] = {}
-    builder: ObjectBuilder | None = None
-    seen_messages = False
+    walk = _Walk()
     last_id: Any = None
     try:
-        for prefix, event, value in ijson.parse(stream):
-            if builder is not None:
-                builder.event(event, value)
-                if prefix == "messages.item" and event == "end_map":
-                    message = _plain(builder.value)
-                    builder = None
-                    if isinstance(message, dict):
-                        last_id = message.get("id", last_id)
-                        record = _message_record(message, channel=channel, source=source)
-                        if record is not None:
-                            yield record
+        # basic_parse, not parse: parse builds a path string per event, quadratic in the nesting depth.
+        # use_float: the C backend crashes the interpreter on an integer over 4,300 digits when it
+        # builds Python ints for every size; with floats it refuses numbers beyond 64 bits, which
+        # Telegram (64-bit ids and counts) never writes.
+        for event, value in ijson.basic_parse(stream, use_float=True):
+            if walk.message_depth:
+                done = walk.message_event(event, value)
+                if done is None:
+                    continue
+                message, reason = done
+                if reason is not None:
+                    position = f"message {walk.message_id}" if _valid_id(walk.message_id) else "message ?"
+                    yield RejectedRecord(position, f"{position}: {reason}")
+                    continue
+                last_id = message.get("id", last_id) if _valid_id(message.get("id")) else last_id
+                record = _message_record(message, channel=channel, source=source)
+                if record is not None:
+                    yield record
                 continue
-            if prefix == "messages.item" and event == "start_map":
-                builder = ObjectBuilder()
-                builder.event(event, value)
-                seen_messages = True
-            elif prefix == "messages" and event == "start_array":
-                seen_messages = True
-            elif prefix == "messages.item":
-                yield RejectedRecord("message ?", f"a message that is not an object ({event})", excerpt(value))
-            elif prefix in _TOP_LEVEL and event in ("string", "number"):
-                channel[prefix] = _plain(value)
-            elif prefix == "" and event == "start_array":
+            if walk.depth == 0 and event == "start_array":
                 raise InputError(f"{name}: a JSON array, not a Telegram export (an object with 'messages'); "
                                  "pass --format jsonl or x for other JSON")
+            key = walk.key
+            walk.outer_event(event)
+            if walk.depth == 1 and key in _TOP_LEVEL and event in _SCALARS:
+                channel[key] = value
+            elif walk.in_messages and walk.depth == 2 and event in _SCALARS:
+                yield RejectedRecord("message ?", f"a message that is not an object ({event})", excerpt(value))
+            elif event == "map_key" and walk.depth == 1:
+                walk.key = value
     except ijson.JSONError as exc:
-        if not seen_messages:
-            raise InputError(f"{name}: not valid JSON ({exc}); a Telegram export is Telegram Desktop's "
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if "overflow" in detail:
+            detail = f"a number too large for a Telegram export ({detail})"
+        if not walk.seen_messages:
+            raise InputError(f"{name}: not valid JSON ({detail}); a Telegram export is Telegram Desktop's "
                              "result.json (Export chat history, format JSON)") from None
         after = f"after message {last_id}" if last_id is not None else "in the first message"
-        yield RejectedRecord(f"{after}", f"invalid JSON {after}: {exc}; the rest of the file was skipped "
+        yield RejectedRecord(f"{after}", f"invalid JSON {after}: {detail}; the rest of the file was skipped "
                              "(a truncated export? export it again)")
         return
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 ({exc.reason}); Telegram exports are UTF-8, re-export the chat") from None
-    if not seen_messages:
+    if not walk.seen_messages:
         raise InputError(f"{name}: no 'messages' list, so not a Telegram channel export; "
                          "export with Telegram Desktop (format JSON) or pass --format")

@@ -18,7 +18,8 @@ from ..store import Store
 from ._io import SNIFF_BYTES
 from .detect import detect_format
 from .feeds import iter_feed
-from .service import _Loader
+from ._signals import held, interruption_message, stop_on_signals
+from .loader import DocumentLoader
 from .web import FetchSettings, fetch_url, iter_html
 
 log = logging.getLogger(__name__)
@@ -73,58 +74,66 @@ def poll_feeds(
     settings = settings or FetchSettings.from_env()
     now = now or datetime.now(timezone.utc)
     counts = {"polled": 0, "not_modified": 0, "failed": 0, "skipped": 0}
-    loader: _Loader | None = None
+    loader: DocumentLoader | None = None
 
-    for src in _feed_sources(store, profile, profile_sources):
-        url = src.feed_url or ""
-        state = store.get_feed_state(url) or {}
-        due = _parse_iso(state.get("next_poll_at"))
-        if due and due > now:
-            counts["skipped"] += 1
-            continue
-        counts["polled"] += 1
-        failures = int(state.get("failures") or 0)
-        started = time.monotonic()
-        new = 0
-        etag, last_modified = state.get("etag"), state.get("last_modified")
+    # SIGINT/SIGTERM end the round's run as interrupted with its counts, like an ingest.
+    with stop_on_signals():
         try:
-            result = fetch_url(url, settings=settings, etag=etag, last_modified=last_modified)
-            if result.status == 304:
-                counts["not_modified"] += 1
-                status = "304"
-            else:
-                if loader is None:
-                    run_id = store.start_run("watch", f"profile:{profile}" if profile else "feeds")
-                    loader = _Loader(store, run_id=run_id, default_source=src.name, batch_size=batch_size,
-                                     progress=None)
-                before = loader.inserted
-                loader.load(_records(result.content, url=result.final_url, content_type=result.content_type,
-                                     source=src.name))
-                new = loader.inserted - before
-                status = str(result.status)
-            etag = result.etag or etag
-            last_modified = result.last_modified or last_modified
-            failures = 0
-            next_at = now + timedelta(seconds=interval)
-        except FactwatchError as exc:
-            counts["failed"] += 1
-            failures += 1
-            status = f"error: {exc}"[:500]
-            next_at = now + timedelta(seconds=backoff_seconds(failures, interval=interval, cap=max_backoff))
-        store.save_feed_state(url, etag=etag, last_modified=last_modified, failures=failures,
-                              next_poll_at=_iso(next_at), last_status=status, last_polled_at=_iso(now))
-        # An error line carries its reason (refused address, timeout, HTTP status): the analyst
-        # watching the log must see why a feed is backing off without opening the database.
-        log.log(logging.WARNING if failures else logging.INFO, "poll %s (%s): %s, %d new, %.2fs%s", src.name, url,
-                status[:200], new, time.monotonic() - started,
-                f", next in {(next_at - now).total_seconds():.0f}s" if failures else "")
-
-    run_id = None
-    inserted = duplicates = rejected = 0
-    if loader is not None:
-        stats = loader.stats()
-        run_id, inserted, duplicates, rejected = stats.run_id, stats.inserted, stats.duplicates, stats.rejected
-        store.finish_run(run_id, status="done", inserted=inserted, duplicates=duplicates, rejected=rejected)
+            for src in _feed_sources(store, profile, profile_sources):
+                url = src.feed_url or ""
+                state = store.get_feed_state(url) or {}
+                due = _parse_iso(state.get("next_poll_at"))
+                if due and due > now:
+                    counts["skipped"] += 1
+                    continue
+                counts["polled"] += 1
+                failures = int(state.get("failures") or 0)
+                started = time.monotonic()
+                new = 0
+                etag, last_modified = state.get("etag"), state.get("last_modified")
+                try:
+                    result = fetch_url(url, settings=settings, etag=etag, last_modified=last_modified)
+                    if result.status == 304:
+                        counts["not_modified"] += 1
+                        status = "304"
+                    else:
+                        if loader is None:
+                            loader = DocumentLoader.start(store, kind="watch", input=f"profile:{profile}" if profile else "feeds",
+                                                          default_source=src.name, batch_size=batch_size)
+                        before = loader.inserted
+                        loader.load(_records(result.content, url=result.final_url, content_type=result.content_type,
+                                             source=src.name))
+                        new = loader.inserted - before
+                        status = str(result.status)
+                    etag = result.etag or etag
+                    last_modified = result.last_modified or last_modified
+                    failures = 0
+                    next_at = now + timedelta(seconds=interval)
+                except FactwatchError as exc:
+                    counts["failed"] += 1
+                    failures += 1
+                    status = f"error: {exc}"[:500]
+                    next_at = now + timedelta(seconds=backoff_seconds(failures, interval=interval, cap=max_backoff))
+                store.save_feed_state(url, etag=etag, last_modified=last_modified, failures=failures,
+                                      next_poll_at=_iso(next_at), last_status=status, last_polled_at=_iso(now))
+                # An error line carries its reason (refused address, timeout, HTTP status): the analyst
+                # watching the log must see why a feed is backing off without opening the database.
+                log.log(logging.WARNING if failures else logging.INFO, "poll %s (%s): %s, %d new, %.2fs%s", src.name, url,
+                        status[:200], new, time.monotonic() - started,
+                        f", next in {(next_at - now).total_seconds():.0f}s" if failures else "")
+        except BaseException as exc:
+            if loader is not None:
+                with held():
+                    if isinstance(exc, KeyboardInterrupt):
+                        loader.finish(status="interrupted", error=interruption_message(exc))
+                    else:
+                        loader.finish(status="failed", error=f"{type(exc).__name__}: {exc}")
+            raise
+        run_id = None
+        inserted = duplicates = rejected = 0
+        if loader is not None:
+            stats = loader.finish(status="done")
+            run_id, inserted, duplicates, rejected = stats.run_id, stats.inserted, stats.duplicates, stats.rejected
     return PollStats(counts["polled"], counts["not_modified"], counts["failed"], counts["skipped"],
                      inserted, duplicates, rejected, run_id)
 

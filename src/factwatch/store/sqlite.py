@@ -192,7 +192,7 @@ class SQLiteStore(FactsMixin, ViewsMixin):
         now = utcnow()
         rows = [
             (
-                d.platform, d.source, d.external_id, d.url, d.title, d.text, d.author, d.published_at,
+                d.platform, d.source, d.external_id, _id_scope(d), d.url, d.title, d.text, d.author, d.published_at,
                 d.language, d.script, d.latin_key, d.content_hash,
                 json.dumps(d.meta, ensure_ascii=False, default=str), d.position, run_id, now,
             )
@@ -204,9 +204,9 @@ class SQLiteStore(FactsMixin, ViewsMixin):
                 sorted({(d.source, d.platform) for d in docs}),
             )
             cur = c.executemany(
-                "INSERT OR IGNORE INTO documents(platform, source, external_id, url, title, text, author,"
+                "INSERT OR IGNORE INTO documents(platform, source, external_id, id_scope, url, title, text, author,"
                 " published_at, language, script, latin_key, content_hash, meta, position, run_id, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             inserted = cur.rowcount
@@ -217,6 +217,7 @@ class SQLiteStore(FactsMixin, ViewsMixin):
         d = dict(row)
         d.pop("content_hash", None)
         d.pop("position", None)
+        d.pop("id_scope", None)
         d["meta"] = json.loads(d["meta"] or "{}")
         return Document(**d)
 
@@ -476,6 +477,11 @@ def _translated(path: str) -> Iterator[None]:
         if _primary_code(exc) in _EXPLAINED:
             raise explain_sqlite_error(exc, path) from exc
         raise
+
+
+def _id_scope(doc: NewDocument) -> str:
+    """The documents_identity scope (003): '' for a platform-wide id, else the source name."""
+    return "" if doc.global_id or doc.external_id is None else doc.source
 
 
 # (stats key, table): the stats --json keys in DESIGN.md order.
