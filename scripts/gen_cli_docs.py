@@ -15,6 +15,29 @@ from factwatch.cli import app
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
+# What holds for every command; the per-command help below does not repeat it.
+CONVENTIONS = """
+## Conventions
+
+- **Database.** `--db PATH` (default `$FACTWATCH_DB`, then `./factwatch.db`). Commands that only
+  read (`stats`, `runs list|show`, `sources list|export`, `claims list`, `match`, `card`) need an
+  existing database and open it read-only (SQLite `mode=ro`, or `immutable=1` when even the
+  `-shm` file cannot be created): they work on a read-only or `chattr +i` file, and a mistyped
+  `--db` is reported as missing instead of being created empty. `analyze` also needs an existing
+  database. `ingest`, `watch`, `sources import`, `facts import` and `demo` create it.
+  `match` keeps the vectors of its queries in memory, so it never writes.
+- **Errors.** One line on stderr, `error: ...`, saying what is wrong and what to do (a damaged or
+  truncated file, a file that is not a database, a read-only file for a command that writes, a
+  locked database, a full disk); exit status 1. Usage errors exit 2; Ctrl-C exits 130. No command
+  prints a Python traceback: the root command group maps errors in one place (`cli._Commands`).
+- **Output.** `--json` writes one JSON document on stdout. Everything else is for people, and
+  text from sources is shown with control characters made visible (`\\x1b`), so a feed cannot
+  send escape sequences to the terminal.
+- **Progress.** Long commands (`analyze`, `ingest`, `facts import`) report progress on stderr:
+  a bar per stage (done/total, rate, time left) when stderr is a terminal, otherwise a
+  timestamped log line when a stage starts, every 5 seconds while it runs, and when it ends.
+"""
+
 
 def command_paths() -> list[list[str]]:
     root = get_command(app)
@@ -35,6 +58,7 @@ def render() -> str:
         "# Command-line reference\n",
         "Generated from each command's `--help` by `scripts/gen_cli_docs.py` (`make docs`);"
         " `tests/test_docs.py` fails when this file is out of date.\n",
+        CONVENTIONS,
     ]
     for path in [[]] + command_paths():
         result = runner.invoke(app, [*path, "--help"], prog_name="factwatch", env={"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"})
