@@ -115,7 +115,7 @@ def test_serve_insecure_public_warns_and_still_checks_hosts(db_path, corpus):  #
         proc.terminate()
         _, stderr = proc.communicate(timeout=15)
     assert ok.status_code == 200 and named.status_code == 200 and foreign.status_code == 400
-    assert "WARNING" in stderr and "without accounts" in stderr
+    assert "warning: serving on 0.0.0.0" in stderr and "without accounts" in stderr
 
 
 # -- item 14 (the part in this area): demo checks its port first ---------------------------------

@@ -481,35 +481,69 @@ def card(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(
+        metavar="HOST", help="Interface to listen on. Anything but loopback needs --insecure-public.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="PORT", help="Port.")] = 8000,
+    allowed_host: Annotated[Optional[list[str]], typer.Option(
+        "--allowed-host", metavar="NAME",
+        help="Also answer requests whose Host is NAME (repeatable; or FACTWATCH_ALLOWED_HOSTS=a,b). "
+             "127.0.0.1, localhost, [::1] and --host are always answered; other names get 400, "
+             "against DNS rebinding.")] = None,
+    insecure_public: Annotated[bool, typer.Option(
+        "--insecure-public",
+        help="Allow a non-loopback --host although there are no accounts yet: anyone who can reach it reads everything.",
+    )] = False,
 ) -> None:
     """Serve the dashboard and the REST API."""
-    import uvicorn
+    from factwatch.web.server import check_bind, claim_port
 
-    from factwatch.web.app import create_app
+    warning = check_bind(host, insecure_public=insecure_public)
+    sock = claim_port(host, port)
+    if warning:
+        out.warn(warning)
+    _serve_on(sock, host=host, port=port, allowed_hosts=allowed_host or [])
 
-    out.console.print(f"factwatch dashboard on http://{host}:{port}  (database {state.db})", markup=False)
-    uvicorn.run(create_app(state.db), host=host, port=port, log_level="warning")
+
+def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str]) -> None:
+    from factwatch.web.server import run_dashboard
+
+    shown = f"[{host}]" if ":" in host else host
+    out.console.print(f"factwatch dashboard on http://{shown}:{port}  (database {state.db})", markup=False)
+    run_dashboard(state.db, sock, host=host, allowed_hosts=allowed_hosts)
 
 
 @app.command()
 def demo(
-    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port.")] = 8000,
+    host: Annotated[str, typer.Option(
+        metavar="HOST", help="Interface to listen on. Anything but loopback needs --insecure-public.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port (checked before anything is loaded).")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Load and analyse only.")] = False,
+    insecure_public: Annotated[bool, typer.Option(
+        "--insecure-public", help="As for serve: allow a non-loopback --host without accounts.")] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Load the demo corpus and fact base, analyse them, and serve the dashboard."""
     from factwatch.demo import load_demo
+    from factwatch.web.server import check_bind, claim_port
 
-    with _store() as store:
-        summary = load_demo(store, progress=None if json_ else lambda m: out.console.print(m, markup=False))
+    sock = None
+    if not no_serve:
+        # Before the minutes of loading: a busy port or a refused --host fails at once.
+        warning = check_bind(host, insecure_public=insecure_public)
+        sock = claim_port(host, port)
+        if warning:
+            out.warn(warning)
+    try:
+        with _store() as store:
+            summary = load_demo(store, progress=None if json_ else lambda m: out.console.print(m, markup=False))
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
     if json_:
         out.emit_json(summary)
-    if not no_serve:
-        serve(host=host, port=port)
-
+    if sock is not None:
+        _serve_on(sock, host=host, port=port, allowed_hosts=[])
 
 if __name__ == "__main__":
     app()

@@ -14,7 +14,7 @@ from factwatch.errors import ConfigError
 from factwatch.web._hosts import allowed_host_names, is_loopback
 
 PUBLIC_WARNING = (
-    "WARNING: serving on {host}, which other machines can reach, without accounts: anyone who can "
+    "serving on {host}, which other machines can reach, without accounts: anyone who can "
     "reach it reads the whole database and can run matches. Requests must still name an allowed "
     "host ({names}); add this machine's name with --allowed-host NAME."
 )
