@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factwatch.analysis.factcheck import embed_fact_base
 from factwatch.errors import InputError
@@ -167,3 +169,43 @@ def test_embed_fact_base_twice_and_index_file(store, db_path):
 
     _retrieval._CACHE.clear()
     assert _retrieval.refresh_index(store) == 9 and index.exists()
+
+
+def test_carriage_return_line_ends_are_read_not_a_csv_error(tmp_path):
+    # Before: "_csv.Error: new-line character seen in unquoted field" escaped as a traceback.
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b'claim,verdict\r"quoted\rclaim" tail\rsecond claim,False\r')
+    fmt, records = parse_facts(path)
+    assert fmt == "csv" and [r.claim for r in records] == ["quoted claim tail", "second claim"]
+
+
+# Hostile input never escapes as anything but a rejection or an InputError (issue 7, item 12).
+_KEYS = ["@type", "claimReviewed", "reviewRating", "itemReviewed", "appearance", "author", "url", "datePublished",
+         "inLanguage", "reviewBody", "@graph", "mainEntity", "name", "alternateName", "ratingValue", "@id"]
+_LEAF = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+         | st.sampled_from(["ClaimReview", "https://x.example/a", "2023-01-02", "12/31/99", "sr", "2023"]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=st.recursive(_LEAF, lambda c: st.lists(c, max_size=4) | st.dictionaries(
+    st.sampled_from(_KEYS) | st.text(max_size=5), c, max_size=6), max_leaves=30))
+def test_any_json_is_parsed_or_refused_with_a_reason(tmp_path, doc):
+    path = tmp_path / "fuzz.json"
+    path.write_text(json.dumps(doc))
+    try:
+        _, records = parse_facts(path)
+    except InputError:
+        return
+    assert all(getattr(r, "reason", "x") for r in records)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from(["claim,verdict,date,url,language,rebuttal\n", "title,summary,disproof,date,source\n",
+                               "fact_check_id,claim,title,instances\n"]), body=st.binary(max_size=300))
+def test_any_csv_bytes_are_parsed_or_refused_with_a_reason(tmp_path, header, body):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(header.encode() + body)
+    try:
+        parse_facts(path)
+    except InputError:
+        pass

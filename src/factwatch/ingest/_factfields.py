@@ -163,14 +163,33 @@ def raw(value: Any) -> str:
     return excerpt(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def csv_rows(content: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """``(row number, {lower-cased column: value})`` of a CSV with a header row (row 2 first)."""
-    reader = csv.DictReader(io.StringIO(content))
-    if not reader.fieldnames:
+def csv_rows(content: str) -> Iterator[tuple[int, dict[str, str]] | RejectedRecord]:
+    """``(row number, {lower-cased column: value})`` of a CSV with a header row (row 2 first),
+    or a rejection for a row the csv module cannot read (the reader then goes on)."""
+    # newline="": the csv module reads line ends itself; a lone "\r" inside a field is
+    # otherwise a csv.Error for the whole file.
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise InputError(f"The CSV header row cannot be read ({exc}); check the file is CSV.") from None
+    if not fieldnames:
         raise InputError("The CSV file has no header row; the first line must name the columns.")
-    for n, row in enumerate(reader, 2):
+    n = 1
+    while True:
+        n += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield RejectedRecord(f"row {n}", f"not readable as CSV ({exc})", "")
+            continue
         yield n, {(k or "").strip().lower(): (v or "") for k, v in row.items() if isinstance(v, str)}
 
 
 def csv_header(content: str) -> set[str]:
-    return {h.strip().lower() for h in next(csv.reader(io.StringIO(content)), [])}
+    try:
+        return {h.strip().lower() for h in next(csv.reader(io.StringIO(content, newline="")), [])}
+    except csv.Error:
+        return set()

@@ -14,7 +14,11 @@ HEADER = frozenset({"summary", "disproof"})  # the columns that tell this layout
 
 
 def parse_euvsdisinfo(content: str) -> Iterator[Parsed]:
-    for n, row in f.csv_rows(content):
+    for item in f.csv_rows(content):
+        if isinstance(item, RejectedRecord):
+            yield item
+            continue
+        n, row = item
         try:
             claim = f.text(row.get("summary"), "summary")
             if not claim:

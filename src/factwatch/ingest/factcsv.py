@@ -12,7 +12,11 @@ from ._factfields import Parsed
 
 
 def parse_fact_csv(content: str) -> Iterator[Parsed]:
-    for n, row in f.csv_rows(content):
+    for item in f.csv_rows(content):
+        if isinstance(item, RejectedRecord):
+            yield item
+            continue
+        n, row = item
         try:
             claim = f.text(row.get("claim") or row.get("claimreviewed") or row.get("claim_reviewed"), "claim")
             if not claim:

@@ -45,7 +45,11 @@ def _publisher_from_url(url: str | None) -> str | None:
 
 
 def parse_multiclaim(content: str) -> Iterator[Parsed]:
-    for n, row in f.csv_rows(content):
+    for item in f.csv_rows(content):
+        if isinstance(item, RejectedRecord):
+            yield item
+            continue
+        n, row = item
         try:
             if "fact_check_id" not in row:
                 raise ValueError("no fact_check_id column: is this trial_posts.csv? import trial_fact_checks.csv")
