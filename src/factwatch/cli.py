@@ -88,10 +88,12 @@ runs_app = _typer("Ingestion runs and the records they rejected.")
 sources_app = _typer("The source registry: outlets, channels, accounts and their owners.")
 facts_app = _typer("The fact base: fact-checks and official statements.")
 claims_app = _typer("Check-worthy sentences that `analyze` extracted, with their best fact-check.")
+review_app = _typer("Analyst decisions on candidate fact-checks: confirm or reject a match, with who and when.")
 app.add_typer(runs_app, name="runs")
 app.add_typer(sources_app, name="sources")
 app.add_typer(facts_app, name="facts")
 app.add_typer(claims_app, name="claims")
+app.add_typer(review_app, name="review")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 
@@ -474,6 +476,60 @@ def card(
             out.emit_json(built)
         else:
             out.write_text(render_card(built, fmt=fmt) + "\n")
+
+
+# -- review ------------------------------------------------------------------------------------
+
+MatchIdArg = Annotated[str, typer.Argument(metavar="MATCH_ID", help="CLAIM_ID.RANK from `review list` (CLAIM_ID alone: its best candidate).")]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Why; kept with the decision.")]
+
+
+@review_app.command("list")
+def review_list(
+    status: Annotated[str, typer.Option("--status", metavar="STATUS", help="pending|confirmed|rejected|all")] = "pending",
+    claim: Annotated[Optional[int], typer.Option("--claim", metavar="CLAIM_ID", help="Every candidate of this claim, not only the best.")] = None,
+    limit: Annotated[int, typer.Option(metavar="N", help="How many, most probable first.")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """Candidate matches awaiting a decision (or decided ones), with their MATCH_ID."""
+    with _store("read") as store:
+        rows = store.review_candidates(status=status, claim_id=claim, limit=limit)
+    if json_:
+        out.emit_json({"candidates": rows})
+        return
+    out.table(
+        f"candidates ({status})", ["match id", "claim", "candidate fact-check", "verdict", "p", "stance", "decision"],
+        [(r.match_id, r.claim_text, r.candidate, r.verdict, f"{r.probability:.2f}" if r.probability is not None else "",
+          r.stance, f"{r.decision} by {r.reviewer}, {(r.decided_at or '')[:16]}" if r.decision else "pending")
+         for r in rows],
+    )
+    if rows:
+        out.line("`factwatch review confirm MATCH_ID` or `factwatch review reject MATCH_ID --note TEXT` records a decision.")
+
+
+def _decide(match_id: str, decision: str, note: str | None, json_: bool) -> None:
+    from factwatch.respond.review import decide_match
+
+    with _store("write") as store:
+        review = decide_match(store, match_id, decision=decision, note=note)
+    if json_:
+        out.emit_json(review)
+        return
+    target = "fact-check" if review.target == "fact_check" else "fact"
+    out.line(f"{review.decision}: claim {review.claim_id} and {target} {review.target_id} "
+             f"(match {review.claim_id}.{review.rank}), by {review.reviewer} at {review.decided_at}")
+
+
+@review_app.command("confirm")
+def review_confirm(match_id: MatchIdArg, note: NoteOpt = None, json_: JsonOpt = False) -> None:
+    """Confirm that the candidate fact-check addresses the claim (as $FACTWATCH_USER or your login)."""
+    _decide(match_id, "confirmed", note, json_)
+
+
+@review_app.command("reject")
+def review_reject(match_id: MatchIdArg, note: NoteOpt = None, json_: JsonOpt = False) -> None:
+    """Reject the candidate: the fact-check does not address the claim (as $FACTWATCH_USER or your login)."""
+    _decide(match_id, "rejected", note, json_)
 
 
 # -- web ---------------------------------------------------------------------------------------

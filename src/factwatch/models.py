@@ -426,3 +426,63 @@ class ClaimCopy:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# -- analyst review of candidate matches (issue 6 item 5) ----------------------------------------
+
+REVIEW_DECISIONS = ("confirmed", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An analyst's decision on a candidate match: does this fact-check (or fact) address the claim?
+
+    ``rank`` .. ``matched_text`` are the candidate as the analyst saw it when deciding.
+    """
+
+    id: int
+    claim_id: int
+    target: str  # fact_check | fact
+    target_id: int
+    decision: str  # confirmed | rejected
+    note: str | None
+    reviewer: str
+    decided_at: str
+    rank: int | None
+    probability: float | None
+    addressed: bool | None
+    stance: str | None
+    evidence: dict[str, float]
+    matched_text: str | None
+    claim_text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCandidate:
+    """A current match with the decision in force on its pair (None: pending), for `review list`."""
+
+    match_id: str  # "CLAIM_ID.RANK", what `review confirm|reject` take
+    claim_id: int
+    rank: int
+    claim_text: str
+    language: str
+    source: str
+    target: str
+    target_id: int
+    candidate: str | None  # the fact-checked claim or the fact's statement
+    verdict: str | None
+    publisher: str | None
+    url: str | None
+    probability: float | None
+    stance: str | None
+    addressed: bool
+    decision: str | None
+    reviewer: str | None
+    decided_at: str | None
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
