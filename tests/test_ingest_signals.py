@@ -1,5 +1,6 @@
 """SIGTERM or SIGINT mid-ingest (issue 7 item 3): the run is marked interrupted with the counts of
-what it stored, and a rerun adds exactly the rest. A real `factwatch ingest` subprocess is signalled."""
+what it stored, and a rerun adds exactly the rest. A real `factwatch ingest` subprocess is signalled;
+a polling round is signalled in this process, from a real HTTP server's handler."""
 
 from __future__ import annotations
 
@@ -8,12 +9,20 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
+from factwatch.ingest.watch import poll_feeds
+from factwatch.ingest.web import FetchSettings
+from factwatch.models import Source
 from factwatch.store import open_store
 from test_ingest_kill import N, _ingest_cmd, _write_posts
+
+FEED = (Path(__file__).parent / "data" / "ingest" / "rss2.xml").read_bytes()
 
 
 @pytest.mark.slow
@@ -52,3 +61,44 @@ def test_signal_mid_ingest_marks_the_run_interrupted_and_rerun_adds_the_rest(tmp
     assert (stats["inserted"], stats["duplicates"], stats["rejected"]) == (N - stored, stored, 0)
     with open_store(str(db)) as s:
         assert s.stats()["documents"] == N
+
+
+class _FeedHandler(BaseHTTPRequestHandler):
+    """/feed.xml is a feed; /stop signals this test process (as Ctrl-C would) and then answers late."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path == "/stop":
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        body = FEED if self.path == "/feed.xml" else b""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the interrupted client hung up
+
+
+def test_interrupted_watch_round_marks_its_run_interrupted(store):
+    """A polling round stopped mid-way (Ctrl-C, or SIGTERM from a service manager) does not leave its
+    run `running`: it is interrupted with the counts of the feeds stored before the stop."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _FeedHandler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    sources = [Source(name="Vesti", platform="rss", feed_url=f"{base}/feed.xml"),
+               Source(name="Stopper", platform="rss", feed_url=f"{base}/stop")]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            poll_feeds(store, profile_sources=sources, settings=FetchSettings(allow_private=True, timeout=5))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    (run,) = [r for r in store.list_runs() if r.kind == "watch"]
+    assert run.status == "interrupted" and "SIGINT" in (run.error or "")
+    assert run.inserted == store.count_documents() == 3

@@ -54,6 +54,81 @@ def _feed_sources(store: Store, profile: str | None, sources: Sequence[Source] |
     return [s for s in chosen if s.feed_url]
 
 
+class _Round:
+    """One polling round: the feeds' counts, and the ``watch`` run opened when a feed has content."""
+
+    def __init__(self, store: Store, *, run_input: str, settings: FetchSettings, now: datetime, interval: float,
+                 max_backoff: float, batch_size: int) -> None:
+        self.store, self.run_input, self.settings, self.now = store, run_input, settings, now
+        self.interval, self.max_backoff, self.batch_size = interval, max_backoff, batch_size
+        self.counts = {"polled": 0, "not_modified": 0, "failed": 0, "skipped": 0}
+        self.loader: DocumentLoader | None = None
+
+    def poll(self, src: Source) -> None:
+        """Poll one feed if it is due, store what is new, save its state, log one line."""
+        url = src.feed_url or ""
+        state = self.store.get_feed_state(url) or {}
+        due = _parse_iso(state.get("next_poll_at"))
+        if due and due > self.now:
+            self.counts["skipped"] += 1
+            return
+        self.counts["polled"] += 1
+        failures = int(state.get("failures") or 0)
+        started = time.monotonic()
+        new = 0
+        etag, last_modified = state.get("etag"), state.get("last_modified")
+        try:
+            result = fetch_url(url, settings=self.settings, etag=etag, last_modified=last_modified)
+            if result.status == 304:
+                self.counts["not_modified"] += 1
+                status = "304"
+            else:
+                if self.loader is None:
+                    self.loader = DocumentLoader.start(self.store, kind="watch", input=self.run_input,
+                                                       default_source=src.name, batch_size=self.batch_size)
+                before = self.loader.inserted
+                self.loader.load(_records(result.content, url=result.final_url, content_type=result.content_type,
+                                          source=src.name))
+                new = self.loader.inserted - before
+                status = str(result.status)
+            etag = result.etag or etag
+            last_modified = result.last_modified or last_modified
+            failures = 0
+            next_at = self.now + timedelta(seconds=self.interval)
+        except FactwatchError as exc:
+            self.counts["failed"] += 1
+            failures += 1
+            status = f"error: {exc}"[:500]
+            next_at = self.now + timedelta(seconds=backoff_seconds(failures, interval=self.interval,
+                                                                   cap=self.max_backoff))
+        self.store.save_feed_state(url, etag=etag, last_modified=last_modified, failures=failures,
+                                   next_poll_at=_iso(next_at), last_status=status, last_polled_at=_iso(self.now))
+        # An error line carries its reason (refused address, timeout, HTTP status): the analyst
+        # watching the log must see why a feed is backing off without opening the database.
+        log.log(logging.WARNING if failures else logging.INFO, "poll %s (%s): %s, %d new, %.2fs%s", src.name, url,
+                status[:200], new, time.monotonic() - started,
+                f", next in {(next_at - self.now).total_seconds():.0f}s" if failures else "")
+
+    def stats(self) -> PollStats:
+        """Finish the round's run (if one was opened) and return the round's counts."""
+        c = self.counts
+        if self.loader is None:
+            return PollStats(c["polled"], c["not_modified"], c["failed"], c["skipped"], 0, 0, 0, None)
+        done = self.loader.finish(status="done")
+        return PollStats(c["polled"], c["not_modified"], c["failed"], c["skipped"], done.inserted, done.duplicates,
+                         done.rejected, done.run_id)
+
+    def abandon(self, exc: BaseException) -> None:
+        """Record the round's run as interrupted (SIGINT/SIGTERM) or failed, with its counts."""
+        if self.loader is None:
+            return
+        with held():
+            if isinstance(exc, KeyboardInterrupt):
+                self.loader.finish(status="interrupted", error=interruption_message(exc))
+            else:
+                self.loader.finish(status="failed", error=f"{type(exc).__name__}: {exc}")
+
+
 def poll_feeds(
     store: Store,
     *,
@@ -69,73 +144,20 @@ def poll_feeds(
 
     A 304 stores nothing; an error adds one to the feed's failures and pushes its next poll back
     exponentially (capped at ``max_backoff``); a success resets failures. New items go into one
-    ``watch`` run for the round, started only when some feed has content.
+    ``watch`` run for the round, started only when some feed has content. SIGINT/SIGTERM end
+    that run as interrupted with its counts, as they end an ingest.
     """
-    settings = settings or FetchSettings.from_env()
-    now = now or datetime.now(timezone.utc)
-    counts = {"polled": 0, "not_modified": 0, "failed": 0, "skipped": 0}
-    loader: DocumentLoader | None = None
-
-    # SIGINT/SIGTERM end the round's run as interrupted with its counts, like an ingest.
+    round_ = _Round(store, run_input=f"profile:{profile}" if profile else "feeds",
+                    settings=settings or FetchSettings.from_env(), now=now or datetime.now(timezone.utc),
+                    interval=interval, max_backoff=max_backoff, batch_size=batch_size)
     with stop_on_signals():
         try:
             for src in _feed_sources(store, profile, profile_sources):
-                url = src.feed_url or ""
-                state = store.get_feed_state(url) or {}
-                due = _parse_iso(state.get("next_poll_at"))
-                if due and due > now:
-                    counts["skipped"] += 1
-                    continue
-                counts["polled"] += 1
-                failures = int(state.get("failures") or 0)
-                started = time.monotonic()
-                new = 0
-                etag, last_modified = state.get("etag"), state.get("last_modified")
-                try:
-                    result = fetch_url(url, settings=settings, etag=etag, last_modified=last_modified)
-                    if result.status == 304:
-                        counts["not_modified"] += 1
-                        status = "304"
-                    else:
-                        if loader is None:
-                            loader = DocumentLoader.start(store, kind="watch", input=f"profile:{profile}" if profile else "feeds",
-                                                          default_source=src.name, batch_size=batch_size)
-                        before = loader.inserted
-                        loader.load(_records(result.content, url=result.final_url, content_type=result.content_type,
-                                             source=src.name))
-                        new = loader.inserted - before
-                        status = str(result.status)
-                    etag = result.etag or etag
-                    last_modified = result.last_modified or last_modified
-                    failures = 0
-                    next_at = now + timedelta(seconds=interval)
-                except FactwatchError as exc:
-                    counts["failed"] += 1
-                    failures += 1
-                    status = f"error: {exc}"[:500]
-                    next_at = now + timedelta(seconds=backoff_seconds(failures, interval=interval, cap=max_backoff))
-                store.save_feed_state(url, etag=etag, last_modified=last_modified, failures=failures,
-                                      next_poll_at=_iso(next_at), last_status=status, last_polled_at=_iso(now))
-                # An error line carries its reason (refused address, timeout, HTTP status): the analyst
-                # watching the log must see why a feed is backing off without opening the database.
-                log.log(logging.WARNING if failures else logging.INFO, "poll %s (%s): %s, %d new, %.2fs%s", src.name, url,
-                        status[:200], new, time.monotonic() - started,
-                        f", next in {(next_at - now).total_seconds():.0f}s" if failures else "")
+                round_.poll(src)
+            return round_.stats()
         except BaseException as exc:
-            if loader is not None:
-                with held():
-                    if isinstance(exc, KeyboardInterrupt):
-                        loader.finish(status="interrupted", error=interruption_message(exc))
-                    else:
-                        loader.finish(status="failed", error=f"{type(exc).__name__}: {exc}")
+            round_.abandon(exc)
             raise
-        run_id = None
-        inserted = duplicates = rejected = 0
-        if loader is not None:
-            stats = loader.finish(status="done")
-            run_id, inserted, duplicates, rejected = stats.run_id, stats.inserted, stats.duplicates, stats.rejected
-    return PollStats(counts["polled"], counts["not_modified"], counts["failed"], counts["skipped"],
-                     inserted, duplicates, rejected, run_id)
 
 
 def _records(content: bytes, *, url: str, content_type: str | None,
