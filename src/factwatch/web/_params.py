@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 
 from factwatch.store import Store
 from factwatch.web._filters import (
@@ -35,8 +35,13 @@ def _given(**values: str | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-LimitParam = Annotated[Text, Query(description="Page size, 1-500 (default 50).")]
-OffsetParam = Annotated[Text, Query(description="Rows to skip (default 0).")]
+# The schema says what a value looks like (digits, a date) so the contract test's generator
+# aims there, as a client would; the value still arrives as a string for _filters to judge.
+DIGITS = {"type": "string", "pattern": "^[0-9]+$"}
+DATE = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
+
+LimitParam = Annotated[Text, Query(description="Page size, 1-500 (default 50).", json_schema_extra=DIGITS)]
+OffsetParam = Annotated[Text, Query(description="Rows to skip (default 0).", json_schema_extra=DIGITS)]
 LanguageParam = Annotated[Text, Query(description="ISO 639 code: sr, hr, bs, cnr, sq, mk, ru, en.")]
 SourceParam = Annotated[Text, Query(description="Source name, exactly as listed by /api/sources.")]
 QueryParam = Annotated[Text, Query(description="Full-text search, any script.")]
@@ -45,8 +50,9 @@ QueryParam = Annotated[Text, Query(description="Full-text search, any script.")]
 def document_filter(
     language: LanguageParam = None,
     source: SourceParam = None,
-    since: Annotated[Text, Query(description="YYYY-MM-DD or an ISO 8601 timestamp.")] = None,
-    until: Annotated[Text, Query(description="YYYY-MM-DD (the whole day) or an ISO 8601 timestamp.")] = None,
+    since: Annotated[Text, Query(description="YYYY-MM-DD or an ISO 8601 timestamp.", json_schema_extra=DATE)] = None,
+    until: Annotated[Text, Query(description="YYYY-MM-DD (the whole day) or an ISO 8601 timestamp.",
+                                 json_schema_extra=DATE)] = None,
     q: QueryParam = None,
     limit: LimitParam = None,
     offset: OffsetParam = None,
@@ -71,12 +77,19 @@ def paging(limit: LimitParam = None, offset: OffsetParam = None) -> tuple[int, i
     return parse_paging(_given(limit=limit, offset=offset))
 
 
-def runs_limit(limit: Annotated[Text, Query(description="Latest runs to list, 1-1000 (default 100).")] = None) -> int:
+def runs_limit(
+    limit: Annotated[Text, Query(description="Latest runs to list, 1-1000 (default 100).", json_schema_extra=DIGITS)] = None,
+) -> int:
     return parse_int(limit, name="limit", default=100, minimum=1, maximum=1000)
 
 
 def match_query(
     text: Annotated[Text, Query(description="A claim or an article to match, up to 20,000 characters.")] = None,
-    k: Annotated[Text, Query(description="Matches to return, 1-20 (default 5).")] = None,
+    k: Annotated[Text, Query(description="Matches to return, 1-20 (default 5).", json_schema_extra=DIGITS)] = None,
 ) -> MatchQuery:
     return parse_match_query(_given(text=text, k=k))
+
+
+# Path ids: numbers in the schema, strings to the view, which answers 404 for anything else.
+DocumentId = Annotated[str, Path(description="A document id (a number).", json_schema_extra=DIGITS)]
+ClaimId = Annotated[str, Path(description="A claim id (a number).", json_schema_extra=DIGITS)]

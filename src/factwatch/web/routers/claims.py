@@ -14,7 +14,7 @@ from factwatch.models import ClaimCopy, ClaimMatchRow, ClaimRow, ClaimSpread, Do
 from factwatch.respond.cards import Card, build_card, render_card
 from factwatch.store import Store
 from factwatch.web._filters import ClaimFilter, parse_claim_id
-from factwatch.web._params import claim_filter, get_store
+from factwatch.web._params import ClaimId, claim_filter, get_store
 from factwatch.web._render import render
 from factwatch.web._views import Page, split_at_claim
 
@@ -109,7 +109,7 @@ def claim_page(request: Request, claim_id: str, store: Store = Depends(get_store
 
 
 @router.get("/api/claims/{claim_id}", tags=["api"])
-def claim_json(claim_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+def claim_json(claim_id: ClaimId, store: Store = Depends(get_store)) -> dict[str, Any]:
     """One claim, its ranked fact-base matches, and its spread (copies in other documents)."""
     return claim_view(store, claim_id).as_dict()
 
@@ -126,6 +126,6 @@ def card_download(claim_id: str, fmt: str, store: Store = Depends(get_store)) ->
 
 
 @router.get("/api/claims/{claim_id}/card", tags=["api"])
-def card_json(claim_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+def card_json(claim_id: ClaimId, store: Store = Depends(get_store)) -> dict[str, Any]:
     """The claim's response card: verdict, refuting facts with citations, and a draft reply."""
     return card_view(store, claim_id).as_dict()

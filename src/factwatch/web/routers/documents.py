@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from factwatch.models import ClaimRow, Document
 from factwatch.store import Store
 from factwatch.web._filters import DocumentFilter, parse_document_id
-from factwatch.web._params import document_filter, get_store
+from factwatch.web._params import DocumentId, document_filter, get_store
 from factwatch.web._render import render
 from factwatch.web._views import Page, claim_segments
 
@@ -82,6 +82,6 @@ def document_page(request: Request, doc_id: str, store: Store = Depends(get_stor
 
 
 @router.get("/api/documents/{doc_id}", tags=["api"])
-def document_json(doc_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+def document_json(doc_id: DocumentId, store: Store = Depends(get_store)) -> dict[str, Any]:
     """One document with its metadata (its claims are under /api/claims)."""
     return document_view(store, doc_id).doc.as_dict()
