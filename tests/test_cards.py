@@ -16,11 +16,12 @@ from factwatch.analysis.embed import embed_new_claims
 from factwatch.analysis.factcheck import embed_fact_base
 from factwatch.ingest.facts import import_facts
 from factwatch.analysis.matching import match_new_claims
-from factwatch.models import NewDocument
-from factwatch.respond.cards import build_card, render_card
+from factwatch.models import Fact, FactCheck, NewDocument
+from factwatch.respond._phrases import count, verdict_kind
+from factwatch.respond.cards import SHORT_LIMIT, build_card, compose_drafts, render_card
 
 DATA = Path(__file__).parent / "data" / "facts"
-CLAIM = "Vlada Kosova je zabranila Srpsku pravoslavnu crkvu, tvrdi portal."
+CLAIM = "Vlada Kosova je zabranila Srpsku pravoslavnu crkvu!"
 
 
 @pytest.fixture
@@ -57,16 +58,25 @@ def test_card_in_claim_language_with_facts_and_spread(card_store):
     assert card.spread == {"documents": 2, "sources": 2}
     assert card.first_seen["source"] == "portal-b.example"
     assert card.draft_language == "sr-Latn" and "Nijedan zakon" in card.draft and card.draft_origin == "assembled"
-    assert {f.source for f in card.facts} == {"NATO", "UNESCO"}
+    assert card.stance == "repeats" and card.no_draft_reason is None
+    # The verdict and connecting words in the claim's language; plurals that agree with the number.
+    assert "Ova tvrdnja je netačna." in card.draft and "False" not in card.draft
+    assert "(2 dokumenta, 2 izvora)" in card.draft
+    assert card.draft_short.startswith("Ova tvrdnja je netačna. Nijedan zakon") and len(card.draft_short) <= SHORT_LIMIT
+    assert card.draft_short.endswith("https://factcheck.example.org/kosovo-church-ban")
+    # Facts best first: the church fact shares the claim's words, KFOR's mandate only the rebuttal's.
+    assert [f.source for f in card.facts] == ["UNESCO", "NATO"] and card.facts[0].relevance > card.facts[1].relevance
     assert any("Rezolucije 1244" in f.statement for f in card.facts)  # the fact's own translation
     md = render_card(card, "md")
-    assert "Nijedan zakon" in md and "https://www.nato.int" in md
+    assert "Nijedan zakon" in md and "https://www.nato.int" in md and "Spread: 2 documents, 2 sources" in md
     assert json.loads(render_card(card, "json"))["claim_id"] == card.claim_id
 
 
 def test_unaddressed_claim_card(card_store):
     card = build_card(card_store, claim_id(card_store, "Skupština grada"))
-    assert not card.addressed and card.draft == "" and "Not addressed" in render_card(card, "md")
+    assert not card.addressed and card.draft == "" and card.draft_short == "" and "Not addressed" in render_card(card, "md")
+    assert card.no_draft_reason and "no fact-check" in card.no_draft_reason
+    assert card.spread_label == "1 document, 1 source"  # was "1 documents, 1 sources"
 
 
 def test_html_escapes_hostile_text(card_store):
@@ -144,4 +154,156 @@ def test_a_text_that_rejects_the_claim_needs_no_response(store, monkeypatch):
     card = build_card(store, claim_id(store, "Lažna vest"))
     assert card.addressed and card.stance == "rejects"
     assert card.draft == "" and card.draft_origin == "none"
-    assert "no response needed" in render_card(card, "md") and "Draft response" not in render_card(card, "html")
+    assert "no response needed" in render_card(card, "md") and "Drafts" not in render_card(card, "html")
+
+
+# -- the card reads the match row; candidates are marked -------------------------------------------
+
+@pytest.mark.parametrize("stored,reason", [("reports", "only reports"), ("asks", "asks whether"),
+                                           ("rejects", "no response needed")])
+def test_the_card_reads_the_stance_stored_in_the_match_row(card_store, stored, reason):
+    import dataclasses
+
+    cid = claim_id(card_store, "Vlada Kosova", "portal-a.example")
+    rows = card_store.claim_matches(cid)
+    # The text repeats the claim; the stored stance says otherwise, and the card must follow the store.
+    card_store.replace_claim_matches([cid], [dataclasses.replace(m, stance=stored) for m in rows])
+    card = build_card(card_store, cid)
+    assert card.stance == stored and card.draft == card.draft_short == "" and card.draft_origin == "none"
+    assert reason in card.no_draft_reason and reason in render_card(card, "md")
+
+
+def test_drafts_of_an_unconfirmed_match_are_marked_as_candidate_drafts(card_store):
+    cid = claim_id(card_store, "Vlada Kosova", "portal-a.example")
+    candidate = build_card(card_store, cid)
+    assert not candidate.confirmed and "CANDIDATE" in candidate.draft_note
+    assert candidate.match_label.startswith("candidate fact-check, p = ")
+    assert "CANDIDATE match, unconfirmed" in render_card(candidate, "md")
+    assert "Drafts of a candidate match (unconfirmed)" in render_card(candidate, "html")
+    assert json.loads(render_card(candidate, "json"))["confirmed"] is False
+    confirmed = build_card(card_store, cid, confirmed=True)
+    assert confirmed.confirmed and confirmed.draft_note is None and confirmed.draft == candidate.draft
+    assert confirmed.match_label.startswith("confirmed fact-check") and "CANDIDATE" not in render_card(confirmed, "md")
+
+
+# -- drafts in every profile language (pure: no store) ---------------------------------------------
+
+_REBUTTALS = {
+    "en": "ETIAS is a travel authorisation, not a visa. Citizens of Serbia keep travelling without visas.",
+    "sr": "ЕТИАС је путна дозвола, а не виза. Грађани Србије и даље путују без виза.",
+    "sr-Latn": "ETIAS je putna dozvola, a ne viza. Građani Srbije i dalje putuju bez viza.",
+    "hr": "ETIAS je putna autorizacija, a ne viza. Građani Srbije i dalje putuju bez viza.",
+    "mk": "ЕТИАС е патна дозвола, а не виза. Граѓаните на Србија и понатаму патуваат без визи.",
+    "sq": "ETIAS është autorizim udhëtimi, jo vizë. Qytetarët e Serbisë udhëtojnë ende pa viza.",
+    "ru": "ETIAS — это разрешение на въезд, а не виза. Граждане Сербии по-прежнему ездят без виз.",
+    "bg": "ETIAS е разрешение за пътуване, а не виза. Гражданите на Сърбия продължават да пътуват без визи.",
+}
+FC = FactCheck(
+    id=1, key="k", external_id="etias-visa", claim="From January, citizens of Serbia will need visas for the EU "
+    "because of ETIAS", verdict="misleading", rating_value=None, rebuttal=_REBUTTALS["en"], headline=None,
+    url="https://fc.example/etias", publisher="Fact desk", language="en", date="2026-10-01", claim_author=None,
+    appearance=None, fact_ids=("etias", "visa-free", "cyrillic"),
+    translations={k: {"claim": "…", "rebuttal": v} for k, v in _REBUTTALS.items() if k != "en"}, format="yaml",
+)
+FACTS = [
+    Fact(id=1, key="a", external_id="cyrillic", statement="Cyrillic is one of the three alphabets of the EU.",
+         source="EU", url="https://eu.example/alphabets", date=None, language="en", topics=(), translations={}),
+    Fact(id=2, key="b", external_id="etias", statement="ETIAS is a travel authorisation for visa-exempt travellers.",
+         source="European Commission", url="https://travel-europe.example/etias", date=None, language="en",
+         topics=(), translations={"sr-Latn": "ETIAS je putna dozvola za putnike bez vize.",
+                                  "hr": "ETIAS je putna autorizacija za putnike bez vize."}),
+    Fact(id=3, key="c", external_id="visa-free", statement="Citizens of Serbia travel to the Schengen area without "
+         "visas since 2009.", source="EU", url="https://eu.example/visa-free", date=None, language="en", topics=(),
+         translations={}),
+]
+
+
+@pytest.mark.parametrize(
+    "quote,language,variant,verdict",
+    [
+        ("Од јануара ће грађанима Србије требати визе због ЕТИАС-а.", "sr", "sr-Cyrl", "Ова тврдња је обмањујућа."),
+        ("Od januara će građanima Srbije trebati vize zbog ETIAS-a.", "sr", "sr-Latn", "Ova tvrdnja je obmanjujuća."),
+        ("Od siječnja će građani Srbije trebati vize zbog ETIAS-a.", "hr", "hr", "Ova je tvrdnja obmanjujuća."),
+        ("Od januara će građani Srbije trebati vize zbog ETIAS-a.", "bs", "bs", "Ova tvrdnja je obmanjujuća."),
+        ("Od januara će građani Srbije trebati vize zbog ETIAS-a.", "cnr", "cnr", "Ova tvrdnja je obmanjujuća."),
+        ("Од јануари на граѓаните на Србија ќе им требаат визи поради ЕТИАС.", "mk", "mk", "Ова тврдење е заблудувачко."),
+        ("Nga janari qytetarët e Serbisë do të kenë nevojë për viza për shkak të ETIAS.", "sq", "sq",
+         "Ky pretendim është mashtrues."),
+        ("С января гражданам Сербии понадобятся визы из-за ETIAS.", "ru", "ru", "Это утверждение вводит в заблуждение."),
+        ("От януари гражданите на Сърбия ще се нуждаят от визи заради ETIAS.", "bg", "bg",
+         "Това твърдение е подвеждащо."),
+        ("From January Serbians will need visas because of ETIAS.", "en", "en", "This claim is misleading."),
+    ],
+)
+def test_drafts_in_the_claims_language_and_script(quote, language, variant, verdict):
+    d = compose_drafts(quote, language=language, verdict="misleading", fact_check=FC, facts=FACTS,
+                       spread={"documents": 5, "sources": 2})
+    assert d.language == variant
+    assert d.short.startswith(verdict) and d.long.split(": ", 1)[1][1:].startswith(quote)
+    assert d.long.split(": ", 1)[1][0] == {"en": "“", "ru": "«", "sq": "«"}.get(variant, "„")
+    assert len(d.short) <= SHORT_LIMIT and d.short.endswith("https://fc.example/etias")
+    if variant != "en":
+        assert "misleading" not in d.long and "ETIAS is a travel authorisation" not in d.long  # never a mix
+    script = "Cyrl" if variant in ("sr-Cyrl", "mk", "ru", "bg") else "Latn"
+    from factwatch.text import detect_script
+    assert detect_script(d.long.replace("ETIAS", "").replace("https://fc.example/etias", "")) == script
+
+
+def test_bosnian_and_montenegrin_drafts_use_the_closest_standard_and_bcms_plurals():
+    # Regression: a Bosnian claim got "Ocjena: misleading" and English facts in its draft.
+    d = compose_drafts("Od januara će građani trebati vize zbog ETIAS-a.", language="bs", verdict="misleading",
+                       fact_check=FC, facts=FACTS, spread={"documents": 5, "sources": 2})
+    assert "Ocjena" not in d.long and "misleading" not in d.long and "obmanjujuća" in d.long
+    assert "putna autorizacija, a ne viza" in d.long  # the Croatian rebuttal, the closest standard present
+    assert "(5 dokumenata, 2 izvora)" in d.long
+    # Only facts translated into the draft's language are cited in it; the rest stay on the card.
+    assert "Činjenice: ETIAS je putna autorizacija za putnike bez vize" in d.long and "Schengen" not in d.long
+
+
+def test_only_facts_that_bear_on_the_claim_ranked():
+    d = compose_drafts("From January Serbians will need visas because of ETIAS.", language="en",
+                       verdict="misleading", fact_check=FC, facts=FACTS)
+    assert [f.url for f in d.facts] == ["https://travel-europe.example/etias", "https://eu.example/visa-free"]
+    assert "alphabets" not in d.long  # the Cyrillic fact is attached to the fact-check but irrelevant here
+    assert d.long.index("ETIAS is a travel authorisation for") < d.long.index("without visas since 2009")
+
+
+def test_short_draft_fits_a_reply_whatever_the_rebuttal():
+    long_fc = FactCheck(**{**{f: getattr(FC, f) for f in FC.__dataclass_fields__},
+                           "rebuttal": "ETIAS is a travel authorisation and not a visa at all " * 20,
+                           "translations": {}})
+    d = compose_drafts("From January Serbians will need visas because of ETIAS.", language="en",
+                       verdict="false", fact_check=long_fc, facts=[])
+    assert len(d.short) <= SHORT_LIMIT and d.short.startswith("This claim is false.") and d.short.endswith(
+        "https://fc.example/etias") and "…" in d.short
+
+
+def test_a_language_missing_from_the_fact_base_gives_an_english_draft():
+    fc = FactCheck(**{**{f: getattr(FC, f) for f in FC.__dataclass_fields__}, "translations": {}})
+    d = compose_drafts("Od januara će nam trebati vize zbog ETIAS-a.", language="bs", verdict="misleading",
+                       fact_check=fc, facts=FACTS)
+    assert d.language == "en" and d.short.startswith("This claim is misleading.") and "Ova tvrdnja" not in d.long
+
+
+@pytest.mark.parametrize(
+    "variant,expected",
+    [
+        ("en", ["1 document", "2 documents", "5 documents", "21 documents"]),
+        ("sr-Latn", ["1 dokument", "2 dokumenta", "5 dokumenata", "21 dokument"]),
+        ("hr", ["1 dokument", "2 dokumenta", "5 dokumenata", "21 dokument"]),
+        ("sr-Cyrl", ["1 документ", "2 документа", "5 докумената", "21 документ"]),
+        ("ru", ["1 документ", "2 документа", "5 документов", "21 документ"]),
+        ("mk", ["1 документ", "2 документи", "5 документи", "21 документ"]),
+        ("bg", ["1 документ", "2 документа", "5 документа", "21 документа"]),
+        ("sq", ["1 dokument", "2 dokumente", "5 dokumente", "21 dokumente"]),
+    ],
+)
+def test_plurals(variant, expected):
+    assert [count(n, variant, "document") for n in (1, 2, 5, 21)] == expected
+    assert count(12, variant, "document") == count(5, variant, "document").replace("5", "12")
+
+
+def test_verdict_kinds():
+    assert verdict_kind("False") == verdict_kind("disinformation") == "false"
+    assert verdict_kind("Missing context") == "misleading" and verdict_kind("Mostly True") == "true"
+    assert verdict_kind("satire") is None and verdict_kind(None) is None

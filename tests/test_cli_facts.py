@@ -75,7 +75,8 @@ def test_analyze_then_card(facts_cli, tmp_path):
             card = candidate
             break
     assert card is not None and card["fact_check"]["url"] == CHURCH_URL
-    assert card["draft"]
+    # "…, тврди портал" attributes the claim to a portal: it reports it, so the card drafts no reply.
+    assert card["stance"] == "reports" and not card["draft"] and "only reports" in card["no_draft_reason"]
     missing = facts_cli("card", "9999")
     assert missing.exit_code == 1 and missing.stderr
 

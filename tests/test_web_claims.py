@@ -227,7 +227,9 @@ def test_card_downloads(client, claims):
     assert card == client.get(f"/api/claims/{cid}/card").json()
     assert card["addressed"] is True and card["verdict"] == "False" and card["quote"] == FALSE_CLAIM
     assert card["spread"] == {"documents": 2, "sources": 2}
-    assert card["fact_check"]["url"] == CHURCH_URL and card["draft"]
+    # "…, пише портал" attributes the claim to a portal: it reports it, so the card drafts no reply.
+    assert card["fact_check"]["url"] == CHURCH_URL and card["stance"] == "reports" and not card["draft"]
+    assert "only reports" in card["no_draft_reason"]
 
 
 # -- /api/claims/{id} --------------------------------------------------------------------------

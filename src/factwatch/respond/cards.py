@@ -1,10 +1,18 @@
-"""Response cards: a matched claim, its verdict, the refuting facts with citations, and a draft.
+"""Response cards: a matched claim, its candidate fact-check, the facts that bear on it, and drafts.
 
-The draft is assembled from the fact base only (rebuttal and fact statements), in the claim's
-language when the fact base has translations for it, else in English. An OpenAI-compatible
-endpoint may rewrite it when the user configures one (FACTWATCH_LLM_URL, FACTWATCH_LLM_MODEL,
-FACTWATCH_LLM_KEY); it is off by default, never required, and any failure keeps the assembled
-draft. Every text field is escaped in HTML output: claims come from hostile sources.
+Two drafts are assembled from the fact base only: a short one (at most 280 characters, for
+replies: the verdict, the rebuttal's leading sentences, the fact-check's link) and a long one
+(the claim, the verdict, the rebuttal, the best facts with citations). Both are in the claim's
+language and script when the fact base has the rebuttal in it (the verdict and connecting words
+come from ``respond/_phrases.py``), else wholly in English. There is no draft when the text
+rejects the claim, only reports it or asks about it (the stance the match stage stored), or when
+the fact-check rates it true; ``no_draft_reason`` says which. Drafts of a match no analyst has
+confirmed are marked as drafts of a candidate.
+
+An OpenAI-compatible endpoint may rewrite the long draft when the user configures one
+(FACTWATCH_LLM_URL, FACTWATCH_LLM_MODEL, FACTWATCH_LLM_KEY); it is off by default, never
+required, and any failure keeps the assembled draft. Every text field is escaped in HTML output:
+claims come from hostile sources.
 """
 
 from __future__ import annotations
@@ -15,66 +23,83 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from factwatch.errors import InputError
+from factwatch.analysis._retrieval import tokens
 from factwatch.analysis.stance import stance_towards
+from factwatch.errors import InputError
+from factwatch.respond._phrases import VARIANTS, count, phrase, verdict_kind
 from factwatch.store import Store
-from factwatch.text import detect_script, to_latin
+from factwatch.text import detect_script, latin_key, sentences, to_latin
 
-__all__ = ["Card", "build_card", "render_card", "rewrite_draft", "FORMATS"]
+__all__ = ["Card", "CardFact", "Drafts", "build_card", "compose_drafts", "render_card", "rewrite_draft", "FORMATS",
+           "SHORT_LIMIT"]
 
 FORMATS = ("md", "html", "json")
+SHORT_LIMIT = 280  # a reply on X; also fits Telegram and Facebook comments without "see more"
+_LONG_FACTS = 3  # facts cited in the long draft, best first
+_MIN_RELEVANCE = 3.0  # see rank_facts
 
-# Labels of the assembled draft. BCMS Latin serves sr/hr/bs/cnr; Cyrillic Serbian claims get
-# a Latin draft unless the fact base has Cyrillic translations (it is read as it is written).
-_LABELS: dict[str, dict[str, str]] = {
-    "en": {"claim": "Claim", "verdict": "Verdict", "facts": "Facts", "source": "Source",
-           "false": "false", "intro": "This claim is circulating"},
-    "sr": {"claim": "Tvrdnja", "verdict": "Ocena", "facts": "Činjenice", "source": "Izvor",
-           "false": "netačno", "intro": "Ova tvrdnja se širi"},
-    "hr": {"claim": "Tvrdnja", "verdict": "Ocjena", "facts": "Činjenice", "source": "Izvor",
-           "false": "netočno", "intro": "Ova se tvrdnja širi"},
-    "sq": {"claim": "Pretendimi", "verdict": "Vlerësimi", "facts": "Faktet", "source": "Burimi",
-           "false": "e rreme", "intro": "Ky pretendim po qarkullon"},
-    "mk": {"claim": "Тврдење", "verdict": "Оценка", "facts": "Факти", "source": "Извор",
-           "false": "невистинито", "intro": "Ова тврдење се шири"},
-    "ru": {"claim": "Утверждение", "verdict": "Оценка", "facts": "Факты", "source": "Источник",
-           "false": "ложь", "intro": "Это утверждение распространяется"},
+# Why a card carries no draft: the text does not spread the claim, or there is nothing to counter.
+_NO_DRAFT: dict[str, str] = {
+    "unaddressed": "no fact-check in the fact base addresses this claim",
+    "rejects": "this text rejects the fact-checked claim (a denial or debunk); no response needed",
+    "reports": "this text only reports the claim, attributed to someone else; respond to the source that asserts it",
+    "asks": "this text asks whether the claim is true; answer with the fact-check itself, not a rebuttal",
+    "true": "the fact-check rates the claim true; there is nothing to counter",
 }
-_LABELS["sr-Cyrl"] = {"claim": "Тврдња", "verdict": "Оцена", "facts": "Чињенице", "source": "Извор",
-                      "false": "нетачно", "intro": "Ова тврдња се шири"}
-_LABELS["bs"] = _LABELS["cnr"] = _LABELS["hr"]
-_LABELS["sr-Latn"] = _LABELS["sr"]
+_CANDIDATE_NOTE = ("draft of a CANDIDATE match: an analyst has not confirmed that this fact-check addresses the "
+                   "claim; confirm the match (`factwatch review confirm`) before posting")
+
+# Where to look for the draft's text in the fact base, per draft variant: the variant itself, then
+# the closest standard (Bosnian, Croatian and Montenegrin read each other's texts as their own).
+_FALLBACK: dict[str, tuple[str, ...]] = {
+    "sr-Cyrl": ("sr-Cyrl", "sr"),
+    "sr-Latn": ("sr-Latn", "sr", "cnr", "bs", "hr"),
+    "hr": ("hr", "bs", "cnr", "sr-Latn", "sr"),
+    "bs": ("bs", "hr", "cnr", "sr-Latn", "sr"),
+    "cnr": ("cnr", "bs", "hr", "sr-Latn", "sr"),
+}
 
 
 def _variant(lang: str, quote: str) -> str:
-    """The fact base's translation key for a claim: Serbian is kept in the claim's own script.
-
-    Profiles store Serbian Cyrillic under ``sr`` and Latin under ``sr-Latn``.
-    """
+    """The draft variant of a claim: Serbian and Montenegrin keep the claim's own script."""
     if lang in ("sr", "cnr") and detect_script(quote) == "Cyrl":
         return "sr-Cyrl"
     if lang == "sr":
         return "sr-Latn"
-    return lang
+    return lang if lang in VARIANTS else "en"
 
 
-def _translation(translations: dict[str, Any], variant: str) -> Any:
-    if variant == "sr-Cyrl":
-        return translations.get("sr-Cyrl") or translations.get("sr")
-    if variant == "sr-Latn":
-        found = translations.get("sr-Latn")
-        if found is None and translations.get("sr") is not None:
-            found = _latin(translations["sr"])
-        return found
-    return translations.get(variant)
+def _in_variant(texts: dict[str, Any], variant: str) -> str | None:
+    """The text for ``variant`` from ``{language key: text}``, in the variant's script, or None."""
+    for key in _FALLBACK.get(variant, (variant,)):
+        value = texts.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        script = detect_script(value)
+        if variant == "sr-Cyrl":
+            if script == "Cyrl":
+                return value
+            continue
+        if variant in _FALLBACK and script == "Cyrl":
+            return to_latin(value, "sr")
+        return value
+    return None
 
 
-def _latin(value: Any) -> Any:
-    if isinstance(value, str):
-        return to_latin(value, "sr") if detect_script(value) == "Cyrl" else value
-    if isinstance(value, dict):
-        return {k: _latin(v) for k, v in value.items()}
-    return value
+def _fact_check_texts(fc: Any, field_name: str) -> dict[str, Any]:
+    """``{language key: claim or rebuttal}`` of a fact-check: its own language and its translations."""
+    out: dict[str, Any] = {k: (v or {}).get(field_name) for k, v in (fc.translations or {}).items()
+                           if isinstance(v, dict)}
+    own = getattr(fc, field_name)
+    if own:
+        out.setdefault(fc.language or "en", own)
+    return out
+
+
+def _fact_texts(fact: Any) -> dict[str, Any]:
+    out: dict[str, Any] = dict(fact.translations or {})
+    out.setdefault(fact.language or "en", fact.statement)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +109,19 @@ class CardFact:
     url: str | None
     date: str | None
     language: str | None
+    # Content words (prefix-stemmed, all languages of the fact base) shared with the claim and
+    # the rebuttal: facts are cited best first, and a fact that shares none is left out.
+    relevance: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Drafts:
+    """The two drafts of a response, in one language: ``short`` fits a reply, ``long`` a post."""
+
+    short: str
+    long: str
+    language: str
+    facts: list[CardFact]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,65 +138,157 @@ class Card:
     spread: dict[str, int]  # {"documents", "sources"} with the same Latin-key sentence
     addressed: bool
     score: float | None
-    verdict: str | None
+    verdict: str | None  # the fact-check's verdict, not the claim's: see ``confirmed``
     fact_check: dict[str, Any] | None  # {"id", "claim", "url", "publisher", "date", "rebuttal"}
     facts: list[CardFact] = field(default_factory=list)
-    draft: str = ""
+    draft: str = ""  # the long draft
     draft_language: str = "en"
     draft_origin: str = "assembled"  # assembled | llm | none
-    # "repeats" the fact-checked claim or "rejects" it (a debunk or denial: no response needed).
+    # What the text does with the fact-checked claim, as the match stage stored it:
+    # repeats | rejects | reports | asks (analysis/stance.py). Only "repeats" gets drafts.
     stance: str | None = None
+    draft_short: str = ""  # at most SHORT_LIMIT characters
+    no_draft_reason: str | None = None
+    # An automatic match is a candidate until an analyst confirms it; its drafts say so.
+    confirmed: bool = False
+    draft_note: str | None = None
+
+    @property
+    def spread_label(self) -> str:
+        """"1 document, 1 source" / "5 documents, 2 sources"."""
+        return f"{count(self.spread['documents'], 'en', 'document')}, {count(self.spread['sources'], 'en', 'source')}"
+
+    @property
+    def match_label(self) -> str:
+        """How the page names the match: a candidate with its probability, or a confirmed fact-check."""
+        if not self.addressed:
+            return "no fact-check"
+        p = f", p = {self.score:.2f}" if self.score is not None else ""
+        return f"confirmed fact-check{p}" if self.confirmed else f"candidate fact-check{p}"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _draft(quote: str, lang: str, verdict: str | None, fc: Any, facts: list[Any]) -> tuple[str, str, list[CardFact]]:
-    """Assemble the draft in ``lang`` if the fact base has that translation, else English."""
-    variant = _variant(lang, quote)
-    tr = (_translation(fc.translations, variant) or {}) if fc else {}
-    if variant == "sr-Cyrl" and detect_script(str(tr.get("rebuttal") or "")) == "Latn":
-        variant = "sr-Latn"  # the fact base has Serbian only in Latin: keep the draft in one script
-    have_lang = lang != "en" and bool(tr.get("rebuttal")) and variant in _LABELS
-    out_lang = variant if have_lang or lang == "en" else "en"
-    labels = _LABELS.get(out_lang, _LABELS["en"])
-    card_facts = []
+def _stems(text: str, language: str | None) -> set[str]:
+    return set(tokens(latin_key(text, language or "und")))
+
+
+def rank_facts(facts: list[Any], claim_texts: list[tuple[str, str | None]], rebuttal_texts: list[tuple[str, str | None]]
+               ) -> list[tuple[float, Any]]:
+    """Facts that bear on the claim, best first, with their relevance.
+
+    Relevance counts the prefix-stemmed content words a fact (in any of its languages) shares
+    with the claim (twice) and with the rebuttal (once), on the Latin key, so an English fact
+    meets a Serbian claim through its translation. A fact scoring under 3 (one shared word such
+    as "EU" and nothing else) does not bear on the claim and is left out.
+    """
+    claim = set().union(*(_stems(t, lang) for t, lang in claim_texts)) if claim_texts else set()
+    rebuttal = set().union(*(_stems(t, lang) for t, lang in rebuttal_texts)) if rebuttal_texts else set()
+    ranked = []
     for f in facts:
-        translated = _translation(f.translations, out_lang) if out_lang != (f.language or "en") else None
-        card_facts.append(
-            CardFact(statement=translated or f.statement, source=f.source, url=f.url, date=f.date,
-                     language=out_lang if translated else f.language)
-        )
-    # No full stop after a quote that already ends a sentence.
-    end = "" if quote.rstrip().endswith((".", "!", "?", "…")) else "."
-    parts = [f"{labels['intro']}: “{quote.strip()}”{end}"]
-    if verdict:
-        shown = labels["false"] if verdict.strip().lower() in ("false", "disinformation") else verdict
-        parts.append(f"{labels['verdict']}: {shown}.")
-    rebuttal = (tr.get("rebuttal") if have_lang else None) or (fc.rebuttal if fc else None)
+        words = set().union(*(_stems(t, lang) for lang, t in _fact_texts(f).items() if isinstance(t, str)))
+        relevance = 2.0 * len(words & claim) + len(words & rebuttal)
+        if relevance < _MIN_RELEVANCE:
+            continue
+        ranked.append((relevance, f))
+    ranked.sort(key=lambda x: -x[0])  # stable: ties keep the fact-check's own order
+    return ranked
+
+
+def _first_sentences(text: str, limit: int) -> str:
+    """The longest run of ``text``'s leading sentences within ``limit`` characters; else a cut at a word."""
+    out = ""
+    for s in sentences(text):
+        candidate = f"{out} {s.strip()}".strip()
+        if len(candidate) > limit:
+            break
+        out = candidate
+    if out:
+        return out
+    cut = text[: max(0, limit - 1)].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…" if cut else ""
+
+
+def _end(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def compose_drafts(
+    quote: str, *, language: str, verdict: str | None, fact_check: Any | None, facts: list[Any],
+    spread: dict[str, int] | None = None,
+) -> Drafts:
+    """The short and long drafts answering ``quote``, in its language and script when the fact base
+    has the rebuttal in it (else the whole draft is in English: never a mix).
+
+    Only facts that bear on the claim are cited, best first (``rank_facts``); a fact with no
+    translation in the draft's language stays on the card but out of the draft.
+    """
+    variant = _variant(language, quote)
+    rebuttals = _fact_check_texts(fact_check, "rebuttal") if fact_check else {}
+    rebuttal = _in_variant(rebuttals, variant) if rebuttals else None
+    if variant == "sr-Cyrl" and rebuttals and rebuttal is None and _in_variant(rebuttals, "sr-Latn"):
+        variant = "sr-Latn"  # the fact base has Serbian only in Latin: keep the draft in one script
+        rebuttal = _in_variant(rebuttals, variant)
+    if rebuttal is None and variant != "en" and (rebuttals or facts):
+        variant = "en"
+        rebuttal = _in_variant(rebuttals, "en")
+    claims = [(t, lang) for lang, t in (_fact_check_texts(fact_check, "claim") if fact_check else {}).items()
+              if isinstance(t, str)] + [(quote, language)]
+    ranked = rank_facts(facts, claims, [(t, lang) for lang, t in rebuttals.items() if isinstance(t, str)])
+    card_facts = []
+    for relevance, f in ranked:
+        shown = _in_variant(_fact_texts(f), variant)
+        card_facts.append(CardFact(statement=shown or f.statement, source=f.source, url=f.url, date=f.date,
+                                   language=variant if shown else f.language, relevance=relevance))
+    in_draft = [cf for cf in card_facts if cf.language == variant][:_LONG_FACTS]
+
+    kind = verdict_kind(verdict)
+    verdict_sentence = (phrase(variant, "claim_is").format(verdict=phrase(variant, kind))
+                        if kind and kind != "true" else phrase(variant, "checked"))
+    url = fact_check.url if fact_check and fact_check.url else (in_draft[0].url if in_draft else None)
+    # Short: the verdict, the rebuttal's leading sentences (or the best fact), the fact-check's link.
+    body = rebuttal or (in_draft[0].statement if in_draft else "")
+    room = SHORT_LIMIT - len(verdict_sentence) - (len(url) + 1 if url else 0) - 1
+    short = " ".join(x for x in (verdict_sentence, _first_sentences(body, room) if body and room > 20 else "", url) if x)
+    if len(short) > SHORT_LIMIT:  # a very long URL: drop it rather than cut the text
+        short = " ".join(x for x in (verdict_sentence, _first_sentences(body, SHORT_LIMIT - len(verdict_sentence) - 1))
+                         if x)[:SHORT_LIMIT]
+    # Long: where it circulates, the verdict, the rebuttal, the cited facts, the fact-check.
+    reach = ""
+    if spread and spread.get("documents", 0) > 1:
+        reach = (f" ({count(spread['documents'], variant, 'document')}, "
+                 f"{count(spread.get('sources', 0), variant, 'source')})")
+    quoted = f"{phrase(variant, 'open')}{quote.strip()}{phrase(variant, 'close')}"
+    parts = [f"{phrase(variant, 'intro')}{reach}: {quoted}", verdict_sentence]
     if rebuttal:
-        parts.append(rebuttal.strip())
-    if card_facts:
-        cited = "; ".join(
-            f"{cf.statement.rstrip('.')} ({', '.join(x for x in (cf.source, cf.url) if x)})" for cf in card_facts
-        )
-        parts.append(f"{labels['facts']}: {cited}.")
-    if fc and (fc.publisher or fc.url):
-        parts.append(f"{labels['source']}: {', '.join(x for x in (fc.publisher, fc.url) if x)}.")
-    return " ".join(parts), out_lang, card_facts
+        parts.append(_end(rebuttal))
+    if in_draft:
+        cited = "; ".join(f"{cf.statement.strip().rstrip('.')} ({', '.join(x for x in (cf.source, cf.url) if x)})"
+                          for cf in in_draft)
+        parts.append(f"{phrase(variant, 'facts')}: {cited}.")
+    if fact_check and (fact_check.publisher or fact_check.url):
+        parts.append(f"{phrase(variant, 'source')}: "
+                     f"{', '.join(x for x in (fact_check.publisher, fact_check.url) if x)}.")
+    return Drafts(short=short, long=" ".join(parts), language=variant, facts=card_facts)
 
 
-def build_card(store: Store, claim_id: int, *, use_llm: bool | None = None, timeout: float = 20.0) -> Card:
+def build_card(
+    store: Store, claim_id: int, *, confirmed: bool = False, use_llm: bool | None = None, timeout: float = 20.0,
+) -> Card:
     """The response card of a claim (run ``factwatch analyze`` first so it has matches).
 
-    ``use_llm=None`` follows the environment: the draft is rewritten only when
-    FACTWATCH_LLM_URL is set.
+    ``confirmed`` says an analyst confirmed the match; until then the drafts are marked as drafts
+    of a candidate. The stance is the one the match stage stored. ``use_llm=None`` follows the
+    environment: the long draft is rewritten only when FACTWATCH_LLM_URL is set.
     """
     claim = store.get_claim(claim_id)
     doc = store.get_document(claim.document_id)
     registered = store.get_source(doc.source)
     actor = registered.actor if registered else None
     spread = store.claim_spread(claim.latin_key)
+    spread_counts = {"documents": spread.documents, "sources": spread.sources}
     matches = store.claim_matches(claim_id)
     top = next((m for m in matches if m.target == "fact_check"), None)
     fc = store.get_fact_check(top.fact_check_id) if top and top.fact_check_id else None
@@ -171,37 +301,55 @@ def build_card(store: Store, claim_id: int, *, use_llm: bool | None = None, time
     if direct:
         known = {f.id for f in facts}
         facts += [f for fid, f in store.get_facts(direct).items() if fid not in known]
-    stance = (
-        stance_towards(claim.text, fc.claim, language=claim.language, claim_language=fc.language or "en")
-        if addressed and fc else None
-    )
-    if addressed and fc:
-        draft, draft_lang, card_facts = _draft(claim.text, claim.language, fc.verdict, fc, facts)
-    elif addressed:
-        draft, draft_lang, card_facts = _draft(claim.text, claim.language, None, None, facts)
-    else:
-        draft, draft_lang, card_facts = "", "en", []
-    origin = "assembled"
-    if stance == "rejects":
-        draft, origin = "", "none"  # the text already agrees with the fact-check
+    stance = _stored_stance(top, claim, fc) if addressed and fc else None
+    drafts = (compose_drafts(claim.text, language=claim.language, verdict=fc.verdict if fc else None,
+                             fact_check=fc, facts=facts, spread=spread_counts)
+              if addressed else None)
+    reason = None
+    if not addressed:
+        reason = _NO_DRAFT["unaddressed"]
+    elif stance in ("rejects", "reports", "asks"):
+        reason = _NO_DRAFT[stance]
+    elif fc and verdict_kind(fc.verdict) == "true":
+        reason = _NO_DRAFT["true"]
+    draft = short = ""
+    origin = "none"
+    if drafts and reason is None:
+        draft, short, origin = drafts.long, drafts.short, "assembled"
     if draft and (use_llm if use_llm is not None else bool(os.environ.get("FACTWATCH_LLM_URL"))):
-        rewritten = rewrite_draft(draft, language=draft_lang, timeout=timeout)
+        rewritten = rewrite_draft(draft, language=drafts.language if drafts else "en", timeout=timeout)
         if rewritten:
             draft, origin = rewritten, "llm"
+    probability = getattr(matches[0], "probability", None) if matches else None
     return Card(
         claim_id=claim.id, quote=claim.text, language=claim.language, document_id=doc.id, document_url=doc.url,
         source=doc.source, actor=actor, published_at=doc.published_at,
         first_seen={"document_id": spread.first_document_id, "date": spread.first_seen, "source": spread.first_source},
-        spread={"documents": spread.documents, "sources": spread.sources},
-        addressed=addressed, score=matches[0].score if matches else None,
+        spread=spread_counts,
+        addressed=addressed,
+        score=probability if probability is not None else (matches[0].score if matches else None),
         verdict=fc.verdict if (fc and addressed) else None,
         fact_check=(
             {"id": fc.id, "claim": fc.claim, "url": fc.url, "publisher": fc.publisher, "date": fc.date,
              "rebuttal": fc.rebuttal}
             if fc and addressed else None
         ),
-        facts=card_facts, draft=draft, draft_language=draft_lang, draft_origin=origin, stance=stance,
+        facts=drafts.facts if drafts else [], draft=draft, draft_language=drafts.language if drafts else "en",
+        draft_origin=origin, stance=stance, draft_short=short, no_draft_reason=reason, confirmed=confirmed,
+        draft_note=None if (confirmed or not draft) else _CANDIDATE_NOTE,
     )
+
+
+def _stored_stance(top: Any, claim: Any, fc: Any) -> str:
+    """The stance the match stage stored in the match row (migration 004).
+
+    Rows written before the match stage stored stances have none: only for those is it worked out
+    here, with the same function and inputs the match stage uses, so every page agrees.
+    """
+    stored = getattr(top, "stance", None)
+    if stored:
+        return str(stored)
+    return stance_towards(claim.text, fc.claim, language=claim.language, claim_language=fc.language or "en")
 
 
 def _endpoint(url: str) -> str:
@@ -256,9 +404,6 @@ def render_card(card: Card, fmt: str = "md") -> str:
     return _render_html(card)
 
 
-_REJECTS_NOTE = "this text rejects the fact-checked claim (a denial or debunk); no response needed"
-
-
 def _md(text: Any) -> str:
     # Markdown renderers pass inline HTML through; escape it so a hostile quote stays text.
     return html.escape(str(text), quote=False).replace("[", "\\[").replace("]", "\\]")
@@ -272,14 +417,14 @@ def _render_md(card: Card) -> str:
         lines.append(f"- Actor: {_md(card.actor)}")
     fs = card.first_seen
     lines.append(f"- First seen: {_md(fs.get('date') or '?')} in {_md(fs.get('source') or '?')} (document {fs.get('document_id')})")
-    lines.append(f"- Spread: {card.spread['documents']} documents, {card.spread['sources']} sources")
+    lines.append(f"- Spread: {card.spread_label}")
     if not card.addressed:
         lines += ["", "**Not addressed by the fact base.**"]
         return "\n".join(lines) + "\n"
-    lines.append(f"- Verdict: **{_md(card.verdict or 'see fact-check')}**" + (
-        f" (match probability {card.score:.2f})" if card.score is not None else ""))
-    if card.stance == "rejects":
-        lines.append(f"- Stance: {_REJECTS_NOTE}")
+    lines.append(f"- Match: {card.match_label}")
+    lines.append(f"- Verdict: **{_md(card.verdict or 'see fact-check')}** (the fact-check's verdict on its claim)")
+    if card.stance:
+        lines.append(f"- Stance: {card.stance}")
     if card.fact_check:
         fc = card.fact_check
         lines += ["", "### Fact-check", "", f"{_md(fc['claim'])}", ""]
@@ -290,7 +435,14 @@ def _render_md(card: Card) -> str:
         lines += ["", "### Facts", ""]
         lines += [f"- {_md(f.statement)} — {_md(', '.join(x for x in (f.source, f.date, f.url) if x))}" for f in card.facts]
     if card.draft:
-        lines += ["", f"### Draft response ({card.draft_language}, {card.draft_origin})", "", _md(card.draft)]
+        kind = "confirmed match" if card.confirmed else "CANDIDATE match, unconfirmed"
+        lines += ["", f"### Drafts ({kind}; {card.draft_language}, {card.draft_origin})", ""]
+        if card.draft_note:
+            lines += [f"**Note: {_md(card.draft_note)}.**", ""]
+        lines += [f"Short ({len(card.draft_short)} characters):", "", _md(card.draft_short), "", "Long:", "",
+                  _md(card.draft)]
+    elif card.no_draft_reason:
+        lines += ["", f"No draft: {_md(card.no_draft_reason)}."]
     return "\n".join(lines) + "\n"
 
 
@@ -310,11 +462,13 @@ def _render_html(card: Card) -> str:
         parts.append(f"<dt>Actor</dt><dd>{e(card.actor)}</dd>")
     fs = card.first_seen
     parts.append(f"<dt>First seen</dt><dd>{e(str(fs.get('date') or '?'))} — {e(str(fs.get('source') or '?'))}</dd>")
-    parts.append(f"<dt>Spread</dt><dd>{card.spread['documents']} documents, {card.spread['sources']} sources</dd>")
+    parts.append(f"<dt>Spread</dt><dd>{e(card.spread_label)}</dd>")
     if card.addressed:
-        parts.append(f"<dt>Verdict</dt><dd><strong>{e(card.verdict or 'see fact-check')}</strong></dd>")
-    if card.stance == "rejects":
-        parts.append(f'<dt>Stance</dt><dd class="stance-rejects">{e(_REJECTS_NOTE)}</dd>')
+        parts.append(f"<dt>Match</dt><dd>{e(card.match_label)}</dd>")
+        parts.append(f"<dt>Verdict</dt><dd><strong>{e(card.verdict or 'see fact-check')}</strong> "
+                     "(the fact-check's verdict on its claim)</dd>")
+    if card.stance:
+        parts.append(f'<dt>Stance</dt><dd class="stance-{e(card.stance)}">{e(card.stance)}</dd>')
     parts.append("</dl>")
     if not card.addressed:
         parts.append("<p>Not addressed by the fact base.</p></article>")
@@ -327,6 +481,13 @@ def _render_html(card: Card) -> str:
         items = "".join(f"<li>{e(f.statement)} — {e(f.source or '')} {link(f.url)}</li>" for f in card.facts)
         parts.append(f"<section><h3>Facts</h3><ul>{items}</ul></section>")
     if card.draft:
-        parts.append(f'<section><h3>Draft response</h3><p lang="{e(card.draft_language)}">{e(card.draft)}</p></section>')
+        lang = e(card.draft_language)
+        heading = "Drafts" if card.confirmed else "Drafts of a candidate match (unconfirmed)"
+        note = f'<p class="draft-candidate"><strong>{e(card.draft_note)}</strong></p>' if card.draft_note else ""
+        parts.append(f"<section><h3>{heading}</h3>{note}"
+                     f'<h4>Short</h4><p lang="{lang}" class="draft-short">{e(card.draft_short)}</p>'
+                     f'<h4>Long</h4><p lang="{lang}" class="draft-long">{e(card.draft)}</p></section>')
+    elif card.no_draft_reason:
+        parts.append(f'<p class="no-draft">No draft: {e(card.no_draft_reason)}.</p>')
     parts.append("</article>")
     return "\n".join(parts) + "\n"
