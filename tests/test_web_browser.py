@@ -74,3 +74,30 @@ def test_dashboard_in_chromium(server_url):
     assert dialogs == []
     assert console_errors == []  # a CSP violation or a missing asset would show here
     assert failed_requests == []
+
+
+def test_dns_rebinding_in_chromium(server_url):
+    """A page on attacker.example whose name resolves to 127.0.0.1 (DNS rebinding, simulated with
+    chromium's resolver rules) gets a 400 from the dashboard, not its data (issue 7 item 4)."""
+    from playwright.sync_api import sync_playwright
+
+    port = server_url.rsplit(":", 1)[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP attacker.example 127.0.0.1"],
+        )
+        try:
+            page = browser.new_page()
+            response = page.goto(f"http://attacker.example:{port}/api/documents?limit=1")
+            assert response is not None and response.status == 400
+            assert "DNS rebinding" in page.content() and HOSTILE_TITLE not in page.content()
+            # Script running on the rebound origin reads no data either.
+            fetched = page.evaluate("fetch('/api/stats').then(r => r.status)")
+            assert fetched == 400
+            page.goto(f"http://attacker.example:{port}/documents")
+            assert page.locator("h1").inner_text() == "400 · bad request"
+            assert page.locator("table.documents").count() == 0
+            # The same server answers under its own name.
+            assert page.goto(f"{server_url}/api/stats").status == 200
+        finally:
+            browser.close()
