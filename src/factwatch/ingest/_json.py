@@ -34,8 +34,7 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def nesting_reason(position: str) -> str:
-    return f"{position}: nested deeper than {MAX_DEPTH} levels; not a post (a generated or corrupt value?)"
+NESTING_REASON = f"nested deeper than {MAX_DEPTH} levels; not a post (a generated or corrupt value?)"
 
 
 def iter_json_lines(stream: bytes | IO[bytes]) -> Iterator[tuple[str, Any]]:
@@ -63,7 +62,7 @@ def iter_json_lines(stream: bytes | IO[bytes]) -> Iterator[tuple[str, Any]]:
                                            excerpt(text))
             continue
         except RecursionError:
-            yield position, RejectedRecord(position, nesting_reason(position), excerpt(text))
+            yield position, RejectedRecord(position, f"{position}: {NESTING_REASON}", excerpt(text))
             continue
         except ValueError:
             # Python refuses to convert integers this long (a guard against quadratic-time parsing).
@@ -73,6 +72,6 @@ def iter_json_lines(stream: bytes | IO[bytes]) -> Iterator[tuple[str, Any]]:
             continue
         # Cheap test first: a value nested deeper than MAX_DEPTH has at least that many brackets.
         if text.count("[") + text.count("{") > MAX_DEPTH and too_deep(value):
-            yield position, RejectedRecord(position, nesting_reason(position), excerpt(text))
+            yield position, RejectedRecord(position, f"{position}: {NESTING_REASON}", excerpt(text))
             continue
         yield position, value

@@ -19,7 +19,7 @@ from ijson.common import ObjectBuilder
 from ..errors import InputError
 from ..models import ParsedRecord, RejectedRecord
 from ._io import as_stream, excerpt, parse_date
-from ._json import MAX_DEPTH, nesting_reason
+from ._json import MAX_DEPTH, NESTING_REASON
 
 Item = ParsedRecord | RejectedRecord
 
@@ -171,7 +171,7 @@ class _Walk:
             self.message_id, self._id_next = value, False
         if self._builder is not None:
             if self.message_depth > MAX_DEPTH:
-                self._builder, self._reason = None, nesting_reason("message")[len("message: "):]
+                self._builder, self._reason = None, NESTING_REASON
             else:
                 self._builder.event(event, value)
         if self.message_depth:
