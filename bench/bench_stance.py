@@ -25,6 +25,7 @@ from factwatch.analysis.stance import read_stance  # noqa: E402
 from factwatch.text import latin_key  # noqa: E402
 
 LABELLED = REPO / "tests" / "data" / "stance_labelled.jsonl"
+PROFILE_FACTS = REPO / "profiles" / "western-balkans" / "facts.yaml"
 CLASSES = ("repeats", "rejects", "reports", "asks")
 
 # -- baseline: analysis/stance.py as of commit 2245d5e (two classes) ------------------------------
@@ -77,6 +78,26 @@ def scores(pairs: list[tuple[str, str]]) -> dict:
     return out
 
 
+def claim_translations() -> dict[str, dict[str, str]]:
+    """``{claim id: {language key: claim}}`` from the profile's fact base.
+
+    The match stage passes the matched passage, often the claim's translation into the text's
+    language, so the bench also scores each sentence against that translation where one exists.
+    """
+    import yaml
+
+    doc = yaml.safe_load(PROFILE_FACTS.read_text(encoding="utf-8"))
+    return {c["id"]: {k: v["claim"] for k, v in (c.get("translations") or {}).items()
+                      if isinstance(v, dict) and v.get("claim")}
+            for c in doc.get("claim_reviews", [])}
+
+
+def _translation_key(row: dict) -> str:
+    if row["language"] == "sr":
+        return "sr" if row["script"] == "Cyrl" else "sr-Latn"  # the profile's convention
+    return row["language"]
+
+
 def _fmt(v: float | None) -> str:
     return "–" if v is None else f"{v:.2f}"
 
@@ -85,7 +106,8 @@ def main() -> None:
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
     results: dict = {}
     errors: dict[str, list] = defaultdict(list)
-    table, lang_table = [], []
+    table, lang_table, same_table = [], [], []
+    translations = claim_translations()
     for split in ("dev", "test"):
         part = [r for r in rows if r["split"] == split]
         ours, base = [], []
@@ -101,8 +123,18 @@ def main() -> None:
             if reading.stance != r["stance"]:
                 errors[split].append({"text": r["text"], "language": r["language"], "gold": r["stance"],
                                       "predicted": reading.stance, "rule": reading.rule, "cue": reading.cue})
+        same = []
+        for r in part:
+            claim = translations.get(r["claim_id"], {}).get(_translation_key(r))
+            if claim:
+                lang = "sr" if _translation_key(r) == "sr-Latn" else r["language"]
+                same.append((read_stance(r["text"], claim, language=r["language"], claim_language=lang).stance,
+                             r["stance"]))
+        s_same = scores(same)
+        same_table.append([split, s_same["n"], f"{s_same['accuracy']:.3f}"])
         s_ours, s_base = scores(ours), scores(base)
         results[split] = {"factwatch": s_ours, "baseline": s_base, "rules": dict(rules),
+                          "claim_in_text_language": s_same,
                           "accuracy_by_language": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_lang.items())},
                           "errors": errors[split]}
         for name, s in (("baseline (2 classes)", s_base), ("factwatch", s_ours)):
@@ -132,6 +164,12 @@ def main() -> None:
         "Accuracy by language and script (n):",
         "",
         md_table(["split", *langs], lang_table),
+        "",
+        "The match stage often passes the claim's translation into the text's language (the passage that "
+        "matched). Accuracy against that translation, for the sentences whose claim the profile translates "
+        "into their language:",
+        "",
+        md_table(["split", "n", "accuracy"], same_table),
         "",
         f"Errors on test ({len(errors['test'])}), with the rule that fired:",
         "",

@@ -109,7 +109,7 @@ _INSINUATION = _rx(
 _QUESTION_START = {
     "slavic": re.compile(r"^(?:da li|je li|dali|zali|hoce li|ce li|ima li|mora li|pravda li|neuzheli|nima)\b"),
     "sq": re.compile(r"^a\b"),
-    "en": re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|has|have|should|must)\b"),
+    # No English initial auxiliary: "Do not believe…" is an order, not a question.
 }
 _QUESTION_ANY = _rx(r"whether", r"da li", r"dali", r"nese", r"a thua")
 # Slavic "li" right after the first or second word ("Sprema li KFOR…", "Ще изиска ли…").
