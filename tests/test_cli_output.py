@@ -252,3 +252,14 @@ def test_analyze_draws_a_progress_bar_in_a_terminal(tmp_path):
     assert proc.returncode == 0
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
     assert "claims" in text and "40/40" in text and "documents" in text and "━" in text, text
+
+
+def test_log_lines_of_watch_are_cleaned():
+    """`watch` logs source names from the registry and reasons from servers."""
+    code = ("import logging; from factwatch import _output; _output.log_to_stderr();"
+            "logging.getLogger('factwatch.ingest.watch').warning('poll %s: %s', 'Evil\\x1b[2JOutlet', 'HTTP 500 \\x9b31m')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO / "src")}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert not RAW_CONTROL.search(result.stderr)
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ poll Evil\\x1b\[2JOutlet: HTTP 500 \\x9b31m$", result.stderr.strip())

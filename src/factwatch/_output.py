@@ -7,6 +7,7 @@ source (names, rejected records, claims) is cleaned of control characters in one
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 import time
@@ -64,6 +65,20 @@ def error(message: str) -> None:
 
 def warn(message: str) -> None:
     err_console.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+class CleanFormatter(logging.Formatter):
+    """Log lines cleaned like every other output: `watch` logs source names and server replies."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return clean(super().format(record))
+
+
+def log_to_stderr(level: int = logging.INFO) -> None:
+    """Send the package's log records to stderr as timestamped, cleaned lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(CleanFormatter("%(asctime)s %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
 def write_text(text: str) -> None:

@@ -8,7 +8,6 @@ sqlite-utils turns its library's errors into one CLI error.
 from __future__ import annotations
 
 import sqlite3
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
@@ -201,13 +200,11 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Poll every due feed once and exit.")] = False,
 ) -> None:
     """Poll the profile's feeds with conditional GET and per-feed backoff."""
-    import logging
-
     from factwatch.config import profile_file
     from factwatch.ingest.registry import import_sources
     from factwatch.ingest.watch import watch as watch_feeds
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    out.log_to_stderr()
     try:
         with _store() as store:
             # The profile's registry is the list of feeds; upserting it first is idempotent.
