@@ -1,7 +1,7 @@
 """One error tree. Each message names what the user can do about it.
 
-The CLI maps ``FactwatchError`` to stderr and exit code 1 in one place; the API maps it to
-a 4xx JSON body.
+The CLI maps ``FactwatchError`` to ``error: ...`` on stderr and exit code 1 in one place
+(``cli._Commands.invoke``, which also maps SQLite and OS errors); the API maps it to a 4xx JSON body.
 """
 
 
