@@ -20,7 +20,11 @@ PAIRS = {"/api/stats": "/", "/api/claims/{claim_id}/card": "/claims/{claim_id}/c
 def app(tmp_path_factory):
     from factwatch.web.app import create_app
 
-    return create_app(str(tmp_path_factory.mktemp("structure") / "factwatch.db"))
+    from factwatch.store import open_store
+
+    path = tmp_path_factory.mktemp("structure") / "factwatch.db"
+    open_store(str(path)).close()
+    return create_app(str(path))
 
 
 def test_no_template_marks_html_safe():

@@ -48,7 +48,9 @@ def create_app(
     ``allowed_hosts`` plus FACTWATCH_ALLOWED_HOSTS; any other Host header gets a 400.
     """
     # Opened here rather than in the lifespan so a bad --db fails `serve` before it listens.
-    store = open_store(db_url)
+    # Read-only: no page or API call writes (issue 7 item 7), and a mistyped --db is an error, not a
+    # new empty database.
+    store = open_store(db_url, access="read")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
