@@ -394,3 +394,20 @@ def test_claims_list_marks_sentences_that_reject_the_fact_checked_claim(tmp_path
             for r in re.findall(r'<tr class="addressed">(.*?)</tr>', page, flags=re.S)}
     assert set(rows) == {FALSE_CLAIM, denial}
     assert "rejects the claim" in rows[denial] and "rejects the claim" not in rows[FALSE_CLAIM]
+
+
+@pytest.mark.parametrize("source", ["informer-example", "hostile-feed", "balkan-insight"])
+def test_card_partial_says_what_the_card_renderer_says(client, claims, source):
+    """The claim page's card is a template partial (issue 7 item 15); its text matches
+    respond.cards.render_card's HTML, so the page and the downloads never disagree."""
+    from factwatch.respond.cards import build_card, render_card
+
+    def text(fragment: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+    claim_id = claims[source]["id"]
+    page = client.get(f"/claims/{claim_id}").text
+    partial = re.search(r'<article class="response-card".*?</article>', page, flags=re.S)[0]
+    expected = render_card(build_card(client.app.state.store, claim_id, use_llm=False), "html")
+    assert text(partial) == text(expected)
+    assert "<script>" not in partial  # hostile quotes stay text
