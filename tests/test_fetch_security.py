@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factwatch.errors import ConfigError, FetchError
 from factwatch.ingest._network import refusal
@@ -184,6 +186,15 @@ def test_non_global_addresses_refused_before_connecting(address, monkeypatch):
 @pytest.mark.parametrize("address", ALLOWED)
 def test_public_addresses_allowed(address):
     assert refusal(ipaddress.ip_address(address)) is None
+
+
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_ipv4_inside_ipv6_is_judged_as_the_ipv4_address(value):
+    v4 = ipaddress.IPv4Address(value)
+    mapped = ipaddress.IPv6Address(f"::ffff:{v4}")
+    nat64 = ipaddress.IPv6Address((0x64FF9B << 96) | value)
+    assert (refusal(v4) is None) == (refusal(mapped) is None) == (refusal(nat64) is None)
+    assert refusal(ipaddress.IPv6Address((0x2002 << 112) | (value << 80))) is not None  # 6to4: never
 
 
 def test_dns_rebinding_cannot_reach_loopback(port, fake_dns):
