@@ -37,6 +37,7 @@ def metered(request: Request) -> None:
 
 
 def match_view(request: Request, store: Store, mq: MatchQuery) -> MatchResult | None:
+    """The match of the pasted text (None for the empty form), vectors kept in the app's LRU."""
     if mq.text is None:
         return None
     return match_text(store, mq.text, k=mq.k, memo=request.app.state.query_vectors)
@@ -55,9 +56,9 @@ def match_json(
     request: Request, mq: MatchQuery = Depends(match_query), store: Store = Depends(get_store)
 ) -> dict[str, Any]:
     """Fact-checks and facts that address ``text``, best first, with the calibrated decision."""
-    if mq.text is None:
-        raise InputError("Nothing to match: text is empty. Call /api/match?text=CLAIM (optionally &k=5).")
-    metered(request)
+    if mq.text is not None:
+        metered(request)
     result = match_view(request, store, mq)
-    assert result is not None
+    if result is None:
+        raise InputError("Nothing to match: text is empty. Call /api/match?text=CLAIM (optionally &k=5).")
     return result.as_dict()
