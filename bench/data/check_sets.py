@@ -1,6 +1,6 @@
 """Validate the issue-6 evaluation sets: paraphrases.jsonl and near_topic_negatives.jsonl.
 
-    .venv/bin/python bench/data/check_sets.py
+    .venv/bin/python bench/data/check_sets.py [--paraphrases PATH] [--negatives PATH]
 
 Checks the schema of every line, that every gold (and every ``also``) resolves to a claim review of
 profiles/western-balkans/facts.yaml or to an exact ``title`` of ../shared/data/euvsdisinfo/cases_dev.csv,
@@ -12,6 +12,7 @@ counts per language-script, split and kind; exits 1 listing every problem found.
 
 from __future__ import annotations
 
+import argparse
 import collections
 import csv
 import json
@@ -123,10 +124,10 @@ def check_common(name: str, d: dict[str, Any], keys: set[str], problems: list[st
         problems.append(f"{where}: split {d.get('split')!r} is not dev or test")
 
 
-def check(base: Base) -> tuple[list[str], dict[str, Any]]:
+def check(base: Base, para_path: Path = PARA, neg_path: Path = NEG) -> tuple[list[str], dict[str, Any]]:
     problems: list[str] = []
-    para = read_jsonl(PARA, problems)
-    neg = read_jsonl(NEG, problems)
+    para = read_jsonl(para_path, problems)
+    neg = read_jsonl(neg_path, problems)
     seen_text: dict[str, str] = {}
     group_split: dict[str, str] = {}
     group_source: dict[str, str] = {}
@@ -138,8 +139,8 @@ def check(base: Base) -> tuple[list[str], dict[str, Any]]:
             problems.append(f"{prefix}-ids are not {prefix}0001.. in line order")
 
     for d in para:
-        where = f"{PARA.name}:{d['_line']}"
-        check_common(PARA.name, d, PARA_KEYS, problems)
+        where = f"{para_path.name}:{d['_line']}"
+        check_common(para_path.name, d, PARA_KEYS, problems)
         if set(d) - PARA_KEYS - {"_line", "also"}:
             problems.append(f"{where}: unknown keys {sorted(set(d) - PARA_KEYS - {'_line', 'also'})}")
         got = base.resolve(d.get("gold"))
@@ -175,8 +176,8 @@ def check(base: Base) -> tuple[list[str], dict[str, Any]]:
         problems.append(f"{len(per_group)} claims (< {MIN_GROUPS})")
 
     for d in neg:
-        where = f"{NEG.name}:{d['_line']}"
-        check_common(NEG.name, d, NEG_KEYS, problems)
+        where = f"{neg_path.name}:{d['_line']}"
+        check_common(neg_path.name, d, NEG_KEYS, problems)
         if set(d) - NEG_KEYS - {"_line"}:
             problems.append(f"{where}: unknown keys {sorted(set(d) - NEG_KEYS - {'_line'})}")
         if d.get("kind") not in KINDS:
@@ -230,11 +231,15 @@ def print_counts(c: dict[str, Any]) -> None:
     print("negatives by kind: " + ", ".join(f"{k} {v}" for k, v in c["negatives_by_kind"].items()))
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--paraphrases", type=Path, default=PARA, help="default: %(default)s")
+    parser.add_argument("--negatives", type=Path, default=NEG, help="default: %(default)s")
+    args = parser.parse_args(argv)
     if not CASES.is_file():
         print(f"skipped: {CASES} is absent (the golds resolve against ../shared/data, which a fresh clone lacks)")
         return 0
-    problems, counts = check(Base())
+    problems, counts = check(Base(), args.paraphrases, args.negatives)
     print_counts(counts)
     for p in problems:
         print("PROBLEM", p)
