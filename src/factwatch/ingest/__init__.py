@@ -7,7 +7,8 @@ same loader. One module per format: feeds.py (RSS/Atom), web.py (HTML articles a
 fetching), tables.py (CSV and JSONL with a column map), ira.py (the IRA tweets layout), x.py
 (X API v2), telegram.py (Telegram Desktop exports); facts.py imports the fact base, one module
 per fact format (claimreview.py, factcsv.py, euvsdisinfo.py, multiclaim.py, factyaml.py).
-Names are loaded on first use so that ``import factwatch.ingest.registry`` does not pull in feedparser, trafilatura and httpx.
+Names are loaded on first use so that ``import factwatch.ingest.registry`` does not pull in
+feedparser, trafilatura and httpx.
 """
 
 from __future__ import annotations

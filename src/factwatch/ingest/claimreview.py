@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import NewFactCheck, RejectedRecord
-from . import _factfields as f
+from . import _factfields as fields
 from ._factfields import Parsed
 from ._io import excerpt
 
@@ -39,42 +39,42 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
 def parse_claimreview(obj: Any, position: str) -> Parsed:
     """One ClaimReview object as a ``NewFactCheck``, or a ``RejectedRecord`` saying what is wrong."""
     if not isinstance(obj, dict):
-        return RejectedRecord(position, f"ClaimReview must be a JSON object, got {type(obj).__name__}", f.raw(obj))
+        return RejectedRecord(position, f"ClaimReview must be a JSON object, got {type(obj).__name__}", fields.raw(obj))
     try:
-        claim = f.text(obj.get("claimReviewed"), "claimReviewed")
+        claim = fields.text(obj.get("claimReviewed"), "claimReviewed")
         if not claim:
             raise ValueError("claimReviewed is missing or empty; a ClaimReview without the claim cannot be matched")
-        rating = f.first(obj.get("reviewRating"))
+        rating = fields.first(obj.get("reviewRating"))
         if rating is not None and not isinstance(rating, dict):
             raise ValueError(f"reviewRating must be an object, got {type(rating).__name__}")
         rating = rating or {}
-        item = f.first(obj.get("itemReviewed"))
+        item = fields.first(obj.get("itemReviewed"))
         item = item if isinstance(item, dict) else {}
-        appearance = f.first(item.get("appearance") or item.get("firstAppearance"))
+        appearance = fields.first(item.get("appearance") or item.get("firstAppearance"))
         if isinstance(appearance, dict):
             appearance = appearance.get("url")
         if not (isinstance(appearance, str) and appearance.startswith(("http://", "https://"))):
             appearance = None
-        language = f.language(obj.get("inLanguage"))
-        url = f.url(obj.get("url"))
+        language = fields.language(obj.get("inLanguage"))
+        url = fields.url(obj.get("url"))
         return NewFactCheck(
-            key=f.claim_key(url, claim, language),
+            key=fields.claim_key(url, claim, language),
             claim=claim,
             format="claimreview",
-            external_id=f.text(obj["@id"], "@id") if isinstance(obj.get("@id"), str) else None,
-            verdict=f.text(rating.get("alternateName") or rating.get("name"), "reviewRating.alternateName"),
-            rating_value=f.text(rating.get("ratingValue"), "reviewRating.ratingValue"),
-            rebuttal=f.text(obj.get("reviewBody") or obj.get("description"), "reviewBody", paragraphs=True),
-            headline=f.text(obj.get("headline") or obj.get("name"), "headline"),
+            external_id=fields.text(obj["@id"], "@id") if isinstance(obj.get("@id"), str) else None,
+            verdict=fields.text(rating.get("alternateName") or rating.get("name"), "reviewRating.alternateName"),
+            rating_value=fields.text(rating.get("ratingValue"), "reviewRating.ratingValue"),
+            rebuttal=fields.text(obj.get("reviewBody") or obj.get("description"), "reviewBody", paragraphs=True),
+            headline=fields.text(obj.get("headline") or obj.get("name"), "headline"),
             url=url,
-            publisher=f.person(obj.get("author")) or f.person(obj.get("publisher")),
+            publisher=fields.person(obj.get("author")) or fields.person(obj.get("publisher")),
             language=language,
-            date=f.date(obj.get("datePublished")),
-            claim_author=f.person(item.get("author")),
+            date=fields.date(obj.get("datePublished")),
+            claim_author=fields.person(item.get("author")),
             appearance=appearance,
         )
     except ValueError as exc:
-        return RejectedRecord(position, str(exc), f.raw(obj))
+        return RejectedRecord(position, str(exc), fields.raw(obj))
 
 
 def _load(source: str, position: str) -> Any:
@@ -84,9 +84,9 @@ def _load(source: str, position: str) -> Any:
     except RecursionError:
         doc = None
     else:
-        if not f.too_deep(doc):
+        if not fields.too_deep(doc):
             return doc
-    raise ValueError(f.too_deep_reason(position))
+    raise ValueError(fields.too_deep_reason(position))
 
 
 def _documents(content: str, name: str) -> Iterator[tuple[str, Any] | RejectedRecord]:
@@ -144,4 +144,4 @@ def parse_claimreviews(content: str, *, name: str) -> Iterator[Parsed]:
         for i, obj in enumerate(reviews, 1):
             yield parse_claimreview(obj, f"{where} item {i}" if len(reviews) > 1 else where)
         if not reviews:
-            yield RejectedRecord(where, "no object with @type ClaimReview", f.raw(doc))
+            yield RejectedRecord(where, "no object with @type ClaimReview", fields.raw(doc))

@@ -7,32 +7,32 @@ from collections.abc import Iterator
 
 from ..models import NewFactCheck, RejectedRecord
 from ..text.script import latin_key
-from . import _factfields as f
+from . import _factfields as fields
 from ._factfields import Parsed
 
 HEADER = frozenset({"summary", "disproof"})  # the columns that tell this layout apart
 
 
 def parse_euvsdisinfo(content: str) -> Iterator[Parsed]:
-    for item in f.csv_rows(content):
+    for item in fields.csv_rows(content):
         if isinstance(item, RejectedRecord):
             yield item
             continue
         n, row = item
         try:
-            claim = f.text(row.get("summary"), "summary")
+            claim = fields.text(row.get("summary"), "summary")
             if not claim:
                 raise ValueError("summary (the claim) is empty")
-            title = f.text(row.get("title"), "title")
+            title = fields.text(row.get("title"), "title")
             source = row.get("source", "").strip()
             yield NewFactCheck(
                 # Cases have no URL of their own in the export: title + claim identify one.
-                key=f.key("euvsdisinfo", title, latin_key(claim, "en")), claim=claim, format="euvsdisinfo",
-                external_id=f.text(row.get("issue"), "issue"), verdict="disinformation",
-                rebuttal=f.text(row.get("disproof"), "disproof", paragraphs=True), headline=title, url=None,
-                publisher="EUvsDisinfo", language="en", date=f.date(row.get("date")),
-                claim_author=f.text(row.get("outlet"), "outlet"),
+                key=fields.key("euvsdisinfo", title, latin_key(claim, "en")), claim=claim, format="euvsdisinfo",
+                external_id=fields.text(row.get("issue"), "issue"), verdict="disinformation",
+                rebuttal=fields.text(row.get("disproof"), "disproof", paragraphs=True), headline=title, url=None,
+                publisher="EUvsDisinfo", language="en", date=fields.date(row.get("date")),
+                claim_author=fields.text(row.get("outlet"), "outlet"),
                 appearance=source.split()[0] if source.startswith(("http://", "https://")) else None,
             )
         except ValueError as exc:
-            yield RejectedRecord(f"row {n}", str(exc), f.raw(row))
+            yield RejectedRecord(f"row {n}", str(exc), fields.raw(row))

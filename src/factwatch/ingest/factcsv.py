@@ -7,29 +7,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..models import NewFactCheck, RejectedRecord
-from . import _factfields as f
+from . import _factfields as fields
 from ._factfields import Parsed
 
 
 def parse_fact_csv(content: str) -> Iterator[Parsed]:
-    for item in f.csv_rows(content):
+    for item in fields.csv_rows(content):
         if isinstance(item, RejectedRecord):
             yield item
             continue
         n, row = item
         try:
-            claim = f.text(row.get("claim") or row.get("claimreviewed") or row.get("claim_reviewed"), "claim")
+            claim = fields.text(row.get("claim") or row.get("claimreviewed") or row.get("claim_reviewed"), "claim")
             if not claim:
                 raise ValueError("the claim column is empty")
-            language = f.language(row.get("language"))
-            url = f.url(row.get("url"))
+            language = fields.language(row.get("language"))
+            url = fields.url(row.get("url"))
             yield NewFactCheck(
-                key=f.claim_key(url, claim, language), claim=claim, format="csv",
-                external_id=f.text(row.get("id"), "id"),
-                verdict=f.text(row.get("verdict") or row.get("rating"), "verdict"),
-                rebuttal=f.text(row.get("rebuttal") or row.get("review"), "rebuttal", paragraphs=True), url=url,
-                publisher=f.text(row.get("publisher"), "publisher"), language=language, date=f.date(row.get("date")),
-                headline=f.text(row.get("title") or row.get("headline"), "title"),
+                key=fields.claim_key(url, claim, language), claim=claim, format="csv",
+                external_id=fields.text(row.get("id"), "id"),
+                verdict=fields.text(row.get("verdict") or row.get("rating"), "verdict"),
+                rebuttal=fields.text(row.get("rebuttal") or row.get("review"), "rebuttal", paragraphs=True), url=url,
+                publisher=fields.text(row.get("publisher"), "publisher"), language=language,
+                date=fields.date(row.get("date")),
+                headline=fields.text(row.get("title") or row.get("headline"), "title"),
             )
         except ValueError as exc:
-            yield RejectedRecord(f"row {n}", str(exc), f.raw(row))
+            yield RejectedRecord(f"row {n}", str(exc), fields.raw(row))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..models import NewFactCheck, RejectedRecord
-from . import _factfields as f
+from . import _factfields as fields
 from ._factfields import Parsed
 
 HEADER = frozenset({"fact_check_id", "claim"})
@@ -35,8 +35,8 @@ def _texts(value: Any, name: str) -> tuple[str | None, str | None, str | None]:
     langs = value[2] if len(value) > 2 and isinstance(value[2], list) else []
     lang = None
     if langs and isinstance(langs[0], tuple) and langs[0] and isinstance(langs[0][0], str):
-        lang = f.language(langs[0][0])
-    return f.text(value[0], name), f.text(value[1], name), lang
+        lang = fields.language(langs[0][0])
+    return fields.text(value[0], name), fields.text(value[1], name), lang
 
 
 def _publisher_from_url(url: str | None) -> str | None:
@@ -45,7 +45,7 @@ def _publisher_from_url(url: str | None) -> str | None:
 
 
 def parse_multiclaim(content: str) -> Iterator[Parsed]:
-    for item in f.csv_rows(content):
+    for item in fields.csv_rows(content):
         if isinstance(item, RejectedRecord):
             yield item
             continue
@@ -61,15 +61,15 @@ def parse_multiclaim(content: str) -> Iterator[Parsed]:
             url = date = None
             if isinstance(instances, list) and instances and isinstance(instances[0], tuple) and len(instances[0]) >= 2:
                 when, where = instances[0][0], instances[0][1]
-                date = f.date(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None
-                url = f.url(where) if isinstance(where, str) else None
+                date = fields.date(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else None
+                url = fields.url(where) if isinstance(where, str) else None
             translations = {}
             if english and lang != "en" and english != original:
                 translations["en"] = {"claim": english}
             yield NewFactCheck(
-                key=f.claim_key(url, original, lang), claim=original, format="multiclaim",
-                external_id=f.text(row.get("fact_check_id"), "fact_check_id"), headline=title, url=url,
+                key=fields.claim_key(url, original, lang), claim=original, format="multiclaim",
+                external_id=fields.text(row.get("fact_check_id"), "fact_check_id"), headline=title, url=url,
                 language=lang, date=date, translations=translations, publisher=_publisher_from_url(url),
             )
         except ValueError as exc:
-            yield RejectedRecord(f"row {n}", str(exc), f.raw(row))
+            yield RejectedRecord(f"row {n}", str(exc), fields.raw(row))
