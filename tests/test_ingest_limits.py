@@ -46,6 +46,7 @@ def test_csv_line_over_16_mib_is_rejected_not_dropped(store, tmp_path):
     (rejection,) = store.list_rejections(stats.run_id)
     assert rejection.position == "row 2 (line 3)"
     assert "larger than 16 MiB" in rejection.reason
+    assert rejection.raw.startswith("2,aaaa") and len(rejection.raw) < 1000  # an excerpt, not the record
 
 
 def test_quoted_multiline_field_over_the_limit_rejects_only_its_row(store, tmp_path):

@@ -69,13 +69,16 @@ class RawRecord:
     last_line: int
     data: bytes | None
     unterminated: bool = False
+    head: bytes = b""  # the record's first bytes, for the excerpt of a rejected one
 
 
 def split_records(pieces: Iterator[tuple[bytes, bool]], *, first_line: int, delimiter: bytes,
                   limit: int) -> Iterator[RawRecord]:
-    line, start, state, size = first_line, first_line, _START, 0
+    line, start, state, size, head = first_line, first_line, _START, 0, b""
     parts: list[bytes] | None = []
     for piece, ends_line in pieces:
+        if not size:
+            head = piece[:_io.RAW_EXCERPT * 4]
         size += len(piece)
         if parts is not None:
             if size <= limit:
@@ -88,12 +91,12 @@ def split_records(pieces: Iterator[tuple[bytes, bool]], *, first_line: int, deli
         if state == _QUOTED:  # a newline inside a quoted field: the record goes on
             line += 1
             continue
-        yield RawRecord(start, line, b"".join(parts) if parts is not None else None)
+        yield RawRecord(start, line, b"".join(parts) if parts is not None else None, head=head)
         line += 1
         start, state, size, parts = line, _START, 0, []
     if size:
         yield RawRecord(start, line, b"".join(parts) if parts is not None else None,
-                        unterminated=state == _QUOTED)
+                        unterminated=state == _QUOTED, head=head)
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -181,7 +184,7 @@ def open_csv(stream: bytes | IO[bytes], *, name: str) -> tuple[list[str], Iterat
                 else:
                     why = (f"larger than {size_label(limit)} ({lines}), skipped without reading it whole; "
                            "a cell that large is not a post: a quote left open, or a document pasted in a cell?")
-                yield position, RejectedRecord(position, f"row {row_number}: {why}", "")
+                yield position, RejectedRecord(position, f"row {row_number}: {why}", excerpt(record.head))
                 continue
             text, broken = _decode(record.data, encoding, record.first_line)
             try:
