@@ -395,9 +395,11 @@ def facts_import(
         if json_:
             indexed = embed_fact_base(store)
         else:
+            from factwatch.pipeline import accepts_progress
+
             with out.progress_reporter() as reporter:
                 tracker = reporter("index facts")
-                indexed = embed_fact_base(store)
+                indexed = embed_fact_base(store, **({"progress": tracker} if accepts_progress(embed_fact_base) else {}))
                 tracker.finish(indexed.as_dict())
     if json_:
         out.emit_json({**result.as_dict(), "indexed": indexed.as_dict()})

@@ -38,11 +38,14 @@ class PipelineResult:
 def _stages() -> tuple[Stage, ...]:
     # Imported here so `factwatch ingest` does not pay for loading the embedding model.
     from factwatch.analysis.claims import extract_claims
+    from factwatch.analysis.dedup import cluster_new_documents
     from factwatch.analysis.embed import embed_new_claims
     from factwatch.analysis.factcheck import embed_fact_base
     from factwatch.analysis.matching import match_new_claims
 
     return (
+        # Before claims, so that claims of copies can share work (issue 8).
+        Stage("dedup", cluster_new_documents, reads=("documents",), writes=("clusters", "cluster_members", "dedup_signatures")),
         Stage("claims", extract_claims, reads=("documents",), writes=("claims",)),
         Stage("embed_facts", embed_fact_base, reads=("fact_checks", "facts"), writes=("fact_vectors",)),
         Stage("embed_claims", embed_new_claims, reads=("claims",), writes=("vectors",)),
@@ -54,7 +57,8 @@ def stage_names() -> list[str]:
     return [s.name for s in _stages()]
 
 
-def _accepts_progress(run: Callable[..., Any]) -> bool:
+def accepts_progress(run: Callable[..., Any]) -> bool:
+    """Whether a stage takes the optional ``progress`` keyword (stages gain it one by one)."""
     try:
         return "progress" in inspect.signature(run).parameters
     except (TypeError, ValueError):
@@ -82,7 +86,7 @@ def run_pipeline(
             continue
         tracker = progress(stage.name) if progress else None
         kwargs = {**stage.default_config, **config.get(stage.name, {})}
-        if tracker is not None and _accepts_progress(stage.run):
+        if tracker is not None and accepts_progress(stage.run):
             kwargs["progress"] = tracker
         t0 = time.perf_counter()
         stats = stage.run(store, **kwargs)
