@@ -486,3 +486,91 @@ class ReviewCandidate:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# -- story clusters (issue 8: analysis/dedup.py, store/_clusters.py) -----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DedupEntry:
+    """What the dedup stage decided for one document, written in one transaction per batch.
+
+    ``cluster_id`` None: not clustered (``status`` 'short' or 'empty'). ``founder``: it opens
+    ``cluster_id`` (== its own id). ``indexed``: its signature goes into the LSH.
+    """
+
+    document_id: int
+    status: str  # indexed | copy | short | empty
+    key_hash: str
+    signature: bytes | None
+    scheme: str
+    cluster_id: int | None = None
+    parent_id: int | None = None
+    similarity: float = 1.0
+    exact: bool = False
+    diff: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    """One document of a story cluster, with where, when and by whom it was published."""
+
+    document_id: int
+    cluster_id: int
+    parent_id: int | None
+    similarity: float
+    exact: bool
+    diff: list[dict[str, str]]
+    platform: str
+    source: str
+    actor: str | None
+    actor_type: str | None
+    author: str | None
+    url: str | None
+    title: str | None
+    published_at: str | None
+    language: str
+    script: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRow:
+    """A cluster as the list shows it: size and its earliest dated member ("patient zero")."""
+
+    id: int
+    size: int
+    first_document_id: int
+    first_published_at: str | None
+    last_published_at: str | None
+    first_source: str
+    first_platform: str
+    first_title: str | None
+    sources: int
+    languages: list[str]
+    scripts: list[str]
+    platforms: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SpreadDocument:
+    """A document carrying a claim: the claim's own, an exact sentence copy, a member of one of their
+    clusters, or a document whose claim matched the same fact-check (``via``)."""
+
+    document_id: int
+    via: str  # self | sentence | cluster | fact_check
+    platform: str
+    source: str
+    actor: str | None
+    author: str | None
+    url: str | None
+    title: str | None
+    published_at: str | None
+    language: str
+    script: str
+    cluster_id: int | None

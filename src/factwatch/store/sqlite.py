@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from factwatch.errors import NotFoundError, StoreError
 from factwatch.store._clock import utcnow
+from factwatch.store._clusters import ClustersMixin
 from factwatch.store._facts import FactsMixin
 from factwatch.store._reviews import ReviewsMixin
 from factwatch.store._views import ViewsMixin
@@ -42,7 +43,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin):
+class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on
@@ -489,6 +490,7 @@ def _id_scope(doc: NewDocument) -> str:
 _COUNTED_TABLES: tuple[tuple[str, str], ...] = (
     ("documents", "documents"),
     ("sources", "sources"),
+    ("clusters", "(SELECT 1 FROM clusters WHERE size > 1)"),  # stories with at least one copy
     ("actors", "actors"),
     ("runs", "runs"),
     ("rejections", "rejections"),
