@@ -11,6 +11,7 @@ from typing import Any
 
 from factwatch.analysis._text import latin_key, text_hash
 from factwatch.models import NewFactPassage
+from factwatch.progress import Progress
 from factwatch.store import Store
 
 __all__ = ["FactEmbedStats", "PASSAGE_FIELDS", "embed_fact_base"]
@@ -41,8 +42,18 @@ def _passage(target: str, target_id: int, fld: str, language: str | None, text: 
     return NewFactPassage(target, target_id, fld, language, text, latin_key(text, language or "und"), text_hash(text))
 
 
+def _as_passages(progress: Progress, base: int, size: int) -> Progress:
+    """Texts encoded for one batch of passages, reported as passages (only cache misses are encoded)."""
+
+    def report(done: int, of: int | None = None, unit: str = "texts") -> None:
+        progress(base + (size * done // of if of else size), base + size, "passages")
+
+    return report
+
+
 def embed_fact_base(
     store: Store, *, fields: tuple[str, ...] | list[str] = PASSAGE_FIELDS, batch_size: int = 32, limit: int = 2000,
+    progress: Progress | None = None,
 ) -> FactEmbedStats:
     """Embed each new fact-check's claim (plus headline and translations) and each new fact.
 
@@ -53,7 +64,7 @@ def embed_fact_base(
     from factwatch.analysis.embed import embed_texts
 
     counts: dict[str, int] = {}
-    n_checks = n_facts = n_passages = 0
+    n_checks = n_facts = n_passages = n_seen = 0
     while True:
         checks = store.fact_checks_without_passages(limit=limit)
         facts = store.facts_without_passages(limit=limit)
@@ -74,7 +85,11 @@ def embed_fact_base(
                 for lang, t in sorted(f.translations.items()):
                     rows.append(_passage("fact", f.id, "translation", lang, t))
         # Vectors first, then the passage rows: a crash in between leaves only cache entries.
-        embed_texts(store, [r.text for r in rows], kind="passage", batch_size=batch_size, stats=counts)
+        embed_texts(store, [r.text for r in rows], kind="passage", batch_size=batch_size, stats=counts,
+                    progress=_as_passages(progress, n_seen, len(rows)) if progress else None)
+        n_seen += len(rows)
+        if progress:
+            progress(n_seen, n_seen, "passages")
         n_passages += store.insert_fact_passages(rows)
         n_checks += len(checks)
         n_facts += len(facts)
