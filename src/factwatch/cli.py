@@ -376,6 +376,63 @@ def claims_list(
         out.line("`factwatch card ID` drafts a response to one of them.")
 
 
+# -- story clusters (issue 8) -------------------------------------------------------------------
+
+
+@app.command()
+def clusters(
+    cluster_id: Annotated[Optional[int], typer.Argument(metavar="[CLUSTER_ID]", help="Show this cluster: its first appearance, every copy with its lag and changes, its amplifiers.")] = None,
+    min_size: Annotated[int, typer.Option("--min-size", metavar="N", min=1, help="Only clusters of at least N documents.")] = 2,
+    min_sources: Annotated[int, typer.Option("--min-sources", metavar="N", min=1, help="Only clusters carried by at least N outlets or accounts (2 hides an outlet's repeats of its own templates, such as daily weather items).")] = 1,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many clusters, largest first.")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """Story clusters: the same text re-published across outlets, scripts and platforms (`analyze` builds them)."""
+    from factwatch.analysis.spread import cluster_report, list_clusters
+
+    with _store("read") as store:
+        if cluster_id is not None:
+            report = cluster_report(store, cluster_id)
+        else:
+            listing = list_clusters(store, min_size=min_size, min_sources=min_sources, limit=limit)
+    if cluster_id is not None:
+        if json_:
+            out.emit_json({"cluster": report})
+            return
+        out.key_values(f"cluster {report.id}", {
+            "documents": report.size, "first appearance": f"{report.first.published_at or 'undated'} {report.first.source}"
+            + (f" ({report.first.author})" if report.first.author else ""),
+            "languages": ", ".join(report.languages), "scripts": ", ".join(report.scripts),
+            "platforms": ", ".join(report.platforms), "altered copies": report.altered, "undated": report.undated,
+        })
+        out.table("copies", ["doc", "published", "lag", "platform", "source", "account", "lang", "script", "changes"],
+                  [(c.document_id, c.published_at or "", _lag_text(c.lag_seconds), c.platform, c.source, c.author or "",
+                    c.language, c.script, "; ".join(f"{d['before']} → {d['after']}" for d in c.changes[:3]))
+                   for c in report.copies])
+        return
+    if json_:
+        out.emit_json(listing)
+        return
+    out.table(
+        f"clusters ({listing.total} of at least {min_size} documents)",
+        ["id", "docs", "sources", "first seen", "first source", "span", "languages", "platforms", "title"],
+        [(c.row.id, c.row.size, c.row.sources, c.row.first_published_at or "", c.row.first_source,
+          _lag_text(c.span_seconds), ", ".join(c.row.languages), ", ".join(c.row.platforms), c.row.first_title or "")
+         for c in listing.clusters],
+    )
+    if listing.clusters:
+        out.line("`factwatch clusters ID` shows one cluster's copies, lags and changes.")
+
+
+def _lag_text(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, _ = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h" if days else f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {seconds % 60:02d}s"
+
+
 # -- fact base and matching --------------------------------------------------------------------
 
 

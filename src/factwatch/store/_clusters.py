@@ -21,6 +21,10 @@ _CHUNK = 500  # under SQLite's default limit of bound parameters per statement
 # cannot make a document the first appearance).
 _TIME_ORDER = "d.published_at IS NULL, d.published_at, d.id"
 
+# Who carried a copy: an outlet or channel (source), or an account within an export (source + author):
+# the demo's CSV holds 44 accounts under one source, and a burst of 10 of them is 10 carriers.
+_CARRIER = "d.source || char(31) || COALESCE(d.author, '')"
+
 _MEMBER_SELECT = f"""
 SELECT m.document_id, m.cluster_id, m.parent_id, m.similarity, m.exact, m.diff,
        d.platform, d.source, s.actor, a.type AS actor_type, d.author, d.url, d.title, d.published_at,
@@ -154,7 +158,7 @@ class ClustersMixin:
         where, params = "size >= ?", [min_size]
         if min_sources > 1:
             # Only asked for when filtering out one outlet's repeats of its own templates.
-            where += (" AND (SELECT COUNT(DISTINCT d.source) FROM cluster_members m JOIN documents d"
+            where += (f" AND (SELECT COUNT(DISTINCT {_CARRIER}) FROM cluster_members m JOIN documents d"
                       " ON d.id = m.document_id WHERE m.cluster_id = clusters.id) >= ?")
             params.append(min_sources)
         return where, params
@@ -172,7 +176,7 @@ class ClustersMixin:
         rows = self._query(
             f"WITH page AS (SELECT id, size FROM clusters WHERE {where} ORDER BY size DESC, id DESC LIMIT ? OFFSET ?)"
             " SELECT p.id, p.size, MIN(d.published_at) AS first_published_at, MAX(d.published_at) AS last_published_at,"
-            " COUNT(DISTINCT d.source) AS sources, GROUP_CONCAT(DISTINCT d.language) AS languages,"
+            f" COUNT(DISTINCT {_CARRIER}) AS sources, GROUP_CONCAT(DISTINCT d.language) AS languages,"
             " GROUP_CONCAT(DISTINCT d.script) AS scripts, GROUP_CONCAT(DISTINCT d.platform) AS platforms,"
             f" (SELECT m2.document_id FROM cluster_members m2 JOIN documents d ON d.id = m2.document_id"
             f"  WHERE m2.cluster_id = p.id ORDER BY {_TIME_ORDER} LIMIT 1) AS first_document_id"

@@ -28,6 +28,7 @@ NAV: list[tuple[str, str]] = [
     ("/claims", "Claims"),  # check-worthy claims, their best fact-check, spread and response card
     ("/match", "Match"),  # fact-checks that address a pasted text
     ("/facts", "Facts"),  # the fact base: fact-checks and official statements
+    ("/clusters", "Clusters"),  # story clusters: copies across outlets, scripts and platforms
 ]
 
 # `default-src 'self'` alone already blocks inline scripts and styles; the rest closes what

@@ -1,0 +1,116 @@
+"""``/clusters`` and ``/clusters/{id}``, with their ``/api`` forms: story clusters and their timelines.
+
+The timeline is an inline SVG drawn by the template from positions computed here (no script:
+the CSP is ``default-src 'self'``; SVG geometry attributes are not styles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from factwatch.analysis.spread import ClusterList, ClusterReport, cluster_report, list_clusters
+from factwatch.errors import NotFoundError
+from factwatch.store import Store
+from factwatch.web._filters import MAX_ID, parse_int, parse_paging
+from factwatch.web._params import DIGITS, LimitParam, OffsetParam, Text, get_store
+from factwatch.web._render import render
+from factwatch.web._views import Page
+
+router = APIRouter()
+
+# Fill colours of the timeline dots by platform (SVG presentation attributes, allowed by the CSP).
+PLATFORM_COLOURS = {"telegram": "#2a7fb8", "x": "#222222", "facebook": "#3b5998", "rss": "#c0392b", "web": "#8e44ad"}
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterQuery:
+    min_size: int
+    min_sources: int
+    limit: int
+    offset: int
+
+    def query_string(self, *, offset: int | None = None) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({"min_size": self.min_size, "min_sources": self.min_sources, "limit": self.limit,
+                          "offset": self.offset if offset is None else offset})
+
+
+def cluster_query(
+    min_size: Annotated[Text, Query(description="Only clusters of at least this many documents (default 2).",
+                                    json_schema_extra=DIGITS)] = None,
+    min_sources: Annotated[Text, Query(description="Only clusters carried by at least this many outlets or "
+                                       "accounts (default 1).", json_schema_extra=DIGITS)] = None,
+    limit: LimitParam = None,
+    offset: OffsetParam = None,
+) -> ClusterQuery:
+    given = {k: v for k, v in (("limit", limit), ("offset", offset)) if v is not None}
+    page_limit, page_offset = parse_paging(given)
+    return ClusterQuery(
+        min_size=parse_int(min_size, name="min_size", default=2, minimum=1, maximum=10**9),
+        min_sources=parse_int(min_sources, name="min_sources", default=1, minimum=1, maximum=10**9),
+        limit=page_limit, offset=page_offset,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterListView:
+    query: ClusterQuery
+    listing: ClusterList
+
+    @property
+    def page(self) -> Page:
+        return Page(total=self.listing.total, limit=self.query.limit, offset=self.query.offset)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.listing.as_dict()
+
+
+def clusters_view(store: Store, q: ClusterQuery) -> ClusterListView:
+    return ClusterListView(query=q, listing=list_clusters(
+        store, min_size=q.min_size, min_sources=q.min_sources, limit=q.limit, offset=q.offset))
+
+
+def _cluster_id(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or int(value) > MAX_ID:
+        raise NotFoundError(f"No cluster {value!r}; cluster ids are numbers, see /clusters.")
+    return int(value)
+
+
+def cluster_view(store: Store, cluster_id: str) -> ClusterReport:
+    return cluster_report(store, _cluster_id(cluster_id))
+
+
+ClusterId = Annotated[str, Path(description="A cluster id (a number: its founding document's id).",
+                                json_schema_extra=DIGITS)]
+
+
+@router.get("/clusters", response_class=HTMLResponse, include_in_schema=False)
+def clusters_page(request: Request, q: ClusterQuery = Depends(cluster_query), store: Store = Depends(get_store)) -> HTMLResponse:
+    view = clusters_view(store, q)
+    return render(request, "clusters.html", view=view, page=view.page, colours=PLATFORM_COLOURS,
+                  page_title="Story clusters")
+
+
+@router.get("/api/clusters", tags=["api"])
+def clusters_json(q: ClusterQuery = Depends(cluster_query), store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Story clusters (the same text re-published across outlets, scripts and platforms), largest
+    first, each with its first appearance and a timeline of its members."""
+    return clusters_view(store, q).as_dict()
+
+
+@router.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
+def cluster_page(request: Request, cluster_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
+    report = cluster_view(store, cluster_id)
+    return render(request, "cluster.html", report=report, colours=PLATFORM_COLOURS,
+                  page_title=f"Cluster {report.id}")
+
+
+@router.get("/api/clusters/{cluster_id}", tags=["api"])
+def cluster_json(cluster_id: ClusterId, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """One cluster: first appearance, every copy with its lag and word changes, outlets and accounts."""
+    return {"cluster": cluster_view(store, cluster_id).as_dict()}
