@@ -1,0 +1,333 @@
+"""Story clusters (stage ``dedup``) and a claim's spread: copies across scripts, incremental and
+persistent index, bad input (empty, short, floods of identical posts, missing timestamps), the demo."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from factwatch.analysis import dedup
+from factwatch.analysis._shingles import MIN_KEY_CHARS, signature, similarity, too_short
+from factwatch.analysis.dedup import DedupStats, cluster_new_documents
+from factwatch.analysis.spread import claim_spread, cluster_report, list_clusters
+from factwatch.errors import ConfigError, NotFoundError
+from factwatch.models import ClaimMatch, NewClaim, NewDocument, NewFactCheck
+from factwatch.store import open_store
+from factwatch.text import latin_key
+from factwatch.text.normalize import normalize
+
+REPO = Path(__file__).resolve().parents[1]
+
+ARTICLE_CYRL = (
+    "Министарство здравља крило је извештај о западним вакцинама. Према документу који је порталу "
+    "доставио неименовани извор, у три општине забележен је пад наталитета од двадесет одсто. "
+    "Министар није одговорио на питања новинара, а опозиција тражи хитну седницу скупштине. "
+    "Лекари из Ниша кажу да о извештају нису обавештени."
+)
+ARTICLE_LATN_COPY = (
+    "Ministarstvo zdravlja krilo je izveštaj o zapadnim vakcinama. Prema dokumentu koji je portalu "
+    "dostavio neimenovani izvor, u tri opštine zabeležen je pad nataliteta od dvadeset odsto. "
+    "Ministar nije odgovorio na pitanja novinara, a opozicija traži hitnu sednicu skupštine. "
+    "Lekari iz Niša kažu da o izveštaju nisu obavešteni. Portal je tekst preneo u celini."
+)
+UNRELATED = (
+    "Košarkaši Crvene zvezde pobedili su Real u Evroligi pred dvadeset hiljada navijača. Trener je "
+    "posle utakmice pohvalio odbranu, a kapiten je najavio borbu za plej-of do poslednjeg kola."
+)
+
+
+def make_doc(text: str, *, source: str = "outlet", platform: str = "rss", author: str | None = None,
+             published_at: str | None = "2026-10-01T08:00:00Z", n: int = 0, title: str | None = None) -> NewDocument:
+    norm = normalize(text)
+    digest = hashlib.sha1(f"{source}|{author}|{published_at}|{n}|{text}".encode()).hexdigest()
+    return NewDocument(platform=platform, source=source, text=text, language=norm.language, script=norm.script,
+                       latin_key=norm.latin_key, content_hash=digest, position=str(n), author=author,
+                       published_at=published_at, title=title)
+
+
+def add(store, *docs: NewDocument) -> list[int]:
+    before = store.count_documents_after(0)
+    store.insert_documents(list(docs), run_id=store.start_run("ingest", "test"))
+    return [d.id for d in store.documents_after(0, limit=100_000)][before:]
+
+
+def snapshot(store) -> list[tuple]:
+    rows = store.list_cluster_rows(min_size=1, limit=100_000)
+    return sorted((r.id, r.size, tuple(m.document_id for m in store.cluster_members(r.id))) for r in rows)
+
+
+# -- the shingling and confirmation primitives ----------------------------------------------------
+
+
+def test_cyrillic_and_latin_copies_have_one_key_and_high_similarity():
+    a, b = latin_key(ARTICLE_CYRL, "sr"), latin_key(ARTICLE_LATN_COPY, "sr")
+    assert b.startswith(a)
+    assert similarity(a, b) > 0.9 and signature(a).jaccard(signature(b)) > 0.7
+    assert similarity(a, latin_key(UNRELATED, "sr")) < 0.5
+
+
+@pytest.mark.parametrize("text", ["Foto", "Pogledajte video", "FOTO: Beograd danas", "Vremenska prognoza za sutra", ""])
+def test_captions_are_too_short_to_cluster(text):
+    assert too_short(latin_key(text, "sr"))
+
+
+# -- the stage --------------------------------------------------------------------------------------
+
+
+def test_cyrillic_original_and_latin_copy_join_one_cluster_and_a_rerun_changes_nothing(store):
+    orig, copy, other = add(store,
+                            make_doc(ARTICLE_CYRL, source="kurir", published_at="2026-10-26T06:35:00Z"),
+                            make_doc(ARTICLE_LATN_COPY, source="vesti", published_at="2026-10-26T10:15:00Z", n=1),
+                            make_doc(UNRELATED, source="vesti", n=2))
+    first = cluster_new_documents(store)
+    assert (first.documents, first.clusters, first.copies, first.exact) == (3, 2, 1, 0)
+    cluster = store.document_cluster(orig)
+    assert store.document_cluster(copy) == cluster and store.document_cluster(other) != cluster
+    before, cursor = snapshot(store), store.get_cursor("dedup")
+    second = cluster_new_documents(store)
+    assert second == DedupStats(0, 0, 0, 0, 0, 0, 0)
+    assert snapshot(store) == before and store.get_cursor("dedup") == cursor
+
+    report = cluster_report(store, cluster)
+    assert report.first.document_id == orig and report.first.source == "kurir"
+    assert report.scripts == ["Cyrl", "Latn"] and report.size == 2
+    latin = next(c for c in report.copies if c.document_id == copy)
+    assert latin.lag_seconds == 3 * 3600 + 40 * 60
+    assert latin.altered and latin.changes == [{"op": "insert", "before": "", "after": "portal je tekst preneo u celini"}]
+
+
+def test_a_pure_transliteration_is_an_exact_copy_and_not_altered(store):
+    cyrl = ARTICLE_CYRL
+    latn = ARTICLE_LATN_COPY.replace(" Portal je tekst preneo u celini.", "")
+    a, b = add(store, make_doc(cyrl, source="kurir"), make_doc(latn, source="vesti", n=1,
+                                                             published_at="2026-10-01T09:00:00Z"))
+    stats = cluster_new_documents(store)
+    assert (stats.copies, stats.exact, stats.verified) == (1, 1, 0)
+    report = cluster_report(store, store.document_cluster(a))
+    assert [c.altered for c in report.copies] == [False, False]
+
+
+def test_new_documents_join_existing_clusters_after_a_restart(db_path):
+    with open_store(str(db_path)) as store:
+        (orig,) = add(store, make_doc(ARTICLE_CYRL, source="kurir"))
+        cluster_new_documents(store)
+    # A new process: the LSH is rebuilt from the stored signatures, not from the texts.
+    with open_store(str(db_path)) as store:
+        assert len(store.dedup_index(dedup.SCHEME)) == 1
+        (copy,) = add(store, make_doc(ARTICLE_LATN_COPY, source="vesti", n=1))
+        stats = cluster_new_documents(store)
+        assert (stats.documents, stats.clusters, stats.copies, stats.verified) == (1, 0, 1, 1)
+        assert store.document_cluster(copy) == store.document_cluster(orig) == orig
+
+
+def test_a_crash_mid_run_loses_nothing_and_duplicates_nothing(store, monkeypatch):
+    variants = [f"{ARTICLE_LATN_COPY} Dopuna broj {i}: izvor je potvrdio navode portalu." for i in range(6)]
+    add(store, *[make_doc(t, source=f"s{i}", n=i) for i, t in enumerate(variants)], make_doc(UNRELATED, n=99))
+    real_save = store.save_dedup_batch
+    calls = {"n": 0}
+
+    def save_then_die(entries, **kw):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # killed between the first batch's commit and the second's
+        return real_save(entries, **kw)
+
+    monkeypatch.setattr(store, "save_dedup_batch", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        cluster_new_documents(store, batch=3)
+    monkeypatch.setattr(store, "save_dedup_batch", real_save)
+    assert store.get_cursor("dedup") is not None and len(snapshot(store)) == 1  # first batch kept
+    cluster_new_documents(store, batch=3)
+    sizes = sorted(size for _, size, _ in snapshot(store))
+    assert sizes == [1, 6]
+    # A lost cursor re-reads everything and still changes nothing.
+    before = snapshot(store)
+    store.set_cursor("dedup", "0")
+    again = cluster_new_documents(store)
+    assert again.documents == 7 and again.clusters == again.copies == 0 and snapshot(store) == before
+
+
+def test_short_and_empty_texts_are_recorded_but_never_clustered(store):
+    docs = [make_doc("Foto", source=f"outlet{i}", n=i) for i in range(30)]
+    docs += [make_doc("Pogledajte video!", source=f"outlet{i}", n=100 + i) for i in range(30)]
+    docs += [make_doc("🙂🙂🙂 !!! ???", source="x", n=500), make_doc("—", source="y", n=501)]
+    add(store, *docs)
+    stats = cluster_new_documents(store)
+    assert (stats.short, stats.empty, stats.clusters, stats.copies) == (60, 2, 0, 0)
+    assert store.count_clusters(min_size=1) == 0
+    assert cluster_new_documents(store).documents == 0
+
+
+def test_one_account_posting_thousands_of_identical_items_does_no_pairwise_work(store):
+    text = "Hitno podelite: KFOR se sprema da napadne Srbe na severu Kosova, izvor iz Prištine potvrđuje!"
+    n = 3000
+    add(store, *[make_doc(text, platform="x", source="posts", author="bot_1",
+                          published_at=f"2026-10-06T12:{i // 60 % 60:02d}:{i % 60:02d}Z", n=i) for i in range(n)])
+    started = time.perf_counter()
+    stats = cluster_new_documents(store)
+    seconds = time.perf_counter() - started
+    assert (stats.clusters, stats.copies, stats.exact, stats.verified) == (1, n - 1, n - 1, 0)
+    (row,) = store.list_cluster_rows()
+    assert row.size == n and row.sources == 1
+    assert seconds < 60  # ~1 s here; a pairwise comparison would be 4.5 million ratio calls
+
+
+def test_near_identical_floods_meet_a_bounded_number_of_candidates(store):
+    base = "Hitno podelite: KFOR se sprema da napadne Srbe na severu Kosova, izvor iz Prištine potvrđuje! Broj"
+    n = 400
+    add(store, *[make_doc(f"{base} {i} {i * 7}", platform="x", source="posts", author=f"acc{i % 50}", n=i)
+                 for i in range(n)])
+    stats = cluster_new_documents(store)
+    assert stats.clusters == 1 and stats.copies == n - 1
+    # Only the founder and MAX_INDEXED variants are in the index: each document is compared with
+    # at most MAX_INDEXED + 1 others, whatever the flood's size.
+    assert stats.verified <= n * (dedup.MAX_INDEXED + 1)
+    assert len(store.dedup_index(dedup.SCHEME)) <= dedup.MAX_INDEXED + 1
+
+
+def test_missing_timestamps_never_make_the_first_appearance(store):
+    undated, later, earlier = add(store,
+                                  make_doc(ARTICLE_CYRL, source="a", published_at=None),
+                                  make_doc(ARTICLE_CYRL, source="b", published_at="2026-10-02T00:00:00Z", n=1),
+                                  make_doc(ARTICLE_CYRL, source="c", published_at="2026-10-01T00:00:00Z", n=2))
+    cluster_new_documents(store)
+    report = cluster_report(store, store.document_cluster(undated))
+    assert report.first.document_id == earlier and report.first_dated
+    assert [c.document_id for c in report.copies] == [earlier, later, undated]
+    assert [c.lag_seconds for c in report.copies] == [0, 86400, None] and report.undated == 1
+
+
+def test_a_cluster_with_no_timestamps_says_so(store):
+    first, _ = add(store, make_doc(ARTICLE_CYRL, source="a", published_at=None),
+                   make_doc(ARTICLE_LATN_COPY, source="b", published_at=None, n=1))
+    cluster_new_documents(store)
+    report = cluster_report(store, store.document_cluster(first))
+    assert not report.first_dated and report.first.document_id == first and report.span_seconds is None
+
+
+@pytest.mark.parametrize("kwargs", [{"lsh_threshold": 0}, {"lsh_threshold": 1.5}, {"min_similarity": 0}])
+def test_bad_thresholds_are_config_errors(store, kwargs):
+    with pytest.raises(ConfigError, match="default"):
+        cluster_new_documents(store, **kwargs)
+
+
+def test_unknown_cluster_is_not_found(store):
+    with pytest.raises(NotFoundError, match="factwatch clusters"):
+        cluster_report(store, 12345)
+
+
+def test_dedup_runs_before_claims_in_the_pipeline():
+    from factwatch.pipeline import stage_names
+
+    names = stage_names()
+    assert names.index("dedup") < names.index("claims")
+
+
+# -- a claim's spread --------------------------------------------------------------------------------
+
+
+def test_claim_spread_counts_copies_sentence_copies_and_translations_in_time_order(store):
+    ru = ("Министерство здравоохранения Сербии скрыло доклад о западных вакцинах: в трёх общинах "
+          "рождаемость упала на двадцать процентов.")
+    tg = "Министарство здравља крило је извештај о западним вакцинама, јавља наш извор. Делите!"
+    tg_doc, kurir, vesti, pravda, other = add(
+        store,
+        make_doc(tg, platform="telegram", source="kanal", published_at="2026-10-24T07:45:00Z"),
+        make_doc(ARTICLE_CYRL, source="kurir", published_at="2026-10-26T06:35:00Z", n=1),
+        make_doc(ARTICLE_LATN_COPY, source="vesti", published_at="2026-10-26T10:15:00Z", n=2),
+        make_doc(ru, source="pravda", published_at="2026-10-25T09:00:00Z", n=3),
+        make_doc(UNRELATED, source="vesti", n=4),
+    )
+    cluster_new_documents(store)
+    sentence = "Министарство здравља крило је извештај о западним вакцинама"
+    claims = [
+        NewClaim(tg_doc, 0, len(sentence), sentence, "sr", latin_key(sentence, "sr"), 0.9),
+        NewClaim(kurir, 0, len(sentence), sentence, "sr", latin_key(sentence, "sr"), 0.9),
+        NewClaim(pravda, 0, 60, ru[:60], "ru", latin_key(ru[:60], "ru"), 0.9),
+        NewClaim(other, 0, 40, UNRELATED[:40], "sr", latin_key(UNRELATED[:40], "sr"), 0.9),
+    ]
+    store.insert_claims(claims)
+    ids = {c.document_id: c.id for c in store.claims_after(0)}
+    store.insert_fact_checks([NewFactCheck(key="fc-vaccines", claim="Western vaccines cause infertility", format="yaml")])
+    fc = store.fact_check_ids_by_key(["fc-vaccines"])["fc-vaccines"]
+    store.replace_claim_matches([ids[kurir], ids[pravda], ids[other]], [
+        ClaimMatch(ids[kurir], 1, "fact_check", fc, None, 0.9, True),
+        ClaimMatch(ids[pravda], 1, "fact_check", fc, None, 0.8, True),
+        ClaimMatch(ids[other], 1, "fact_check", fc, None, 0.3, False),  # not addressed: does not count
+    ])
+    spread = claim_spread(store, ids[kurir])
+    by_doc = {s.document_id: s.via for s in spread.steps}
+    assert by_doc == {kurir: "self", tg_doc: "sentence", vesti: "cluster", pravda: "fact_check"}
+    assert [s.document_id for s in spread.steps] == [tg_doc, pravda, kurir, vesti]
+    assert spread.first.document_id == tg_doc and spread.first.platform == "telegram"
+    assert [c.platform for c in spread.cascade] == ["telegram", "rss"]
+    assert spread.languages == ["ru", "sr"] and spread.scripts == ["Cyrl", "Latn"]
+    assert spread.documents == 4 and spread.sources == 4
+    assert spread.as_dict()["by_via"] == {"sentence": 1, "fact_check": 1, "self": 1, "cluster": 1}
+    # An analyst's rejection of the match takes the translation out.
+    store.add_review(ids[pravda], 1, decision="rejected", reviewer="ana")
+    assert pravda not in {s.document_id for s in claim_spread(store, ids[kurir]).steps}
+    with pytest.raises(NotFoundError):
+        claim_spread(store, 987654)
+
+
+# -- the demo corpus --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    from factwatch.demo import read_manifest
+    from factwatch.ingest.registry import import_sources
+    from factwatch.config import profile_file
+    from factwatch.ingest.service import ingest_path
+
+    root = REPO / "demo"
+    path = tmp_path_factory.mktemp("demo-dedup") / "factwatch.db"
+    with open_store(str(path)) as store:
+        import_sources(store, profile_file("western-balkans", "sources.yaml"), profile="western-balkans")
+        for entry in read_manifest(root):
+            ingest_path(store, str(root / entry["path"]), fmt=str(entry.get("format") or "auto"),
+                        source=entry.get("source"), mapping=entry.get("map"))
+        cluster_new_documents(store)
+        yield store
+
+
+TABLOID, PORTAL = "Јутарњи курир демо", "Demo Vesti"
+BURSTS = {  # demo/README.md, "Coordinated amplification": first post time -> accounts
+    "2026-10-06T12:02": 10, "2026-10-20T16:31": 11, "2026-11-12T11:14": 9, "2026-11-20T08:40": 10,
+}
+
+
+def test_demo_cyrillic_to_latin_copies_cluster_and_nothing_else_crosses_outlets(demo_store):
+    listing = list_clusters(demo_store, min_size=2, limit=500)
+    members = {c.row.id: demo_store.cluster_members(c.row.id) for c in listing.clusters}
+    cross_outlet = {cid: ms for cid, ms in members.items()
+                    if len({m.source for m in ms if m.platform == "rss"}) > 1}
+    # demo/README.md: nine stories copied from the tabloid (Cyrillic) to Demo Vesti (Latin).
+    assert len(cross_outlet) == 9
+    for ms in cross_outlet.values():
+        assert sorted((m.source, m.script) for m in ms) == [(PORTAL, "Latn"), (TABLOID, "Cyrl")]
+        tabloid = next(m for m in ms if m.source == TABLOID)
+        assert ms[0] is tabloid or ms[0].published_at == tabloid.published_at  # the original comes first
+    # Every Demo Vesti copy of the tabloid is found (the portal's other items are its own).
+    copied = {m.document_id for ms in cross_outlet.values() for m in ms if m.source == PORTAL}
+    assert len(copied) == 9
+
+
+def test_demo_bursts_are_one_cluster_each_with_their_accounts(demo_store):
+    rows = list_clusters(demo_store, min_size=2, limit=500).clusters
+    found = {}
+    for c in rows:
+        if c.row.platforms == ["x"] and c.row.size >= 5:
+            found[(c.row.first_published_at or "")[:16]] = c
+    assert {k: c.row.size for k, c in found.items()} == BURSTS
+    for c in found.values():
+        report = cluster_report(demo_store, c.row.id)
+        assert len(report.accounts) == c.row.size  # one post per account per burst
+        assert c.span_seconds <= 6 * 60
+    # The Cyrillic burst has Latin variants: one cluster, both scripts.
+    assert found["2026-10-20T16:31"].row.scripts == ["Cyrl", "Latn"]
