@@ -115,3 +115,15 @@ def test_get_source_and_source_names(store):
     assert (got.actor, got.actor_type) == ("Gov", "state")
     assert store.get_source("missing") is None
     assert store.source_names() == ["Outlet"]
+
+
+def test_identity_is_scoped_by_source_unless_the_id_is_platform_wide(store):
+    """Migration 003: (platform, id_scope, external_id); a row id of one export is not another's."""
+    run = store.start_run("ingest", "t")
+    scoped = [doc(i, platform="csv", source=f"outlet{i}", url=None, external_id="1") for i in range(2)]
+    assert store.insert_documents(scoped, run_id=run) == (2, 0)
+    tweets = [doc(10 + i, platform="x", source=f"collection{i}", url=None, external_id="185", global_id=True)
+              for i in range(2)]
+    assert store.insert_documents(tweets, run_id=run) == (1, 1)
+    assert store.insert_documents([doc(20, platform="csv", source="outlet0", url=None, external_id="1")],
+                                  run_id=run) == (0, 1)
