@@ -92,6 +92,13 @@ def test_serve_refuses_a_public_address_without_insecure_public(tmp_path, host):
     assert "--insecure-public" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_serve_of_a_missing_database_says_so_and_creates_nothing(tmp_path):
+    db = tmp_path / "mistyped.db"
+    result = _factwatch("serve", "--port", str(free_port()), db=db)
+    assert result.returncode == 1 and "does not exist" in result.stderr
+    assert "dashboard on" not in result.stdout and not db.exists()
+
+
 def test_serve_insecure_public_warns_and_still_checks_hosts(db_path, corpus):  # noqa: F811
     port = free_port()
     proc = subprocess.Popen(

@@ -620,8 +620,11 @@ def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str]) -> N
     from factwatch.web.server import run_dashboard
 
     shown = f"[{host}]" if ":" in host else host
-    out.console.print(f"factwatch dashboard on http://{shown}:{port}  (database {state.db})", markup=False)
-    run_dashboard(state.db, sock, host=host, allowed_hosts=allowed_hosts)
+    run_dashboard(
+        state.db, sock, host=host, allowed_hosts=allowed_hosts,
+        on_ready=lambda: out.console.print(f"factwatch dashboard on http://{shown}:{port}  (database {state.db})",
+                                           markup=False),
+    )
 
 
 @app.command()

@@ -8,7 +8,7 @@ and handed to uvicorn so nothing can take the port in between.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from factwatch.errors import ConfigError
 from factwatch.web._hosts import allowed_host_names, is_loopback
@@ -51,13 +51,26 @@ def claim_port(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_dashboard(db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str] = ()) -> None:
-    """Serve ``create_app(db_url)`` on the claimed socket until interrupted."""
+def run_dashboard(
+    db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str] = (),
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve ``create_app(db_url)`` on the claimed socket until interrupted.
+
+    ``on_ready`` runs once the store is open, so "serving on ..." is never printed for a database
+    that then turns out to be missing.
+    """
     import uvicorn
 
     from factwatch.web.app import create_app
 
-    app = create_app(db_url, host=host, allowed_hosts=allowed_hosts)
+    try:
+        app = create_app(db_url, host=host, allowed_hosts=allowed_hosts)
+    except BaseException:
+        sock.close()
+        raise
+    if on_ready is not None:
+        on_ready()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     try:
         server.run(sockets=[sock])
