@@ -125,6 +125,13 @@ def test_deeply_nested_jsonl_line_is_rejected_with_a_reason(depth):
         assert bad[0].position == "line 2" and "nested deeper than" in bad[0].reason
 
 
+def test_format_detection_survives_a_deeply_nested_first_line(store, tmp_path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"a": ' + _deep(100_000) + "}\n" + json.dumps({"text": "dobar"}) + "\n")
+    stats = ingest_path(store, str(path))  # --format auto sniffs the first line
+    assert (stats.inserted, stats.rejected) == (1, 1)
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "x"])
 def test_number_too_long_for_python_is_a_rejected_line(store, tmp_path, fmt):
     path = tmp_path / "n.jsonl"

@@ -44,7 +44,7 @@ def _sniff_json(text: str) -> str | None:
     obj = None
     try:
         obj = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):  # a broken or absurdly nested first line: the parser rejects it
         pass
     if isinstance(obj, dict):
         if "data" in obj and isinstance(obj.get("data"), (list, dict)) or "includes" in obj:
