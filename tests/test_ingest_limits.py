@@ -206,3 +206,21 @@ def test_x_plain_bad_input_is_rejected_or_stored_never_unexpected(store, tmp_pat
     assert stats.inserted + stats.rejected == 2 and stats.inserted >= 1
     for doc in store.list_documents():
         assert all(isinstance(v, str) for v in (doc.source, doc.author or "", doc.url or ""))
+
+
+def test_a_named_pipe_in_a_folder_is_skipped_not_waited_on(tmp_path):
+    import os
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps({"text": "dobar"}) + "\n")
+    os.mkfifo(folder / "b.pipe")  # opening it for reading would block until a writer comes
+    (folder / "c.jsonl").symlink_to(folder / "missing.jsonl")
+    child = _run_child(f"""
+        from factwatch.ingest.inputs import iter_input
+        for item in iter_input({str(folder)!r}):
+            print(type(item).__name__, item.position)
+    """, timeout=30)
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.splitlines() == ["ParsedRecord a.jsonl: line 1", "RejectedRecord b.pipe",
+                                         "RejectedRecord c.jsonl"]

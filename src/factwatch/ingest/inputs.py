@@ -157,6 +157,10 @@ def _iter_directory(root: Path, *, fmt: str, source: str | None, mapping: dict[s
         files.extend(Path(dirpath, f) for f in filenames if not f.startswith("."))
     for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
         rel = path.relative_to(root).as_posix()
+        if not path.is_file():
+            # A named pipe would block the run forever, a device never ends, a dangling link has nothing.
+            yield RejectedRecord(rel, f"{rel}: not a regular file (a pipe, device or broken link); skipped", "")
+            continue
         try:
             for item in _iter_file(path, fmt=fmt, source=source, mapping=mapping, name=rel):
                 yield _relocate(item, rel)
