@@ -103,6 +103,12 @@ def test_insinuation_and_factive_framing_repeat(text, language):
     assert stance_towards(text, CLAIM, language=language) == "repeats"
 
 
+def test_a_claim_about_a_fake_is_repeated_in_any_language():
+    claim = "The Bucha massacre was a fake staged by Ukraine"
+    assert stance_towards("Masakr u Buči je fejk koji je inscenirala Ukrajina.", claim, language="sr") == "repeats"
+    assert stance_towards("Резня в Буче — это фейк, постановка Украины.", claim, language="ru") == "repeats"
+
+
 def test_reported_denial_rejects():
     assert stance_towards("Iz KFOR-a su saopštili da ne spremaju nikakav napad.", CLAIM, language="sr") == "rejects"
 

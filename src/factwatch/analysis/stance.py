@@ -6,8 +6,8 @@ scripts, Croatian, Bosnian, Montenegrin, Macedonian, Russian, Bulgarian, Albania
 The rules are tried in this order, and the first that fires decides (``StanceReading.rule``):
 
 1. ``debunk``      — the vocabulary of a debunk, denial or fact-check ("lažna vest", "демантовао",
-                     "фейк", "e rreme", "provjerili smo", "conspiracy theory") that the claim lacks
-                     → ``rejects``.
+                     "фейк", "e rreme", "provjerili smo", "conspiracy theory"), when the claim
+                     itself has none → ``rejects``.
 2. ``insinuation`` — a hedge that asserts while seeming not to ("nije tajna da", "не секрет, что",
                      "no doubt"), or a rhetorical question ("Is it a coincidence that…?", "Zašto
                      ćute o…?") → ``repeats``. Tabloid insinuation spreads the claim as surely as
@@ -239,9 +239,11 @@ def read_stance(text: str, claim: str, *, language: str = "und", claim_language:
     """How ``text`` relates to ``claim``, with the rule and cue that decided it (see the module doc)."""
     key = _key(text, language)
     claim_key = _key(claim, claim_language)
-    found = _cue(_DEBUNK, key, claim_key)
-    if found:
-        return StanceReading("rejects", "debunk", found)
+    # A claim that is itself about a fake ("Bucha was staged, a fake") turns the debunk rule off:
+    # its words differ by language ("fake", "фейк", "lažirano"), so a repetition would read as a debunk.
+    found = _DEBUNK.search(key)
+    if found and not _DEBUNK.search(claim_key):
+        return StanceReading("rejects", "debunk", found.group(0))
     found = _cue(_INSINUATION, key, claim_key)
     if found:
         return StanceReading("repeats", "insinuation", found)
