@@ -574,3 +574,64 @@ class SpreadDocument:
     language: str
     script: str
     cluster_id: int | None
+
+
+# -- coordinated sharing (issue 8; analysis/coordination.py, store/_coordination.py) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class ShareDocument:
+    """What the coordination stage reads of a document: who posted it, when, and what it shares."""
+
+    id: int
+    platform: str
+    source: str
+    actor: str | None
+    actor_type: str | None
+    author: str | None
+    external_id: str | None
+    published_at: str | None
+    text: str
+    latin_key: str
+    meta: dict[str, Any]
+    cluster_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAccount:
+    """One account of a stored coordination network, with where it posts."""
+
+    account: str
+    shares: int
+    community: int
+    sources: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNetwork:
+    """A coordination network as the ``coordination`` stage stored it."""
+
+    id: str
+    kind: str  # the object kind: url, repost, hashtag, text, media
+    accounts: list[str]
+    edges: int
+    objects: int
+    shares: int
+    first_at: str | None
+    last_at: str | None
+    density: float
+    median_lag: float
+    score: float
+    parameters: dict[str, Any]
+    computed_at: str
+    account_details: list[NetworkAccount] = field(default_factory=list)
+    top_objects: list[list[Any]] = field(default_factory=list)
+    edge_list: list[list[Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
