@@ -17,6 +17,7 @@ from urllib.parse import quote
 from factwatch.errors import NotFoundError, StoreError
 from factwatch.store._clock import utcnow
 from factwatch.store._clusters import ClustersMixin
+from factwatch.store._coordination import CoordinationMixin
 from factwatch.store._facts import FactsMixin
 from factwatch.store._reviews import ReviewsMixin
 from factwatch.store._views import ViewsMixin
@@ -43,7 +44,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin):
+class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on

@@ -1,0 +1,119 @@
+"""Coordination networks (tables ``coordination_networks``, ``coordination_members``; migration 007).
+
+Written only by the ``coordination`` stage (analysis/shares.py) through ``replace_coordination_networks``;
+read by ``factwatch coordination``, the dashboard and its API.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from factwatch.errors import NotFoundError
+from factwatch.models import NetworkAccount, ShareDocument, StoredNetwork
+from factwatch.store._clock import utcnow
+
+_SHARE_SELECT = """
+SELECT d.id, d.platform, d.source, s.actor, a.type AS actor_type, d.author, d.external_id, d.published_at,
+       d.text, d.latin_key, d.meta, m.cluster_id
+FROM documents d
+LEFT JOIN sources s ON s.name = d.source
+LEFT JOIN actors a ON a.name = s.actor
+LEFT JOIN cluster_members m ON m.document_id = d.id
+WHERE d.id > ? ORDER BY d.id LIMIT ?
+"""
+
+_NETWORK_COLUMNS = ("id, kind, accounts, edges, objects, shares, first_at, last_at, density, median_lag, score,"
+                    " parameters, top_objects, edge_list, computed_at")
+
+
+def _share(row: sqlite3.Row) -> ShareDocument:
+    d = dict(row)
+    try:
+        meta = json.loads(d["meta"] or "{}")
+    except ValueError:
+        meta = {}
+    d["meta"] = meta if isinstance(meta, dict) else {}
+    return ShareDocument(**d)
+
+
+class CoordinationMixin:
+    """Mixed into SQLiteStore; uses its ``_tx`` and ``_query`` helpers."""
+
+    _query: Any
+    _tx: Any
+
+    def share_documents(self, after_id: int, *, limit: int = 5000) -> list[ShareDocument]:
+        """Documents after ``after_id`` in id order, with their source's actor and story cluster."""
+        return [_share(r) for r in self._query(_SHARE_SELECT, (after_id, limit))]
+
+    def coordination_watermark(self) -> str:
+        """Changes when documents or story clusters change: the stage's reason to recompute."""
+        docs = self._query("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM documents")[0]
+        members = self._query("SELECT COUNT(*) FROM cluster_members")[0]
+        return f"{docs[0]}:{docs[1]}:{members[0]}"
+
+    def replace_coordination_networks(
+        self, kind: str, networks: Sequence[StoredNetwork], *, stage: str, cursor: str,
+    ) -> int:
+        """Replace the stored networks of one object kind and set the stage cursor, in one transaction."""
+        now = utcnow()
+        with self._tx() as c:
+            old = [r[0] for r in c.execute("SELECT id FROM coordination_networks WHERE kind = ?", (kind,))]
+            for network_id in old:
+                c.execute("DELETE FROM coordination_members WHERE network_id = ?", (network_id,))
+            c.execute("DELETE FROM coordination_networks WHERE kind = ?", (kind,))
+            for n in networks:
+                c.execute(
+                    f"INSERT INTO coordination_networks({_NETWORK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (n.id, kind, len(n.accounts), n.edges, n.objects, n.shares, n.first_at, n.last_at, n.density,
+                     n.median_lag, n.score, json.dumps(n.parameters), json.dumps(n.top_objects, ensure_ascii=False),
+                     json.dumps(n.edge_list, ensure_ascii=False), now))
+                c.executemany(
+                    "INSERT INTO coordination_members(network_id, account, shares, community, sources, actors, platforms)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(n.id, a.account, a.shares, a.community, json.dumps(a.sources, ensure_ascii=False),
+                      json.dumps(a.actors, ensure_ascii=False), json.dumps(a.platforms)) for a in n.account_details])
+            c.execute(
+                "INSERT INTO stage_state(stage, cursor, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(stage) DO UPDATE SET cursor=excluded.cursor, updated_at=excluded.updated_at",
+                (stage, cursor, now))
+        return len(networks)
+
+    def _network(self, row: sqlite3.Row, *, details: bool) -> StoredNetwork:
+        d = dict(row)
+        members = self._query(
+            "SELECT account, shares, community, sources, actors, platforms FROM coordination_members"
+            " WHERE network_id = ? ORDER BY account", (d["id"],))
+        accounts = [NetworkAccount(account=m["account"], shares=m["shares"], community=m["community"],
+                                   sources=json.loads(m["sources"]), actors=json.loads(m["actors"]),
+                                   platforms=json.loads(m["platforms"])) for m in members]
+        return StoredNetwork(
+            id=d["id"], kind=d["kind"], accounts=[a.account for a in accounts], edges=d["edges"], objects=d["objects"],
+            shares=d["shares"], first_at=d["first_at"], last_at=d["last_at"], density=d["density"],
+            median_lag=d["median_lag"], score=d["score"], parameters=json.loads(d["parameters"]),
+            computed_at=d["computed_at"], account_details=accounts,
+            top_objects=json.loads(d["top_objects"]) if details else [],
+            edge_list=json.loads(d["edge_list"]) if details else [],
+        )
+
+    def list_coordination_networks(self, *, kind: str | None = None, limit: int = 50, offset: int = 0) -> list[StoredNetwork]:
+        """Stored networks, largest first, then by score."""
+        where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        rows = self._query(
+            f"SELECT {_NETWORK_COLUMNS} FROM coordination_networks {where}"
+            " ORDER BY accounts DESC, score DESC, id LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [self._network(r, details=False) for r in rows]
+
+    def count_coordination_networks(self, *, kind: str | None = None) -> int:
+        where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        return int(self._query(f"SELECT COUNT(*) FROM coordination_networks {where}", params)[0][0])
+
+    def get_coordination_network(self, network_id: str) -> StoredNetwork:
+        rows = self._query(f"SELECT {_NETWORK_COLUMNS} FROM coordination_networks WHERE id = ?", (network_id,))
+        if not rows:
+            raise NotFoundError(f"No coordination network {network_id!r}; `factwatch coordination --json` lists them "
+                                "(run `factwatch analyze` first)")
+        return self._network(rows[0], details=True)
