@@ -576,6 +576,107 @@ class SpreadDocument:
     cluster_id: int | None
 
 
+# -- narratives (issue 9; store/_narratives.py, analysis/narratives.py) ------------------------
+
+NARRATIVE_STATUSES = ("active", "candidate", "retired")
+NARRATIVE_DECISIONS = ("confirmed", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeExample:
+    """An example statement of a narrative in one language (``sr-Cyrl``/``sr-Latn`` name the script)."""
+
+    language: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """A catalogued narrative or sub-narrative (``parent`` set). ``label`` is what users see and
+    scorers compare: the SemEval label string for that catalogue, else the title."""
+
+    id: str
+    catalogue: str
+    title: str
+    description: str
+    label: str
+    parent: str | None = None
+    status: str = "active"
+    examples: tuple[NarrativeExample, ...] = ()
+    keywords: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    disarm: tuple[str, ...] = ()
+    domain: str | None = None  # SemEval: URW | CC; a topic grouping otherwise
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["examples"] = [asdict(e) for e in self.examples]
+        for k in ("keywords", "facts", "disarm"):
+            d[k] = list(d[k])
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeHit:
+    """One narrative found in a text: ``evidence`` is the sentence that scored highest."""
+
+    id: str
+    label: str
+    score: float
+    evidence: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "score": round(self.score, 4), "evidence": self.evidence}
+
+
+@dataclass(frozen=True, slots=True)
+class NewNarrativeAssignment:
+    document_id: int
+    claim_id: int | None
+    narrative_id: str
+    score: float
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeAssignment:
+    """A narrative the classifier gave a document (``claim_id`` None) or one of its claims, with the
+    analysts' decision in force on it, if any."""
+
+    id: int
+    document_id: int
+    claim_id: int | None
+    narrative_id: str
+    label: str
+    score: float
+    evidence: str
+    classified_at: str
+    decision: str | None = None
+    reviewer: str | None = None
+    decided_at: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeReview:
+    """An analyst's confirm/reject of a narrative on a document or claim, with who and when."""
+
+    id: int
+    document_id: int
+    claim_id: int | None
+    narrative_id: str
+    decision: str
+    reviewer: str
+    decided_at: str
+    note: str | None = None
+    score: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 # -- coordinated sharing (issue 8; analysis/coordination.py, store/_coordination.py) ----------
 
 

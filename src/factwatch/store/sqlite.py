@@ -19,6 +19,7 @@ from factwatch.store._clock import utcnow
 from factwatch.store._clusters import ClustersMixin
 from factwatch.store._coordination import CoordinationMixin
 from factwatch.store._facts import FactsMixin
+from factwatch.store._narratives import NarrativesMixin
 from factwatch.store._reviews import ReviewsMixin
 from factwatch.store._views import ViewsMixin
 from factwatch.models import (
@@ -44,7 +45,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin):
+class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on
