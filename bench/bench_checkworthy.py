@@ -1,8 +1,8 @@
 """Check-worthiness of real sentences: factwatch's model against two baselines, and the Alo share kept.
 
-Data: tests/data/checkworthy_real.jsonl, 675 sentences drawn at random (fixed seed) from Alo.rs
-articles (sr Latin), Politika titles (sr Cyrillic), IRA tweets (ru, en), EUvsDisinfo case titles and
-summaries (en) and the project's demo corpus (bs, sq, mk, cnr), labelled by docs/checkworthiness.md;
+Data: tests/data/checkworthy_real.jsonl, 1,557 sentences drawn at random (fixed seeds, three draws)
+from Alo.rs articles (sr Latin), Politika titles (sr Cyrillic), IRA tweets (ru, en), EUvsDisinfo case
+titles and summaries (en) and the project's demo corpus (bs, sq, mk, cnr), labelled by docs/checkworthiness.md;
 dev/test by document (sha1 parity, see factwatch.analysis.checkworthiness_labels.split_of). Also the
 project's earlier hand-written set (tests/data/facts/checkworthy_labelled.jsonl). Baselines: the rules
 of git 79ccb3a (bench/_checkworthy_baseline.py, frozen) and "any number or name".
@@ -98,7 +98,7 @@ def fit(rows: list[Labelled], shared: Path) -> None:
         coef = _fit(np.vstack([x[tr], xo]), np.concatenate([y[tr], yo]), np.concatenate([np.ones(tr.sum()), wo]))
         oof[~tr] = 1.0 / (1.0 + np.exp(-(x[~tr] @ coef)))
     coef = _fit(np.vstack([x, xo]), np.concatenate([y, yo]), np.concatenate([np.ones(len(y)), wo]))
-    alo = [s for s in alo_sentences(shared)]
+    alo = alo_sentences(shared)
     z_alo = np.array([_vector(s, "sr") @ coef if cw_len_ok(s) else -1e9 for s in alo])
     p_alo = 1.0 / (1.0 + np.exp(-np.clip(z_alo, -30, 30)))
     best = None
@@ -137,11 +137,14 @@ def cw_len_ok(sentence: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit the weights on dev before reporting")
+    parser.add_argument("--fit-only", action="store_true", help="refit on dev and stop: no test figures")
     args = parser.parse_args()
     shared = require_shared()
     rows = load_labelled(REAL, shared=shared, repo=REPO)
-    if args.fit:
+    if args.fit or args.fit_only:
         fit(rows, shared)
+    if args.fit_only:
+        return
     import importlib
 
     from factwatch.analysis import claims
@@ -191,30 +194,36 @@ def main() -> None:
     write_results("checkworthy", {"threshold": threshold, "labelled_real": results, "written_test": written_test,
                                   "alo": real})
     test = results["test:all"]
+    n_rows, n_dev, n_test = len(rows), sum(r.split == "dev" for r in rows), sum(r.split == "test" for r in rows)
     md = [
         "## Check-worthiness",
         "",
-        "`bench/bench_checkworthy.py` on `tests/data/checkworthy_real.jsonl`: 675 real sentences drawn at random "
-        "(fixed seed) from Alo.rs articles (sr-Latn), Politika titles (sr-Cyrl), IRA tweets (ru, en), EUvsDisinfo "
-        "case titles and summaries (en) and the demo corpus (bs, sq, mk, cnr), labelled by "
+        f"`bench/bench_checkworthy.py` on `tests/data/checkworthy_real.jsonl`: {n_rows:,} real sentences drawn at "
+        "random (fixed seeds) from Alo.rs articles (sr-Latn), Politika titles (sr-Cyrl), IRA tweets (ru, en), "
+        "EUvsDisinfo case titles and summaries (en) and the demo corpus (bs, sq, mk, cnr), labelled by "
         "[checkworthiness.md](checkworthiness.md) (a verifiable factual claim of public interest, after CLEF "
-        "CheckThat!). Dev/test by document. The model's weights and threshold were fitted on dev only; test is "
-        "held out. Baselines: the rules at git 79ccb3a (before issue 6) and \"any number or name\". "
-        "Precision / recall / F1:",
+        f"CheckThat!). Dev {n_dev} / test {n_test}, split by document. The model's weights and threshold were "
+        "fitted on dev only (threshold: best 5-fold cross-validated dev F1 keeping under 24% of Alo's sentences); "
+        "test is held out. Baselines: the rules at git 79ccb3a (before issue 6; frozen copy in "
+        "`bench/_checkworthy_baseline.py`) and \"any number or name\". Precision / recall / F1:",
         "",
         md_table(["split", "group", "n", "check-worthy", "number or name", "rules 79ccb3a", "factwatch"], table),
         "",
-        f"**Test: F1 {test['factwatch']['f1']:.3f}** (rules at 79ccb3a {test['rules_79ccb3a']['f1']:.3f}, "
-        f"number or name {test['number_or_name']['f1']:.3f}); threshold {threshold}.",
+        f"**Test: F1 {test['factwatch']['f1']:.3f}** (precision {test['factwatch']['precision']:.3f}, recall "
+        f"{test['factwatch']['recall']:.3f}); rules at 79ccb3a {test['rules_79ccb3a']['f1']:.3f}, number or name "
+        f"{test['number_or_name']['f1']:.3f}; threshold {threshold}. **The goal (F1 ≥ 0.80) is not met**: "
+        "Serbian article sentences and Politika headlines, where public topics are named in sentences that "
+        "quote opinions, tell a story or announce culture, are the hard part (see the sr-Latn and sr-Cyrl rows).",
         "",
         f"Alo.rs, all 2,019 articles: of {real['sentences']:,} sentences, **{real['kept']:,} "
-        f"({real['share']:.1%}) are kept as claims** (rules at 79ccb3a: {real['kept_rules_79ccb3a']:,}, "
-        f"{real['share_rules_79ccb3a']:.1%}). Scoring runs at {real['sentences_per_s']:,} sentences/s on one core.",
+        f"({real['share']:.1%}) are kept as claims** (goal ≤ 25%; rules at 79ccb3a: {real['kept_rules_79ccb3a']:,}, "
+        f"{real['share_rules_79ccb3a']:.1%}). Scoring runs at {real['sentences_per_s']:,} sentences/s on one core "
+        "(lexicon lookups on the Latin key; no model is loaded).",
         "",
         "The project's earlier hand-written set (`tests/data/facts/checkworthy_labelled.jsonl`, test half, "
         f"n={written_test['factwatch']['n']}): F1 {written_test['factwatch']['f1']:.3f} "
-        f"(rules at 79ccb3a {written_test['rules_79ccb3a']['f1']:.3f}). One annotator labelled the real set; the "
-        "per-group test counts are small (25–110), so read per-group F1 as ±0.1.",
+        f"(rules at 79ccb3a {written_test['rules_79ccb3a']['f1']:.3f}). One annotator labelled the real set; "
+        "per-group test counts are small, so read per-group F1 as ±0.1.",
     ]
     update_doc_section("checkworthy", "\n".join(md))
     print("\n".join(md))
