@@ -307,3 +307,34 @@ def test_verdict_kinds():
     assert verdict_kind("False") == verdict_kind("disinformation") == "false"
     assert verdict_kind("Missing context") == "misleading" and verdict_kind("Mostly True") == "true"
     assert verdict_kind("satire") is None and verdict_kind(None) is None
+
+
+PROFILE_FACTS = Path(__file__).resolve().parents[1] / "profiles" / "western-balkans" / "facts.yaml"
+
+
+def test_drafts_for_every_fact_check_of_the_profile_in_each_of_its_languages(store):
+    from factwatch.text import detect_script
+
+    import_facts(store, PROFILE_FACTS)
+    checks = store.list_fact_checks(limit=1000)
+    assert len(checks) >= 10
+    seen = set()
+    for fc in checks:
+        facts = store.facts_by_external_ids(list(fc.fact_ids)) if fc.fact_ids else []
+        for key, tr in {fc.language or "en": {"claim": fc.claim}, **fc.translations}.items():
+            language = "sr" if key in ("sr", "sr-Latn", "sr-Cyrl") else key
+            d = compose_drafts(tr["claim"], language=language, verdict=fc.verdict, fact_check=fc, facts=facts,
+                               spread={"documents": 3, "sources": 1})
+            seen.add(d.language)
+            assert 0 < len(d.short) <= SHORT_LIMIT, (fc.external_id, key)
+            assert d.language == {"sr": "sr-Cyrl"}.get(key, key), (fc.external_id, key)
+            body = d.long.replace(fc.url or "\0", "")
+            for f in d.facts:
+                body = body.replace(f.url or "\0", "").replace(f.source or "\0", "")
+            if d.language != "en":
+                assert not any(w in d.short + d.long for w in (" false", " misleading", "Verdict")), (fc.external_id, key)
+                assert ", 1 source" not in d.long and "documents" not in d.long
+            # One script per draft (names such as KFOR, ETIAS and URLs aside).
+            expected = "Cyrl" if d.language in ("sr-Cyrl", "mk", "ru", "bg") else "Latn"
+            assert detect_script(body) == expected, (fc.external_id, key, d.long)
+    assert {"en", "sr-Cyrl", "sr-Latn", "ru", "sq", "mk"} <= seen

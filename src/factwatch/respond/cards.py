@@ -261,6 +261,8 @@ def compose_drafts(
         reach = (f" ({count(spread['documents'], variant, 'document')}, "
                  f"{count(spread.get('sources', 0), variant, 'source')})")
     quoted = f"{phrase(variant, 'open')}{quote.strip()}{phrase(variant, 'close')}"
+    if not quote.rstrip().endswith((".", "!", "?", "…")):
+        quoted += "."  # the quote ends the sentence that introduces it
     parts = [f"{phrase(variant, 'intro')}{reach}: {quoted}", verdict_sentence]
     if rebuttal:
         parts.append(_end(rebuttal))
