@@ -22,6 +22,7 @@ def main() -> int:
         ["bench_matching.py"],
         ["bench_false_alarms.py"],
         ["bench_match_latency.py"],
+        ["bench_dedup.py"],
     ]
     failed = []
     for script, *args in runs:
