@@ -331,3 +331,31 @@ def test_demo_bursts_are_one_cluster_each_with_their_accounts(demo_store):
         assert c.span_seconds <= 6 * 60
     # The Cyrillic burst has Latin variants: one cluster, both scripts.
     assert found["2026-10-20T16:31"].row.scripts == ["Cyrl", "Latn"]
+
+
+def test_unparsable_or_zoneless_timestamps_count_as_undated(store):
+    # Ingest writes UTC with a zone; these could only come from hand edits or another writer.
+    bad, naive, good = add(store,
+                           make_doc(ARTICLE_CYRL, source="a", published_at="0000-bad"),
+                           make_doc(ARTICLE_CYRL, source="b", published_at="2026-10-01T00:00:00", n=1),
+                           make_doc(ARTICLE_CYRL, source="c", published_at="2026-10-03T00:00:00Z", n=2))
+    cluster_new_documents(store)
+    report = cluster_report(store, store.document_cluster(bad))
+    assert report.first.document_id == good and report.undated == 2
+    assert [c.lag_seconds for c in report.copies] == [0, None, None]
+    listing = list_clusters(store)
+    assert [p.document_id for p in listing.clusters[0].timeline] == [good]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5])
+def test_clusters_do_not_depend_on_the_batch_size(tmp_path, batch):
+    texts = [ARTICLE_CYRL, ARTICLE_LATN_COPY, UNRELATED, UNRELATED + " Utakmica je odigrana u Beogradu.", "Foto",
+             ARTICLE_LATN_COPY.replace("dvadeset", "trideset")]
+    results = []
+    for size in (batch, 500):
+        with open_store(str(tmp_path / f"b{size}.db")) as s:
+            add(s, *[make_doc(t, source=f"s{i}", n=i) for i, t in enumerate(texts)])
+            cluster_new_documents(s, batch=size)
+            results.append(snapshot(s))
+    assert results[0] == results[1]
+    assert sorted(size for _, size, _ in results[0]) == [2, 3]

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from factwatch.analysis._textdiff import word_diff
-from factwatch.models import ClusterMember, ClusterRow, SpreadDocument
+from factwatch.models import ClusterMember, ClusterRow
 from factwatch.store import Store
 
 __all__ = [
@@ -35,22 +35,31 @@ TIMELINE_POINTS = 200
 
 
 def _parse(ts: str | None) -> datetime | None:
+    """An aware datetime, or None for a missing, unparsable or zone-less value (ingest writes UTC
+    with a zone; anything else was written by hand or by an older version and is treated as undated)."""
     if not ts:
         return None
     try:
-        return datetime.fromisoformat(ts)
+        t = datetime.fromisoformat(ts)
     except ValueError:
-        return None  # stored by an older ingest or edited by hand: treated as undated
+        return None
+    return t if t.tzinfo is not None else None
+
+
+def _time_key(ts: str | None, document_id: int) -> tuple[bool, float, int]:
+    t = _parse(ts)
+    return (t is None, t.timestamp() if t is not None else 0.0, document_id)
+
+
+def _time_order(m: ClusterMember) -> tuple[bool, float, int]:
+    return _time_key(m.published_at, m.document_id)
 
 
 def _lag(ts: str | None, first: datetime | None) -> int | None:
     t = _parse(ts)
     if t is None or first is None:
         return None
-    try:
-        return int((t - first).total_seconds())
-    except TypeError:  # naive against aware
-        return None
+    return int((t - first).total_seconds())
 
 
 # -- clusters ---------------------------------------------------------------------------------
@@ -140,7 +149,9 @@ def _amplifiers(members: list[ClusterMember]) -> tuple[list[Amplifier], list[Amp
 def cluster_report(store: Store, cluster_id: int, *, limit: int = MEMBER_LIMIT) -> ClusterReport:
     """Everything about one story cluster: first appearance, copies with lags and changes, amplifiers."""
     size = store.cluster_size(cluster_id)
-    members = store.cluster_members(cluster_id, limit=limit)
+    # The store orders by the timestamp string; a value that does not parse (written by hand or by
+    # an older ingest) must not become the first appearance, so order again on parsed times.
+    members = sorted(store.cluster_members(cluster_id, limit=limit), key=_time_order)
     first = members[0]
     t0 = _parse(first.published_at)
     keys = store.document_keys([m.document_id for m in members])
@@ -162,7 +173,7 @@ def cluster_report(store: Store, cluster_id: int, *, limit: int = MEMBER_LIMIT) 
         sources=sources, accounts=accounts,
         languages=sorted({m.language for m in members}), scripts=sorted({m.script for m in members}),
         platforms=sorted({m.platform for m in members}), altered=sum(c.altered for c in copies),
-        undated=sum(m.published_at is None for m in members), span_seconds=max(lags) if lags else None,
+        undated=sum(_time_order(m)[0] for m in members), span_seconds=max(lags) if lags else None,
         truncated=size > len(members),
     )
 
@@ -206,8 +217,8 @@ class ClusterList:
 
 
 def _timeline(members: list[ClusterMember]) -> tuple[list[TimelinePoint], int]:
-    dated = [(m, _parse(m.published_at)) for m in members]
-    dated = [(m, t) for m, t in dated if t is not None]
+    dated = sorted(((m, t) for m in members if (t := _parse(m.published_at)) is not None),
+                   key=lambda p: (p[1], p[0].document_id))
     if not dated:
         return [], 0
     t0 = dated[0][1]
@@ -291,9 +302,8 @@ def claim_spread(store: Store, claim_id: int) -> ClaimSpreadReport:
     """Every copy and translation of claim ``claim_id``: documents with the same Latin-key sentence,
     the members of their story clusters (any script), and documents whose claims were matched to
     the same fact-check in any language; with the cascade across platforms in time order."""
-    docs: list[SpreadDocument] = store.spread_documents(claim_id)
-    dated = [d for d in docs if _parse(d.published_at) is not None]
-    t0 = _parse(dated[0].published_at) if dated else None
+    docs = sorted(store.spread_documents(claim_id), key=lambda d: _time_key(d.published_at, d.document_id))
+    t0 = _parse(docs[0].published_at) if docs else None
     steps = [SpreadStep(
         document_id=d.document_id, via=d.via, lag_seconds=_lag(d.published_at, t0), platform=d.platform,
         source=d.source, actor=d.actor, author=d.author, url=d.url, title=d.title, published_at=d.published_at,
@@ -303,10 +313,10 @@ def claim_spread(store: Store, claim_id: int) -> ClaimSpreadReport:
     for s in steps:
         per_platform[s.platform].append(s)
     cascade = [PlatformStep(
-        platform=p, first_seen=min((s.published_at for s in ss if s.published_at), default=None), documents=len(ss),
+        platform=p, first_seen=next((s.published_at for s in ss if s.lag_seconds is not None), None), documents=len(ss),
         sources=len({s.source for s in ss}), accounts=len({s.author for s in ss if s.author}),
     ) for p, ss in per_platform.items()]
-    cascade.sort(key=lambda c: (c.first_seen is None, c.first_seen or "", c.platform))
+    cascade.sort(key=lambda c: (*_time_key(c.first_seen, 0)[:2], c.platform))
     by_via: dict[str, int] = defaultdict(int)
     for s in steps:
         by_via[s.via] += 1
