@@ -32,7 +32,8 @@ NUM_PERM = 128
 SEED = 1
 # datasketch 2.0's default permutation scheme, named so an upgrade cannot change it silently.
 MINHASH_SCHEME = "affine32"
-# Stored with every signature: a signature made under another scheme is recomputed, never compared.
+# Stored with every signature: the index loads only signatures of the current scheme, so after a
+# change here older documents keep their clusters but drop out of the index (never mis-compared).
 SCHEME = f"char{SHINGLE_CHARS}-{MINHASH_SCHEME}x{NUM_PERM}-s{SEED}-sha1"
 
 # Below this a text is a caption or a label ("Foto", "Pogledajte video", "Vremenska prognoza"):
