@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from factwatch.analysis._text import latin_key
-from factwatch.analysis.claims import THRESHOLD, extract_claims, score_sentence, sentence_features
+from factwatch.analysis.checkworthiness_labels import load_labelled, split_of
+from factwatch.analysis.claims import MAX_CHARS, MIN_CHARS, THRESHOLD, extract_claims, score_sentence, sentence_features
 from factwatch.models import NewDocument
+from factwatch.text.sentences import split_sentences
 
 LABELLED = Path(__file__).parent / "data" / "facts" / "checkworthy_labelled.jsonl"
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO / "tests" / "data" / "checkworthy_real.jsonl"
+SHARED = REPO.parent / "shared" / "data"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data (real labelled sources) is absent")
 
 
 def load(split: str) -> list[dict]:
@@ -79,3 +86,100 @@ def test_extract_claims_offsets_and_rerun(store):
 )
 def test_forecasts_and_exchange_rates_are_service_information_not_claims(text, language, checkworthy):
     assert (score_sentence(text, language)[0] >= THRESHOLD) is checkworthy
+
+
+# --- issue 6: check-worthiness on real sentences (docs/checkworthiness.md) ---------------------
+
+
+@pytest.fixture(scope="module")
+def real_rows():
+    return load_labelled(REAL, shared=SHARED, repo=REPO)
+
+
+@needs_shared
+def test_real_labelled_set_resolves_and_is_split_by_document(real_rows):
+    # Every reference resolves to the hashed sentence (load_labelled raises otherwise).
+    assert len(real_rows) >= 650
+    assert {r.group for r in real_rows} >= {"sr-Latn", "sr-Cyrl", "ru", "en", "bs", "sq", "mk", "cnr"}
+    raw = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
+    # No third-party text in the repository: only the project's demo rows carry their text.
+    assert all(("text" in r) == r["source"].startswith("demo/") for r in raw)
+    splits: dict[tuple[str, str], set[str]] = {}
+    for r in raw:
+        assert r["split"] == split_of(r["source"], r["record"])
+        splits.setdefault((r["source"], r["record"]), set()).add(r["split"])
+    assert all(len(v) == 1 for v in splits.values())
+
+
+@needs_shared
+def test_real_test_half_f1_beats_the_rules_it_replaced(real_rows):
+    test = [r for r in real_rows if r.split == "test"]
+    ours = [(score_sentence(r.text, r.language)[0] >= THRESHOLD, r.checkworthy) for r in test]
+    base = [(bool(sentence_features(r.text, r.language)["number"] or sentence_features(r.text, r.language)["entities"]),
+             r.checkworthy) for r in test]
+    # bench/results/checkworthy.json: 0.68 (rules at 79ccb3a: 0.56; number or name: 0.51). The issue's
+    # goal of 0.80 is not reached; this guards against falling back.
+    assert f1(ours) >= 0.65 and f1(ours) > f1(base) + 0.1
+
+
+@needs_shared
+def test_at_most_a_quarter_of_alo_sentences_are_claims():
+    # Issue 6: 13,789 of 28,253 Alo.rs sentences (49%) were claims, gossip and sport included.
+    kept = total = 0
+    with (SHARED / "serbian_news" / "alo_articles.jsonl").open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i % 4:  # every fourth article keeps the test quick; the bench scores all
+                continue
+            text = json.loads(line)["text"] or ""
+            for start, end in split_sentences(text):
+                sentence = text[start:end].strip()
+                total += 1
+                kept += MIN_CHARS <= len(sentence) <= MAX_CHARS and score_sentence(sentence, "sr")[0] >= THRESHOLD
+    assert total > 5000 and kept / total <= 0.25
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Njegovi roditelji se zovu Ranko i Borka Marin.", "sr"),  # the issue's gossip example
+        ("Sutra pretežno sunčano, temperatura do 24 stepena.", "sr"),
+        ("Crvena zvezda pobedila je Partizan 2:1 u večitom derbiju.", "sr"),
+        ("Ovnovi, ovog meseca očekuje vas nova ljubav i uspeh na poslu.", "sr"),
+        ("Pevačica je otkrila da se udaje za svog dečka na leto.", "sr"),
+        ("Mislim da je ova vlada najgora u istoriji.", "sr"),
+        ("Да ли је Влада Србије потписала споразум?", "sr"),
+        ("Fudbalerët e Partizanit fituan ndeshjen 3:1.", "sq"),
+        ("Утрото ќе биде студено, од 2 степени.", "mk"),
+        ("- To je sramota za Srbiju - rekao je Dačić.", "sr"),
+        ("I think the sanctions are a terrible mistake.", "en"),
+    ],
+)
+def test_private_life_weather_sport_horoscope_opinion_questions_are_not_claims(text, language):
+    assert score_sentence(text, language)[0] < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Влада Србије повећала је пензије за 5,5 одсто од јануара.", "sr"),
+        ("Ministarstvo zdravlja objavilo je da je vakcinisano 40 posto stanovništva.", "sr"),
+        ("Vlada Kosova zabranila je uvoz robe iz Srbije.", "sr"),
+        ("Qeveria e Kosovës ndaloi importin e mallrave nga Serbia.", "sq"),
+        ("Собранието ја усвои одлуката за промена на Уставот.", "mk"),
+        ("Правительство Сербии отказалось вводить санкции против России.", "ru"),
+        ("The European Commission approved 1.2 billion euros for Western Balkan railways.", "en"),
+        ("Vijeće ministara BiH usvojilo je budžet institucija za 2024. godinu.", "bs"),
+        ("Skupština Crne Gore izglasala je nepovjerenje Vladi.", "cnr"),
+    ],
+)
+def test_claims_about_institutions_politics_health_economy_are_claims(text, language):
+    assert score_sentence(text, language)[0] >= THRESHOLD
+
+
+def test_scoring_is_fast_enough_for_every_sentence():
+    # The stage scores every sentence of every document (bench: ~7,000 sentences/s on one core).
+    sentences = [f"Vlada Srbije je {i}. put usvojila izmene zakona o budžetu, rekao je ministar." for i in range(2000)]
+    t0 = time.perf_counter()
+    for s in sentences:
+        score_sentence(s, "sr")
+    assert len(sentences) / (time.perf_counter() - t0) > 1000
