@@ -1,6 +1,6 @@
 """Stance towards a fact-checked claim: factwatch's four-class rules against the old two-class rule.
 
-Data: tests/data/stance_labelled.jsonl, written for the project: 199 sentences in Serbian
+Data: tests/data/stance_labelled.jsonl, written for the project: 204 sentences in Serbian
 (Cyrillic and Latin), Croatian, Bosnian, Montenegrin, Macedonian, Albanian, Russian, Bulgarian
 and English, each about one claim of the Western Balkans fact base, labelled repeats / rejects /
 reports / asks. Split by claim (no claim is in both halves); the rules were tuned on dev only.

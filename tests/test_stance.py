@@ -109,6 +109,20 @@ def test_a_claim_about_a_fake_is_repeated_in_any_language():
     assert stance_towards("Резня в Буче — это фейк, постановка Украины.", claim, language="ru") == "repeats"
 
 
+@pytest.mark.parametrize(
+    "text,language,expected",
+    [
+        ("KFOR sprema napad na Srbe, a Beograd ne reaguje!", "sr", "repeats"),  # the negation is about Belgrade
+        ("КФОР готовит нападение на сербов, но Белград ничего не делает.", "ru", "repeats"),
+        ("Mediji šire paniku, a KFOR ne sprema nikakav napad.", "sr", "rejects"),  # the claim's clause is negated
+        ("KFOR ne sprema napad, a mediji šire paniku.", "sr", "rejects"),
+        ("KFOR je saopštio da ne sprema napad, potvrdili su iz komande.", "sr", "rejects"),  # a bare comma: one clause
+    ],
+)
+def test_negation_counts_in_the_clause_that_carries_the_claim(text, language, expected):
+    assert stance_towards(text, CLAIM, language=language) == expected
+
+
 def test_reported_denial_rejects():
     assert stance_towards("Iz KFOR-a su saopštili da ne spremaju nikakav napad.", CLAIM, language="sr") == "rejects"
 

@@ -24,9 +24,13 @@ The rules are tried in this order, and the first that fires decides (``StanceRea
                      speaker ("Lavrov: …") → ``reports``.
 7. ``default``     — the text asserts what the claim says → ``repeats``.
 
-Known limits: negation is not scoped to the clause that carries the claim ("KFOR sprema napad,
-a Beograd ne reaguje" reads as a denial), and a denial of a claim that itself negates ("KFOR
-nije okupaciona sila" against "KFOR … with no legal mandate") reads as repeating it.
+When a contrastive conjunction splits the text, negation counts only in the clause that shares
+the most words with the claim ("KFOR sprema napad, *a* Beograd ne reaguje" repeats the claim);
+ties count every tied clause.
+
+Known limits: without a shared word (an English claim against a Slavic text shares only names)
+the whole text counts; a denial of a claim that itself negates ("KFOR nije okupaciona sila"
+against "KFOR … with no legal mandate") reads as repeating it.
 """
 
 from __future__ import annotations
@@ -224,6 +228,33 @@ def _is_question(text: str, key: str, language: str) -> str | None:
     return None
 
 
+# A contrastive conjunction after a comma, semicolon or dash starts a clause about something else
+# ("KFOR sprema napad, a Beograd ne reaguje"); a bare comma does not ("…, pokazuju studije").
+_CLAUSE = re.compile(
+    r"\s*(?:[,;:]|\s[-–—])\s*(?=(?:a|ali|no|nego|dok|but|while|whereas|yet|а|али|но|док|додека|ама|"
+    r"por|kurse|ndersa|ndërsa)\s)", re.IGNORECASE)
+_STEM = 5
+
+
+def _stems(key: str) -> set[str]:
+    return {t[:_STEM] for t in key.split() if len(t) >= 3 or t.isdigit()}
+
+
+def _claim_clauses(text: str, claim_key: str, language: str) -> str:
+    """The key of the clauses of ``text`` that share the most words with the claim.
+
+    Ties keep every tied clause (and no shared word keeps the whole text): a negation that may
+    belong to the claim counts, since drafting a rebuttal to a denial costs more than missing one.
+    """
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+    if len(clauses) < 2:
+        return _key(text, language)
+    claim = _stems(_INSINUATION.sub(" ", claim_key))
+    keys = [_key(c, language) for c in clauses]
+    shared = [len(_stems(k) & claim) for k in keys]
+    return " ".join(k for k, n in zip(keys, shared) if n == max(shared))
+
+
 def _speaker(text: str) -> str | None:
     """A headline speaker ("Lavrov: …", "Ruski MSP: …"), not a label ("HITNO: …")."""
     found = _SPEAKER.match(text)
@@ -250,7 +281,7 @@ def read_stance(text: str, claim: str, *, language: str = "und", claim_language:
     found = _is_question(text, key, language)
     if found:
         return StanceReading("asks", "question", found)
-    text_negations = _negation_words(key, language)
+    text_negations = _negation_words(_claim_clauses(text, claim_key, language), language)
     claim_negations = _negation_words(_INSINUATION.sub(" ", claim_key), claim_language)
     if bool(text_negations) != bool(claim_negations):
         return StanceReading("rejects", "negation", (text_negations or claim_negations)[0])
