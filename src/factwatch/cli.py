@@ -18,7 +18,7 @@ from typer.core import TyperArgument, TyperGroup
 from factwatch import __version__
 from factwatch import _output as out
 from factwatch.config import DEFAULT_PROFILE
-from factwatch.errors import FactwatchError, InputError, NotFoundError
+from factwatch.errors import ConfigError, FactwatchError, InputError, NotFoundError
 from factwatch.store import Access, Store, default_db_url, open_store
 
 # Exit codes: 1 for every error factwatch explains (DESIGN.md: non-zero with a message on
@@ -422,6 +422,65 @@ def clusters(
     )
     if listing.clusters:
         out.line("`factwatch clusters ID` shows one cluster's copies, lags and changes.")
+
+
+# -- coordinated sharing (issue 8) ---------------------------------------------------------------
+
+
+@app.command()
+def coordination(
+    window: Annotated[float, typer.Option("--window", metavar="S", help="Seconds within which two shares of one object are a co-share (inclusive).")] = 60.0,
+    min_participation: Annotated[int, typer.Option("--min-participation", metavar="N", min=1, help="Accounts need at least N shares, and N shares in co-shares.")] = 2,
+    edge_quantile: Annotated[float, typer.Option("--edge-quantile", metavar="Q", min=0.0, max=1.0, help="Keep edges whose weight is strictly above this quantile of all weights (R type 7; 0 keeps every edge above the lightest).")] = 0.0,
+    object_kind: Annotated[Optional[str], typer.Option("--object", metavar="KIND|COL", help="What is shared: url (default), repost, hashtag, text (story cluster) or media; with --from-csv, the table's object column.")] = None,
+    from_csv: Annotated[Optional[Path], typer.Option("--from-csv", metavar="FILE", help="Run on any CSV table instead of the store (nothing is ingested).")] = None,
+    account_col: Annotated[Optional[str], typer.Option("--account", metavar="COL", help="With --from-csv: the account column.")] = None,
+    time_col: Annotated[Optional[str], typer.Option("--time", metavar="COL", help="With --from-csv: the time column (unix seconds or a date).")] = None,
+    content_col: Annotated[Optional[str], typer.Option("--content", metavar="COL", help="With --from-csv: the post id column; a row whose post id is its object (the original) is not a share of it.")] = None,
+    clock_offset: Annotated[Optional[list[str]], typer.Option("--clock-offset", metavar="SOURCE=SECONDS", help="Shift a source's timestamps (clock skew, local time stamped as UTC); repeatable.")] = None,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many networks to list, largest first.")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """Coordinated sharing: accounts that repeatedly share the same object within seconds (CooRTweet's definition)."""
+    from factwatch.analysis.coordination import CoordinationParams
+    from factwatch.analysis.shares import coordination_from_store, coordination_from_table, result_dict
+
+    object_col = object_kind if from_csv is not None else None
+    params = CoordinationParams(window=window, min_participation=min_participation, edge_quantile=edge_quantile,
+                                object_kind="table" if from_csv is not None else (object_kind or "url")).check()
+    if from_csv is not None:
+        missing = [flag for flag, v in (("--account", account_col), ("--object", object_col), ("--time", time_col)) if not v]
+        if missing:
+            raise ConfigError(f"--from-csv needs {', '.join(missing)} to name the table's columns")
+        result = coordination_from_table(from_csv, account=account_col or "", obj=object_col or "", time=time_col or "",
+                                         content=content_col, params=params)
+        who: dict = {}
+    else:
+        offsets: dict[str, float] = {}
+        for item in clock_offset or []:
+            name, sep, seconds = item.rpartition("=")
+            try:
+                offsets[name] = float(seconds)
+            except ValueError:
+                sep = ""
+            if not sep or not name:
+                raise ConfigError(f"--clock-offset {item!r}: write SOURCE=SECONDS, e.g. --clock-offset 'Demo Vesti=-7200'")
+        with _store("read") as store:
+            result, who = coordination_from_store(store, params=params, clock_offsets=offsets)
+    report = result_dict(result, who)
+    report["networks"] = report["networks"][:limit]
+    if json_:
+        out.emit_json(report)
+        return
+    summary = report["summary"]
+    out.key_values("coordination", {
+        "object": params.object_kind, "window": f"{window:g} s", "shares read": summary["shares"],
+        "co-share edges": f"{summary['all_edges']} (kept above weight {summary['edge_weight_threshold']:g}: {summary['edges']})",
+        "coordinated accounts": summary["coordinated_accounts"], "skipped": report["skipped"] or "none",
+    })
+    out.table(f"networks ({len(result.networks)})", ["id", "accounts", "edges", "objects", "median lag s", "density", "score", "members"],
+              [(n["id"], len(n["accounts"]), n["edges"], n["objects"], n["median_lag"], n["density"], n["score"],
+                ", ".join(n["accounts"][:8]) + (" ..." if len(n["accounts"]) > 8 else "")) for n in report["networks"]])
 
 
 def _lag_text(seconds: int | None) -> str:

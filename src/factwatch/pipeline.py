@@ -42,10 +42,14 @@ def _stages() -> tuple[Stage, ...]:
     from factwatch.analysis.embed import embed_new_claims
     from factwatch.analysis.factcheck import embed_fact_base
     from factwatch.analysis.matching import match_new_claims
+    from factwatch.analysis.shares import detect_coordination
 
     return (
         # Before claims, so that claims of copies can share work (issue 8).
         Stage("dedup", cluster_new_documents, reads=("documents",), writes=("clusters", "cluster_members", "dedup_signatures")),
+        # After dedup: co-text objects are its story clusters (issue 8).
+        Stage("coordination", detect_coordination, reads=("documents", "cluster_members"),
+              writes=("coordination_networks", "coordination_members")),
         Stage("claims", extract_claims, reads=("documents",), writes=("claims",)),
         Stage("embed_facts", embed_fact_base, reads=("fact_checks", "facts"), writes=("fact_vectors",)),
         Stage("embed_claims", embed_new_claims, reads=("claims",), writes=("vectors",)),

@@ -49,7 +49,7 @@ OBJECT_KINDS = ("url", "repost", "hashtag", "text", "media")
 # the demo's bursts span five minutes, and CooRnet-style studies use 60 s for links.
 DEFAULT_WINDOW = 60.0
 DEFAULT_MIN_PARTICIPATION = 2
-DEFAULT_EDGE_QUANTILE = 0.5
+DEFAULT_EDGE_QUANTILE = 0.0
 # Pairs enumerated per block: bounds the memory of the pair arrays (two int32 + one float64 each).
 _BLOCK_PAIRS = 8_000_000
 
@@ -69,7 +69,7 @@ class CoordinationParams:
             raise ConfigError(f"--min-participation must be >= 1, not {self.min_participation}")
         if not (0.0 <= self.edge_quantile <= 1.0):
             raise ConfigError(f"--edge-quantile must be between 0 and 1 (0.5 = median), not {self.edge_quantile}")
-        if self.object_kind not in OBJECT_KINDS:
+        if self.object_kind not in (*OBJECT_KINDS, "table"):  # "table": a --from-csv column
             raise ConfigError(f"--object must be one of {', '.join(OBJECT_KINDS)}, not {self.object_kind!r}")
         if self.weight not in ("pairs", "messages"):
             raise ConfigError(f"weight must be 'pairs' or 'messages', not {self.weight!r}")
