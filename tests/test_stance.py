@@ -123,6 +123,14 @@ def test_negation_counts_in_the_clause_that_carries_the_claim(text, language, ex
     assert stance_towards(text, CLAIM, language=language) == expected
 
 
+def test_words_that_look_like_question_particles_in_other_languages_do_not_ask():
+    claim = "The United States runs secret biological laboratories in North Macedonia"
+    # Serbian "dali" is "gave", not Macedonian "дали"; English "Do not…" is an order.
+    assert stance_towards("Amerikanci su dali novac za tajne laboratorije u Makedoniji.", claim, language="sr") == "repeats"
+    assert stance_towards("Дали САД имаат тајни лаборатории во Македонија", claim, language="mk") == "asks"
+    assert stance_towards("Do believe it: the US runs secret labs in North Macedonia.", claim, language="en") == "repeats"
+
+
 def test_reported_denial_rejects():
     assert stance_towards("Iz KFOR-a su saopštili da ne spremaju nikakav napad.", CLAIM, language="sr") == "rejects"
 

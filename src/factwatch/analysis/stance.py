@@ -111,11 +111,16 @@ _INSINUATION = _rx(
 
 # 3. Question particles, for headlines that drop the question mark.
 _QUESTION_START = {
-    "slavic": re.compile(r"^(?:da li|je li|dali|zali|hoce li|ce li|ima li|mora li|pravda li|neuzheli|nima)\b"),
+    "slavic": re.compile(r"^(?:da li|je li|hoce li|ce li|ima li|mora li|pravda li|neuzheli)\b"),
+    # Macedonian and Bulgarian "дали"; Serbian "dali" is "gave".
+    "mk": re.compile(r"^(?:dali|zar)\b"),
+    "bg": re.compile(r"^(?:dali|nima|nali)\b"),
     "sq": re.compile(r"^a\b"),
     # No English initial auxiliary: "Do not believe…" is an order, not a question.
 }
-_QUESTION_ANY = _rx(r"whether", r"da li", r"dali", r"nese", r"a thua")
+# Anywhere in the text: indirect questions ("Pitanje je da li…"). Not Macedonian/Bulgarian "dali"
+# (Serbian "dali" is "gave") nor Albanian "nëse" ("if" as often as "whether").
+_QUESTION_ANY = _rx(r"whether", r"da li", r"a thua")
 # Slavic "li" right after the first or second word ("Sprema li KFOR…", "Ще изиска ли…").
 _LI = re.compile(r"^(?:\S+ ){1,2}li\b")
 
@@ -157,7 +162,7 @@ _ATTRIBUTION = _rx(
 )
 # Labels that open tabloid headlines ("HITNO: …") are not speakers.
 _LABELS = frozenset("hitno breaking urgent sok skandal ekskluzivno exclusive uzivo live video foto vazno update "
-                    "upozorenje alarm drama srochno molniya spesham lajm alarm bomba".split())
+                    "upozorenje alarm drama srochno molniya spesham lajm bomba".split())
 _SPEAKER = re.compile(r"^\s*((?:[A-ZА-ЯЁЂЈЉЊЋЏЃЌЅЀЍЎ][\w.\-’']*\s?){1,3}):\s")
 
 
@@ -175,7 +180,7 @@ class StanceReading:
             "debunk": f"the text uses the words of a debunk or denial{cue}",
             "insinuation": f"the text insinuates the claim{cue}",
             "question": f"the text asks whether the claim is true{cue}",
-            "negation": f"the text negates what the claim asserts{cue}",
+            "negation": f"the text denies what the claim asserts, or asserts what it denies{cue}",
             "factive": f"the text presents the claim as found out{cue}",
             "attribution": f"the text attributes the claim to someone else{cue}",
             "default": "the text asserts the claim",
@@ -215,9 +220,8 @@ def debunks(text: str, language: str = "und") -> bool:
 def _is_question(text: str, key: str, language: str) -> str | None:
     if "?" in text:
         return "?"
-    family = "slavic" if language in _SLAVIC_LANGS else language
-    start = _QUESTION_START.get(family)
-    for rx in ((start,) if start else ()) + (_QUESTION_ANY,):
+    starts = [_QUESTION_START.get(language), _QUESTION_START["slavic"] if language in _SLAVIC_LANGS else None]
+    for rx in [r for r in starts if r] + [_QUESTION_ANY]:
         found = rx.search(key)
         if found:
             return found.group(0)
