@@ -23,6 +23,7 @@ def main() -> int:
         ["bench_false_alarms.py"],
         ["bench_match_latency.py"],
         ["bench_dedup.py"],
+        ["bench_stance.py"],
     ]
     failed = []
     for script, *args in runs:
