@@ -35,7 +35,7 @@ def russian():
 def test_russian_coord_tweets_match_cootweet_reference_figures(russian, window, edges, accounts, objects, full):
     acc, obj, t, content = russian
     r = coordinated_networks(acc, obj, t, content=content, params=CoordinationParams(
-        window=window, min_participation=2, edge_quantile=0.5, object_kind="repost"))
+        window=window, min_participation=2, edge_quantile=0.5, min_weight=1, object_kind="repost"))
     assert (r.edges, r.coordinated_accounts, r.objects) == (edges, accounts, objects)
     if full:
         assert (r.all_edges, r.all_accounts, r.all_objects) == full
@@ -159,8 +159,8 @@ def test_cli_coordination_json_on_the_store(demo_db):
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert set(data) >= {"networks", "parameters"}
-    assert data["parameters"] == {"window": 60.0, "min_participation": 2, "edge_quantile": 0.0, "object": "url",
-                                  "weight": "pairs"}
+    assert data["parameters"] == {"window": 60.0, "min_participation": 2, "edge_quantile": None, "min_weight": 2,
+                                  "object": "url", "weight": "pairs"}
     (net,) = data["networks"]
     assert {"id", "accounts", "objects", "edges", "density", "median_lag", "score", "first_at", "last_at"} <= set(net)
     assert set(net["accounts"]) == BURST_ACCOUNTS
@@ -176,7 +176,7 @@ def test_cli_coordination_from_csv_on_a_table(tmp_path):
     for k in range(3):
         for u in ("a", "b", "c"):
             lines.append(f"{u},https://x.example/{k},{1_700_000_000 + 1000 * k + ord(u)},{u}{k}")
-    # d co-shares once with a, b and c (weight 1, the lightest): strictly above Q=0 keeps only the repeated pairs.
+    # d co-shares once with a, b and c (weight 1): the default --min-weight 2 keeps only the repeated pairs.
     lines += ["d,https://x.example/0,1700000099,d0", "d,https://x.example/9,1700050000,d9"]
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["coordination", "--from-csv", str(table), "--account", "user", "--object", "link",

@@ -431,7 +431,8 @@ def clusters(
 def coordination(
     window: Annotated[float, typer.Option("--window", metavar="S", help="Seconds within which two shares of one object are a co-share (inclusive).")] = 60.0,
     min_participation: Annotated[int, typer.Option("--min-participation", metavar="N", min=1, help="Accounts need at least N shares, and N shares in co-shares.")] = 2,
-    edge_quantile: Annotated[float, typer.Option("--edge-quantile", metavar="Q", min=0.0, max=1.0, help="Keep edges whose weight is strictly above this quantile of all weights (R type 7; 0 keeps every edge above the lightest).")] = 0.0,
+    edge_quantile: Annotated[Optional[float], typer.Option("--edge-quantile", metavar="Q", min=0.0, max=1.0, help="Also require an edge weight strictly above this quantile of all weights (CooRTweet's edge_weight, R type 7; 0.5 = median).")] = None,
+    min_weight: Annotated[int, typer.Option("--min-weight", metavar="N", min=1, help="Keep edges of at least N co-shares (2: the pair co-shared more than once).")] = 2,
     object_kind: Annotated[Optional[str], typer.Option("--object", metavar="KIND|COL", help="What is shared: url (default), repost, hashtag, text (story cluster) or media; with --from-csv, the table's object column.")] = None,
     from_csv: Annotated[Optional[Path], typer.Option("--from-csv", metavar="FILE", help="Run on any CSV table instead of the store (nothing is ingested).")] = None,
     account_col: Annotated[Optional[str], typer.Option("--account", metavar="COL", help="With --from-csv: the account column.")] = None,
@@ -447,7 +448,7 @@ def coordination(
 
     object_col = object_kind if from_csv is not None else None
     params = CoordinationParams(window=window, min_participation=min_participation, edge_quantile=edge_quantile,
-                                object_kind="table" if from_csv is not None else (object_kind or "url")).check()
+                                min_weight=min_weight, object_kind="table" if from_csv is not None else (object_kind or "url")).check()
     if from_csv is not None:
         missing = [flag for flag, v in (("--account", account_col), ("--object", object_col), ("--time", time_col)) if not v]
         if missing:
@@ -475,7 +476,7 @@ def coordination(
     summary = report["summary"]
     out.key_values("coordination", {
         "object": params.object_kind, "window": f"{window:g} s", "shares read": summary["shares"],
-        "co-share edges": f"{summary['all_edges']} (kept above weight {summary['edge_weight_threshold']:g}: {summary['edges']})",
+        "co-share edges": f"{summary['all_edges']} (kept: {summary['edges']})",
         "coordinated accounts": summary["coordinated_accounts"], "skipped": report["skipped"] or "none",
     })
     out.table(f"networks ({len(result.networks)})", ["id", "accounts", "edges", "objects", "median lag s", "density", "score", "members"],

@@ -11,9 +11,11 @@ in outline:
 3. An account takes part when at least ``min_participation`` of its shares are in a co-share; a
    co-share stays when at least one of its two accounts takes part (CooRTweet's
    ``filter_min_participation`` keeps a row when either side qualifies).
-4. An edge joins two accounts; its weight counts their co-shares (pairs of shares). Edges whose
-   weight is strictly above the ``edge_quantile`` quantile of all weights (R's type 7, numpy's
-   ``linear``) are kept.
+4. An edge joins two accounts; its weight counts their co-shares (pairs of shares). Edges of
+   weight at least ``min_weight`` are kept (default 2: co-shared more than once, the toolkit's
+   default) and, when ``edge_quantile`` is given, only those strictly above that quantile of all
+   weights (CooRTweet's edge_weight; R's type 7 is numpy's ``linear``). The quantile is relative:
+   on a clean burst it drops real pairs (docs/coordination.md), so it is not the default.
 5. A network is a connected component of the kept edges; Leiden (``leidenalg``, modularity)
    splits it into communities, reported per account.
 
@@ -42,6 +44,7 @@ from factwatch.errors import ConfigError, InputError
 __all__ = [
     "CoordinationParams", "CoShares", "Network", "CoordinationResult", "OBJECT_KINDS",
     "co_shares", "coordinated_networks", "DEFAULT_WINDOW", "DEFAULT_MIN_PARTICIPATION", "DEFAULT_EDGE_QUANTILE",
+    "DEFAULT_MIN_WEIGHT",
 ]
 
 OBJECT_KINDS = ("url", "repost", "hashtag", "text", "media")
@@ -49,7 +52,8 @@ OBJECT_KINDS = ("url", "repost", "hashtag", "text", "media")
 # the demo's bursts span five minutes, and CooRnet-style studies use 60 s for links.
 DEFAULT_WINDOW = 60.0
 DEFAULT_MIN_PARTICIPATION = 2
-DEFAULT_EDGE_QUANTILE = 0.0
+DEFAULT_EDGE_QUANTILE: float | None = None
+DEFAULT_MIN_WEIGHT = 2
 # Pairs enumerated per block: bounds the memory of the pair arrays (two int32 + one float64 each).
 _BLOCK_PAIRS = 8_000_000
 
@@ -58,7 +62,8 @@ _BLOCK_PAIRS = 8_000_000
 class CoordinationParams:
     window: float = DEFAULT_WINDOW
     min_participation: int = DEFAULT_MIN_PARTICIPATION
-    edge_quantile: float = DEFAULT_EDGE_QUANTILE
+    edge_quantile: float | None = DEFAULT_EDGE_QUANTILE
+    min_weight: int = DEFAULT_MIN_WEIGHT
     object_kind: str = "url"
     weight: Literal["pairs", "messages"] = "pairs"
 
@@ -67,7 +72,9 @@ class CoordinationParams:
             raise ConfigError(f"--window must be a number of seconds >= 0, not {self.window}")
         if self.min_participation < 1:
             raise ConfigError(f"--min-participation must be >= 1, not {self.min_participation}")
-        if not (0.0 <= self.edge_quantile <= 1.0):
+        if self.min_weight < 1:
+            raise ConfigError(f"--min-weight must be >= 1, not {self.min_weight}")
+        if self.edge_quantile is not None and not (0.0 <= self.edge_quantile <= 1.0):
             raise ConfigError(f"--edge-quantile must be between 0 and 1 (0.5 = median), not {self.edge_quantile}")
         if self.object_kind not in (*OBJECT_KINDS, "table"):  # "table": a --from-csv column
             raise ConfigError(f"--object must be one of {', '.join(OBJECT_KINDS)}, not {self.object_kind!r}")
@@ -77,7 +84,7 @@ class CoordinationParams:
 
     def as_dict(self) -> dict[str, Any]:
         return {"window": self.window, "min_participation": self.min_participation,
-                "edge_quantile": self.edge_quantile, "object": self.object_kind, "weight": self.weight}
+                "edge_quantile": self.edge_quantile, "min_weight": self.min_weight, "object": self.object_kind, "weight": self.weight}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +138,7 @@ class CoordinationResult:
     all_edges: int  # the full graph before the quantile
     all_accounts: int
     all_objects: int
-    threshold: float
+    threshold: float  # the weight at the quantile (0 when none is given)
     skipped: dict[str, int] = field(default_factory=dict)
     # (account_a, account_b, weight) of the full graph, for comparisons; not in the JSON.
     graph: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -302,8 +309,9 @@ def coordinated_networks(
     a, b, w, edge_of = _edges(cs, p.weight)
     all_accounts = int(len(np.unique(np.concatenate((a, b))))) if len(a) else 0
     all_objects = int(len(np.unique(cs.row_object[cs.i]))) if len(cs.i) else 0
-    threshold = float(np.quantile(w, p.edge_quantile)) if len(w) else 0.0  # numpy 'linear' = R type 7
-    kept = w > threshold
+    # numpy's 'linear' is R's type 7; strictly above, as CooRTweet keeps edges.
+    threshold = float(np.quantile(w, p.edge_quantile)) if len(w) and p.edge_quantile is not None else 0.0
+    kept = (w > threshold) & (w >= p.min_weight)
     kept_edges = np.flatnonzero(kept)
     pair_kept = kept[edge_of] if len(edge_of) else np.zeros(0, bool)
     networks = _networks(cs, a[kept], b[kept], w[kept], kept_edges, edge_of, pair_kept, p, id_prefix)

@@ -31,6 +31,7 @@ import numpy as np
 from factwatch.analysis.coordination import (
     DEFAULT_EDGE_QUANTILE,
     DEFAULT_MIN_PARTICIPATION,
+    DEFAULT_MIN_WEIGHT,
     DEFAULT_WINDOW,
     OBJECT_KINDS,
     CoordinationParams,
@@ -220,7 +221,8 @@ class CoordinationStats:
 
 def detect_coordination(
     store: Store, *, window: float = DEFAULT_WINDOW, min_participation: int = DEFAULT_MIN_PARTICIPATION,
-    edge_quantile: float = DEFAULT_EDGE_QUANTILE, kinds: tuple[str, ...] = OBJECT_KINDS,
+    edge_quantile: float | None = DEFAULT_EDGE_QUANTILE, min_weight: int = DEFAULT_MIN_WEIGHT,
+    kinds: tuple[str, ...] = OBJECT_KINDS,
 ) -> CoordinationStats:
     """Stage ``coordination``: recompute and store every kind's networks when documents or clusters changed.
 
@@ -228,8 +230,8 @@ def detect_coordination(
     never appended to; a rerun with nothing new reads the watermark and changes nothing.
     """
     params = [CoordinationParams(window=window, min_participation=min_participation, edge_quantile=edge_quantile,
-                                 object_kind=k).check() for k in kinds]
-    cursor = f"{store.coordination_watermark()}|{window}|{min_participation}|{edge_quantile}|{','.join(kinds)}"
+                                 min_weight=min_weight, object_kind=k).check() for k in kinds]
+    cursor = f"{store.coordination_watermark()}|{window}|{min_participation}|{edge_quantile}|{min_weight}|{','.join(kinds)}"
     if store.get_cursor(STAGE) == cursor:
         return CoordinationStats(kinds=0, networks=0, accounts=0)
     docs = list(_iter_documents(store))
