@@ -359,3 +359,68 @@ def test_clusters_do_not_depend_on_the_batch_size(tmp_path, batch):
             results.append(snapshot(s))
     assert results[0] == results[1]
     assert sorted(size for _, size, _ in results[0]) == [2, 3]
+
+
+# -- a real process killed mid-run -------------------------------------------------------------------
+
+
+def _stories(n: int) -> list[dict]:
+    """n documents: stories of made-up words, every third one a copy of an earlier one with an edit."""
+    import random
+
+    rnd = random.Random(8)
+    syllables = ["ka", "ro", "vi", "ne", "sto", "pra", "li", "mo", "dra", "gu", "ze", "ti", "ba", "šu", "ći"]
+    words = ["".join(rnd.choice(syllables) for _ in range(rnd.randint(2, 4))) for _ in range(3000)]
+    rows: list[dict] = []
+    for i in range(n):
+        if i % 3 == 2:
+            base = rows[rnd.randrange(len(rows))]["text"].split()
+            base[rnd.randrange(len(base))] = rnd.choice(words)
+            text = " ".join(base)
+        else:
+            text = " ".join(rnd.choice(words) for _ in range(60))
+        rows.append({"id": f"d{i}", "source": f"s{i % 13}", "text": text,
+                     "date": f"2026-10-{i % 28 + 1:02d}T08:{i % 60:02d}:00Z"})
+    return rows
+
+
+@pytest.mark.slow
+def test_sigkill_mid_dedup_then_rerun_gives_the_clusters_of_an_uninterrupted_run(tmp_path):
+    import json as _json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    data = tmp_path / "docs.jsonl"
+    data.write_text("".join(_json.dumps(r) + "\n" for r in _stories(2000)), encoding="utf-8")
+    killed, clean = tmp_path / "killed.db", tmp_path / "clean.db"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    def cli(db: Path, *args: str) -> list[str]:
+        return [sys.executable, "-m", "factwatch.cli", "--db", str(db), *args]
+
+    for db in (killed, clean):
+        subprocess.run(cli(db, "ingest", str(data), "--format", "jsonl"), env=env, check=True, capture_output=True)
+    child = subprocess.Popen(cli(killed, "analyze", "--stage", "dedup"), env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    cursor = None
+    while time.monotonic() < deadline and child.poll() is None:
+        with open_store(str(killed), access="read") as s:
+            cursor = s.get_cursor("dedup")
+        if cursor is not None:
+            break
+        time.sleep(0.02)
+    assert child.poll() is None, "dedup finished before it could be killed; raise the number of documents"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    with open_store(str(killed)) as s:
+        partial = int(s.get_cursor("dedup") or 0)
+        assert 0 < partial < 2000 and s.count_clusters(min_size=1) > 0
+    for db in (killed, clean):
+        subprocess.run(cli(db, "analyze", "--stage", "dedup"), env=env, check=True, capture_output=True, timeout=600)
+    with open_store(str(killed)) as a, open_store(str(clean)) as b:
+        assert snapshot(a) == snapshot(b)
+        assert sum(size for _, size, _ in snapshot(a)) == 2000
+        assert max(size for _, size, _ in snapshot(a)) >= 2
