@@ -123,6 +123,7 @@ class ClusterReport:
     undated: int
     span_seconds: int | None
     truncated: bool  # size > MEMBER_LIMIT: copies holds the first MEMBER_LIMIT in time order
+    timeline: list["TimelinePoint"]  # the dated members on one axis (see list_clusters)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,7 +175,7 @@ def cluster_report(store: Store, cluster_id: int, *, limit: int = MEMBER_LIMIT) 
         languages=sorted({m.language for m in members}), scripts=sorted({m.script for m in members}),
         platforms=sorted({m.platform for m in members}), altered=sum(c.altered for c in copies),
         undated=sum(_time_order(m)[0] for m in members), span_seconds=max(lags) if lags else None,
-        truncated=size > len(members),
+        truncated=size > len(members), timeline=_timeline(members)[0],
     )
 
 
