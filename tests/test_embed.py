@@ -48,3 +48,27 @@ def test_embed_new_claims_twice(store):
     counts = store.fact_base_counts()
     second = embed_new_claims(store)
     assert (second.claims, second.embedded) == (0, 0) and store.fact_base_counts() == counts
+
+
+def test_cyrillic_and_latin_copies_of_a_claim_share_one_vector(store):
+    # Regression (issue 6 item 7): copies in the other script were embedded again, although they
+    # are one sentence to the matcher (one Latin key).
+    import hashlib
+
+    from factwatch.analysis._text import latin_key
+    from factwatch.analysis.claims import extract_claims
+    from factwatch.models import NewDocument
+
+    texts = [("НАТО је 1999. бомбардовао Србију, изјавио је министар одбране.", "Cyrl"),
+             ("NATO je 1999. bombardovao Srbiju, izjavio je ministar odbrane.", "Latn")]
+    docs = [NewDocument(platform="web", source=f"s{i}", text=t, language="sr", script=sc,
+                        latin_key=latin_key(t, "sr"), content_hash=hashlib.sha1(f"{i}{t}".encode()).hexdigest(),
+                        position=str(i)) for i, (t, sc) in enumerate(texts)]
+    store.insert_documents(docs, run_id=store.start_run("ingest", "t"))
+    extract_claims(store)
+    claims = store.claims_after(0)
+    assert len(claims) == 2 and claims[0].latin_key == claims[1].latin_key
+    stats = embed_new_claims(store)
+    assert (stats.claims, stats.embedded) == (2, 1)
+    vecs = store.claim_vectors([c.id for c in claims])
+    assert vecs[claims[0].id] == vecs[claims[1].id]

@@ -174,22 +174,132 @@ def test_ordinary_news_sentence_is_not_addressed_by_a_small_fact_base(facts_stor
     assert match_text(facts_store, text).addressed is False
 
 
-def test_decision_features_are_named_and_old_calibrations_still_evaluate(facts_store):
+def test_feature_table_names_each_feature_once_and_the_decision_reads_only_absolute_ones(facts_store):
     from factwatch.analysis import _retrieval
     from factwatch.analysis.embed import embed_texts
-    from factwatch.analysis.matching import (
-        DECISION_FEATURES, addressed_probability, calibration, candidate_features, decision_feature_dict,
-        rank_candidates,
-    )
+    from factwatch.analysis.match_features import DECISION_FEATURES, FEATURE_TABLE, RANKER_FEATURES
+    from factwatch.analysis.matching import calibration, decision_probability, rank_query
 
-    assert calibration()["decision"]["features"] == list(DECISION_FEATURES)
+    names = [f.name for f in FEATURE_TABLE]
+    assert len(names) == len(set(names)) == len(RANKER_FEATURES) + len(DECISION_FEATURES)
+    assert all(f.absolute for f in FEATURE_TABLE if f.used_by == "decision")
+    assert set(calibration()["decision"]["features"]) <= set(DECISION_FEATURES)
     text = "Влада Косова је забранила Српску православну цркву."
     q = embed_texts(facts_store, [text], kind="query")[0]
-    ranked = rank_candidates(candidate_features(_retrieval.get_retriever(facts_store), q,
-                                                _retrieval.query_key(text, "sr"), "sr"))
-    d = decision_feature_dict(ranked)
-    assert set(d) == set(DECISION_FEATURES)
-    assert 0.0 <= d["fuzzy_overlap_top1"] <= 1.0 and 0.0 <= d["sl_coverage_top1"] <= 1.0
-    old = dict(calibration(), decision={"features": ["logit_top1", "logit_margin", "cos_z_top1"],
-                                        "mean": [0.0] * 3, "scale": [1.0] * 3, "weights": [1.0, 0.0, 0.0], "bias": 0.0})
-    assert 0.0 <= addressed_probability(ranked, old) <= 1.0
+    ranking = rank_query(_retrieval.get_retriever(facts_store), q, _retrieval.query_key(text, "sr"), "sr", text=text)
+    ev = ranking.evidence
+    assert set(ev) == set(DECISION_FEATURES)
+    assert 0.0 <= ev["d_entity_recall"] <= 1.0 and 0.0 <= ev["d_sl_predicate"] <= 1.0
+    # A calibration whose decision names features no longer computed still evaluates (defaults).
+    old = dict(calibration(), decision={"features": ["logit_top1"], "mean": [0.0], "scale": [1.0],
+                                        "weights": [1.0], "bias": 0.0})
+    assert 0.0 <= decision_probability(ranking.ranked[0][0], old) <= 1.0
+
+
+def _one_claim_base(store, tmp_path, claim: str, url: str = "https://factcheck.example.org/one"):
+    import json
+
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"@context": "https://schema.org", "@type": "ClaimReview", "url": url,
+                                "claimReviewed": claim, "datePublished": "2024-05-01", "inLanguage": "en",
+                                "author": {"@type": "Organization", "name": "Example"},
+                                "reviewRating": {"@type": "Rating", "alternateName": "False"},
+                                "reviewBody": "It is false."}), encoding="utf-8")
+    import_facts(store, path)
+    embed_fact_base(store)
+    return store
+
+
+@pytest.mark.parametrize("text", [
+    "Haos na izboru za novu šeficu EU.",
+    "Srbija je podnela zahtev za članstvo u Evropskoj uniji 2009. godine.",
+    "NATO je objavio da će vežba u Rumuniji trajati dve nedelje.",
+])
+def test_best_of_a_weak_lot_is_not_addressed(store, tmp_path, text):
+    # Regression (issue 6): in a base of one record the nearest passage always stands out, and
+    # the decision read that as evidence ("Haos na izboru za novu šeficu EU." -> 0.99).
+    _one_claim_base(store, tmp_path, "Serbia must join NATO to become a member of the EU")
+    result = match_text(store, text)
+    assert result.matches and result.addressed is False and result.probability < 0.5
+
+
+def test_a_rewording_is_addressed_in_a_base_of_one_as_in_a_large_one(store, tmp_path):
+    _one_claim_base(store, tmp_path, "Serbia must join NATO to become a member of the EU")
+    result = match_text(store, "Srbija mora da uđe u NATO ako želi da postane članica Evropske unije.")
+    assert result.addressed and result.probability >= 0.5
+
+
+def test_year_and_entity_agreement_are_decision_evidence(store, tmp_path):
+    from factwatch.analysis import _retrieval
+    from factwatch.analysis.embed import embed_texts
+    from factwatch.analysis.matching import rank_query
+
+    _one_claim_base(store, tmp_path, "NATO bombed Serbia in 1999 with depleted uranium")
+    retriever = _retrieval.get_retriever(store)
+
+    def evidence(text, lang="en"):
+        q = embed_texts(store, [text], kind="query")[0]
+        return rank_query(retriever, q, _retrieval.query_key(text, lang), lang, text=text).evidence
+
+    same = evidence("In 1999 NATO bombed Serbia using depleted uranium.")
+    other = evidence("In 2014 floods hit Obrenovac in Serbia.")
+    assert same["d_year_conflict"] == 0.0 and other["d_year_conflict"] == 1.0
+    assert same["d_entity_recall"] == 1.0 and other["d_entity_recall"] < 1.0
+    assert same["d_entity_extra"] < other["d_entity_extra"]
+
+
+def test_match_stage_stores_stance_probability_and_evidence_once(facts_store):
+    from factwatch.analysis.match_features import DECISION_FEATURES
+
+    add_docs(facts_store, [
+        "Влада Косова је забранила Српску православну цркву.",
+        "Lažna vest: Vlada Kosova nije zabranila Srpsku pravoslavnu crkvu.",
+    ])
+    extract_claims(facts_store)
+    embed_new_claims(facts_store)
+    match_new_claims(facts_store, k=3)
+    claims = facts_store.claims_after(0)
+    repeat, reject = (facts_store.claim_matches(c.id) for c in claims[:2])
+    assert repeat[0].stance == "repeats" and reject[0].stance == "rejects"
+    for rows in (repeat, reject):
+        assert len({r.probability for r in rows}) == 1 and rows[0].probability is not None
+        assert set(rows[0].evidence) == set(DECISION_FEATURES) and all(r.evidence == {} for r in rows[1:])
+        assert all(r.stance in {"repeats", "rejects", "reports", "asks", None} for r in rows)
+
+
+def test_match_text_and_the_match_stage_rank_alike(facts_store):
+    text = "Влада Косова је забранила Српску православну цркву, пише портал."
+    add_docs(facts_store, [text])
+    extract_claims(facts_store)
+    embed_new_claims(facts_store)
+    match_new_claims(facts_store, k=5)
+    claim = facts_store.claims_after(0)[0]
+    stored = facts_store.claim_matches(claim.id)
+    result = match_text(facts_store, claim.text, language=claim.language)
+    assert [m.fact_check_id or m.fact_id for m in result.matches] == [r.fact_check_id or r.fact_id for r in stored]
+    assert result.probability == pytest.approx(stored[0].probability, abs=1e-6)
+    assert result.addressed == stored[0].addressed
+
+
+def test_dense_only_candidates_are_kept(store, tmp_path):
+    # "The Alliance is now directly fighting Moscow in Ukraine" shares no keyword with "NATO is at
+    # war with Russia": only e5 finds it, and the candidate union must keep it.
+    import numpy as np
+
+    from factwatch.analysis import _retrieval
+    from factwatch.analysis.embed import embed_texts
+    from factwatch.analysis.match_features import candidate_features
+
+    _one_claim_base(store, tmp_path, "NATO is at war with Russia", url="https://factcheck.example.org/war")
+    _one_claim_base(store, tmp_path, "The Alliance summit in Vilnius discussed Ukraine's membership",
+                    url="https://factcheck.example.org/summit")
+    retriever = _retrieval.get_retriever(store)
+    text = "The Alliance is now directly fighting Moscow in Ukraine"
+    key = _retrieval.query_key(text, "en")
+    kw = retriever.keyword(key, 1)
+    war = [i for i, p in enumerate(retriever.passages) if p.text.startswith("NATO is at war")]
+    assert war and war[0] not in kw.rows.tolist()  # BM25 does not find it
+    q = embed_texts(store, [text], kind="query")[0]
+    cands = candidate_features(retriever, q, key, "en", n_dense=1, n_keyword=1)
+    assert any(c.row == war[0] for c in cands) and np.isfinite([c.features["cos"] for c in cands]).all()
+    assert "NATO is at war with Russia" in [m.claim for m in match_text(store, text, k=5).matches]

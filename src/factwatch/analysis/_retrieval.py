@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import weakref
+from functools import lru_cache
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,41 @@ class Retriever:
         self.sample = np.linspace(0, n - 1, num=min(n, STAT_SAMPLE)).astype(np.int64) if n else np.zeros(0, np.int64)
         self._bm25: Any | None = None
         self._doc_tokens = [tokens(p.latin_key) for p in passages]
+        self._by_target: dict[tuple[str, int], list[int]] = {}
+        for i, p in enumerate(passages):
+            self._by_target.setdefault((p.target, p.target_id), []).append(i)
+        self._word_keys: dict[int, str] = {}
+        self._terms: dict[int, Any] = {}
+        self._sample_vectors: np.ndarray | None = None
+
+    def token_set(self, row: int) -> set[str]:
+        return set(self._doc_tokens[row])
+
+    def claim_row(self, target: str, target_id: int) -> int:
+        """The passage of the claim (or fact statement) as filed; its first passage otherwise."""
+        rows = self._by_target[(target, target_id)]
+        return next((r for r in rows if self.passages[r].field in ("claim", "statement")), rows[0])
+
+    def target_rows(self, target: str, target_id: int) -> list[int]:
+        """Every passage of one fact-check or fact (claim, headline, translations)."""
+        return self._by_target.get((target, target_id), [])
+
+    def word_key(self, row: int) -> str:
+        """The passage's Latin-key words joined: copies that differ in punctuation share it."""
+        wk = self._word_keys.get(row)
+        if wk is None:
+            wk = self._word_keys[row] = " ".join(_TOKEN_RE.findall(self.passages[row].latin_key))
+        return wk
+
+    def terms(self, row: int) -> Any:
+        """Names, predicate words, years and numbers of a passage (match_features.Terms), memoised."""
+        t = self._terms.get(row)
+        if t is None:
+            from factwatch.analysis.match_features import text_terms
+
+            p = self.passages[row]
+            t = self._terms[row] = text_terms(p.text, p.latin_key, p.language)
+        return t
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -121,7 +158,9 @@ class Retriever:
         """Mean and standard deviation of the query's cosine over a fixed sample of the corpus."""
         if not len(self.sample):
             return 0.0, 1.0
-        sims = self.vectors[self.sample] @ q
+        if self._sample_vectors is None:
+            self._sample_vectors = np.ascontiguousarray(self.vectors[self.sample])
+        sims = self._sample_vectors @ q
         return float(sims.mean()), float(sims.std() + 1e-6)
 
 
@@ -188,6 +227,17 @@ def _load_hnsw(path: Path, expected: int) -> Any | None:
     if index is None or len(index) != expected or index.ndim != DIM:
         return None
     return index
+
+
+@lru_cache(maxsize=1)
+def reference_vectors() -> np.ndarray:
+    """The decision's fixed reference population (match_features.py), float32 (n, DIM)."""
+    try:
+        with resources.files("factwatch.analysis").joinpath("_reference_vectors.npy").open("rb") as f:
+            ref = np.load(f).astype(np.float32)
+    except (FileNotFoundError, OSError, ValueError):
+        return np.zeros((0, DIM), dtype=np.float32)
+    return ref if ref.ndim == 2 and ref.shape[1] == DIM else np.zeros((0, DIM), dtype=np.float32)
 
 
 def query_key(text: str, language: str | None) -> str:

@@ -113,9 +113,15 @@ def embed_new_claims(
         claims = store.claims_without_vectors(limit=limit)
         if not claims:
             break
-        embed_texts(store, [c.text for c in claims], kind="query", batch_size=batch_size, stats=counts,
+        # Copies share one vector: the same words (the text hash ignores spacing) and the same
+        # sentence in the other script or with other accents (one Latin key) are embedded once.
+        text_of: dict[str, str] = {}
+        for c in claims:
+            text_of.setdefault(c.latin_key or c.text, c.text)
+        embed_texts(store, list(text_of.values()), kind="query", batch_size=batch_size, stats=counts,
                     progress=_as_claims(progress, done, len(claims), total) if progress else None)
-        store.save_claim_vectors([(c.id, text_hash(clip(c.text))) for c in claims], kind="query")
+        store.save_claim_vectors(
+            [(c.id, text_hash(clip(text_of[c.latin_key or c.text]))) for c in claims], kind="query")
         done += len(claims)
         if progress:
             progress(done, total, "claims")
