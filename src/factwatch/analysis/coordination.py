@@ -104,6 +104,11 @@ class CoShares:
     row_mult: np.ndarray
     i: np.ndarray
     j: np.ndarray
+    # With content ids: the posts inside each collapsed row (row_start[r] .. + row_mult[r] in
+    # member_content), and each post's account; a post sharing two objects is one message.
+    row_start: np.ndarray | None = None
+    member_content: np.ndarray | None = None
+    content_account: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +193,20 @@ def co_shares(
     # Step 1: the pre-filter counts every share, the object's own post included (as CooRTweet does).
     per_account = np.bincount(acc, minlength=len(accounts)) if n else np.zeros(len(accounts), np.int64)
     keep = per_account[acc] >= min_participation
+    cc = content_account = None
     if content is not None:
         own = np.fromiter(map(object_index.get, content, itertools.repeat(-1)), dtype=np.int64, count=len(content))
         keep &= own != ob
+        _, cc, _ = _codes(content)
+        content_account = np.zeros(int(cc.max()) + 1 if len(cc) else 0, dtype=np.int64)
+        content_account[cc[::-1]] = acc[::-1]  # a post id used by two accounts keeps its first
+        cc = cc[keep]
     acc, ob, t = acc[keep], ob[keep], t[keep]
     # Collapse identical shares: same object, account and timestamp -> one row with a multiplicity.
     order = np.lexsort((t, acc, ob))
     acc, ob, t = acc[order], ob[order], t[order]
+    member_content = cc[order] if cc is not None else None
+    starts = np.zeros(0, dtype=np.int64)
     if len(t):
         new = np.ones(len(t), dtype=bool)
         new[1:] = (ob[1:] != ob[:-1]) | (acc[1:] != acc[:-1]) | (t[1:] != t[:-1])
@@ -207,6 +219,7 @@ def co_shares(
     # the window between two objects, lets one searchsorted find every row's window end.
     order = np.lexsort((t, ob))
     acc, ob, t, mult = acc[order], ob[order], t[order], mult[order]
+    row_start = starts[order] if member_content is not None else None
     i, j = _pairs_in_window(ob, t, window)
     # Step 2: loops (same account) go.
     cross = acc[i] != acc[j]
@@ -220,7 +233,8 @@ def co_shares(
         stay = took_part[acc[i]] | took_part[acc[j]]
         i, j = i[stay], j[stay]
     return CoShares(accounts=accounts, objects=objects, row_account=acc, row_object=ob, row_time=t,
-                    row_mult=mult, i=i, j=j)
+                    row_mult=mult, i=i, j=j, row_start=row_start, member_content=member_content,
+                    content_account=content_account)
 
 
 def _pairs_in_window(ob: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
@@ -295,10 +309,21 @@ def directed_message_weights(cs: CoShares) -> tuple[np.ndarray, np.ndarray, np.n
     inc = np.concatenate((cs.i * n_acc + cs.row_account[cs.j], cs.j * n_acc + cs.row_account[cs.i]))
     inc = np.unique(inc)
     row, other = inc // n_acc, inc % n_acc
-    key = cs.row_account[row] * n_acc + other
-    keys, inv = np.unique(key, return_inverse=True)
-    w = np.bincount(inv, weights=cs.row_mult[row].astype(np.float64), minlength=len(keys))
-    return keys // n_acc, keys % n_acc, w
+    if cs.member_content is None or cs.row_start is None or cs.content_account is None:
+        # Without post ids each share is its own message.
+        key = cs.row_account[row] * n_acc + other
+        keys, inv = np.unique(key, return_inverse=True)
+        w = np.bincount(inv, weights=cs.row_mult[row].astype(np.float64), minlength=len(keys))
+        return keys // n_acc, keys % n_acc, w
+    # A post that co-shares two objects with B counts once (the toolkit's count(distinct message_id)).
+    lengths = cs.row_mult[row]
+    total = int(lengths.sum())
+    offsets = np.repeat(cs.row_start[row] - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    posts = cs.member_content[offsets]
+    pairs = np.unique(posts * n_acc + np.repeat(other, lengths))
+    key = cs.content_account[pairs // n_acc] * n_acc + pairs % n_acc
+    keys, counts = np.unique(key, return_counts=True)
+    return keys // n_acc, keys % n_acc, counts.astype(np.float64)
 
 
 def _leiden(n: int, edges: list[tuple[int, int]], weights: list[float]) -> list[int]:
