@@ -60,6 +60,18 @@ def test_russian_coord_tweets_edge_by_edge_against_coordination_network_toolkit(
     assert (len(undirected), len({a for e in undirected for a in e})) == (6206, 3954)
     heavy = {tuple(sorted(k)) for k, v in ours.items() if v >= 2}
     assert (len(heavy), len({a for e in heavy for a in e})) == (63, 97)
+    # CooRTweet's definition without its participation pre-filter has the toolkit's edge set exactly,
+    # and keeps its 63 edges of weight >= 2; with min_participation=2 the three edges of accounts
+    # that share once in the whole file go (60 edges, 94 accounts): docs/coordination.md.
+    r = coordinated_networks(acc, obj, t, content=content, params=CoordinationParams(
+        window=60, min_participation=1, edge_quantile=0.5, min_weight=1, object_kind="repost"))
+    assert {tuple(sorted(e)) for e in zip(r.graph[0].tolist(), r.graph[1].tolist())} == undirected
+    kept = {tuple(sorted((a, b))) for a, b, x in zip(*r.graph) if x > r.threshold}
+    assert kept == heavy
+    strict = coordinated_networks(acc, obj, t, content=content, params=CoordinationParams(
+        window=60, min_participation=2, edge_quantile=0.5, min_weight=1, object_kind="repost"))
+    strict_kept = {tuple(sorted((a, b))) for a, b, x in zip(*strict.graph) if x > strict.threshold}
+    assert strict_kept < heavy and all(min(acc.count(a), acc.count(b)) == 1 for a, b in heavy - strict_kept)
     assert toolkit is not None
 
 
