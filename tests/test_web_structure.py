@@ -45,7 +45,7 @@ def test_every_api_route_has_its_page_in_the_same_router_module(app):
     routes = {r.path: r for router in ROUTERS for r in router.routes}
     assert set(app.openapi()["paths"]) == {p for p in routes if p.startswith("/api/")}
     api = [path for path in routes if path.startswith("/api/")]
-    assert len(api) == 13
+    assert len(api) == 15
     for path in api:
         page = PAIRS.get(path, path.removeprefix("/api"))
         assert page in routes, f"{path} has no HTML form {page}"
@@ -54,7 +54,7 @@ def test_every_api_route_has_its_page_in_the_same_router_module(app):
         assert json_module.startswith("factwatch.web.routers.")
 
 
-@pytest.mark.parametrize("module", ["documents", "runs", "claims", "facts", "sources", "match", "clusters"])
+@pytest.mark.parametrize("module", ["documents", "runs", "claims", "facts", "sources", "match", "clusters", "coordination"])
 def test_html_and_json_forms_call_one_view_function(module):
     import importlib
 

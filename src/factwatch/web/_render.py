@@ -29,6 +29,7 @@ NAV: list[tuple[str, str]] = [
     ("/match", "Match"),  # fact-checks that address a pasted text
     ("/facts", "Facts"),  # the fact base: fact-checks and official statements
     ("/clusters", "Clusters"),  # story clusters: copies across outlets, scripts and platforms
+    ("/coordination", "Coordination"),  # accounts sharing the same object within seconds, repeatedly
 ]
 
 # `default-src 'self'` alone already blocks inline scripts and styles; the rest closes what
