@@ -18,7 +18,7 @@ from factwatch.ingest.facts import import_facts
 from factwatch.analysis.matching import match_new_claims
 from factwatch.models import Fact, FactCheck, NewDocument
 from factwatch.respond._phrases import count, verdict_kind
-from factwatch.respond.cards import SHORT_LIMIT, build_card, compose_drafts, render_card
+from factwatch.respond.cards import SHORT_LIMIT, build_card, compose_drafts, no_draft_reason, render_card
 
 DATA = Path(__file__).parent / "data" / "facts"
 CLAIM = "Vlada Kosova je zabranila Srpsku pravoslavnu crkvu!"
@@ -338,3 +338,21 @@ def test_drafts_for_every_fact_check_of_the_profile_in_each_of_its_languages(sto
             expected = "Cyrl" if d.language in ("sr-Cyrl", "mk", "ru", "bg") else "Latn"
             assert detect_script(body) == expected, (fc.external_id, key, d.long)
     assert {"en", "sr-Cyrl", "sr-Latn", "ru", "sq", "mk"} <= seen
+
+
+@pytest.mark.parametrize(
+    "addressed,stance,verdict,expected",
+    [
+        (True, "repeats", "False", None),
+        (True, "repeats", "misleading", None),
+        (True, None, "False", None),  # a fact matched directly: no fact-checked claim to take a stance on
+        (False, None, None, "no fact-check"),
+        (True, "rejects", "False", "no response needed"),
+        (True, "reports", "False", "only reports"),
+        (True, "asks", "False", "asks whether"),
+        (True, "repeats", "Mostly true", "rates the claim true"),
+    ],
+)
+def test_when_a_card_offers_no_draft(addressed, stance, verdict, expected):
+    reason = no_draft_reason(addressed=addressed, stance=stance, verdict=verdict)
+    assert reason is None if expected is None else expected in reason

@@ -30,8 +30,8 @@ from factwatch.respond._phrases import VARIANTS, count, phrase, verdict_kind
 from factwatch.store import Store
 from factwatch.text import detect_script, latin_key, sentences, to_latin
 
-__all__ = ["Card", "CardFact", "Drafts", "build_card", "compose_drafts", "render_card", "rewrite_draft", "FORMATS",
-           "SHORT_LIMIT"]
+__all__ = ["Card", "CardFact", "Drafts", "build_card", "compose_drafts", "no_draft_reason", "render_card",
+           "rewrite_draft", "FORMATS", "SHORT_LIMIT"]
 
 FORMATS = ("md", "html", "json")
 SHORT_LIMIT = 280  # a reply on X; also fits Telegram and Facebook comments without "see more"
@@ -307,13 +307,7 @@ def build_card(
     drafts = (compose_drafts(claim.text, language=claim.language, verdict=fc.verdict if fc else None,
                              fact_check=fc, facts=facts, spread=spread_counts)
               if addressed else None)
-    reason = None
-    if not addressed:
-        reason = _NO_DRAFT["unaddressed"]
-    elif stance in ("rejects", "reports", "asks"):
-        reason = _NO_DRAFT[stance]
-    elif fc and verdict_kind(fc.verdict) == "true":
-        reason = _NO_DRAFT["true"]
+    reason = no_draft_reason(addressed=addressed, stance=stance, verdict=fc.verdict if fc else None)
     draft = short = ""
     origin = "none"
     if drafts and reason is None:
@@ -340,6 +334,18 @@ def build_card(
         draft_origin=origin, stance=stance, draft_short=short, no_draft_reason=reason, confirmed=confirmed,
         draft_note=None if (confirmed or not draft) else _CANDIDATE_NOTE,
     )
+
+
+def no_draft_reason(*, addressed: bool, stance: str | None, verdict: str | None) -> str | None:
+    """Why a card offers no draft, or None when it should: only a text that repeats a claim the
+    fact-check does not rate true gets a response."""
+    if not addressed:
+        return _NO_DRAFT["unaddressed"]
+    if stance in ("rejects", "reports", "asks"):
+        return _NO_DRAFT[stance]
+    if verdict_kind(verdict) == "true":
+        return _NO_DRAFT["true"]
+    return None
 
 
 def _stored_stance(top: Any, claim: Any, fc: Any) -> str:
