@@ -19,7 +19,8 @@ import yaml
 from factwatch.errors import InputError
 from factwatch.models import NARRATIVE_STATUSES, Narrative, NarrativeExample
 
-__all__ = ["load_catalogue", "parse_catalogue_yaml", "parse_semeval_taxonomy", "dump_catalogue_yaml", "check_catalogue"]
+__all__ = ["load_catalogue", "parse_catalogue_yaml", "parse_semeval_taxonomy", "read_semeval_documents", "dump_catalogue_yaml",
+           "check_catalogue"]
 
 FORMATS = ("auto", "yaml", "semeval2025")
 _REQUIRED = ("id", "title", "description")
@@ -290,4 +291,27 @@ def parse_semeval_taxonomy(folder: Path) -> list[Narrative]:
                     description=s["name"] + ".", label=skey, parent=cid, domain=c["domain"],
                     examples=tuple(NarrativeExample("en", t) for t in s["examples"])))
     check_catalogue(out, where=str(folder))
+    return out
+
+
+_SEMEVAL_DOCS = (("fauklue_annotations_en.csv", "file", "top", "mid"),
+                 ("semeval2025_en_extra_dev.csv", "filename", "narratives", "subnarratives"))
+
+
+def read_semeval_documents(folder: Path) -> list[tuple[str, list[str], list[str], str]]:
+    """The folder's labelled articles: (file name, coarse labels, fine labels, text), in file order.
+    Labels are the task's strings ("Other", "URW: ...", "URW: ...: Other")."""
+    # The articles are long quoted fields; the csv module's default 128 KiB field limit is too small.
+    csv.field_size_limit(16 * 1024 * 1024)
+    out: list[tuple[str, list[str], list[str], str]] = []
+    for name, fcol, ccol, scol in _SEMEVAL_DOCS:
+        path = folder / name
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                coarse = [x.strip() for x in (row.get(ccol) or "").split(";") if x.strip()]
+                fine = [x.strip() for x in (row.get(scol) or "").split(";") if x.strip()]
+                if row.get(fcol) and row.get("text"):
+                    out.append((row[fcol], list(dict.fromkeys(coarse)), list(dict.fromkeys(fine)), row["text"]))
     return out

@@ -99,6 +99,19 @@ class NarrativesMixin:
     def narrative_catalogues(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT catalogue FROM narratives ORDER BY catalogue")]
 
+    def save_narrative_documents(self, catalogue: str, rows: Sequence[tuple[str, Sequence[str], bytes]]) -> int:
+        """Replace the catalogue's labelled documents: (external id, narrative ids, vector blob)."""
+        with self._tx() as c:
+            c.execute("DELETE FROM narrative_documents WHERE catalogue = ?", (catalogue,))
+            c.executemany(
+                "INSERT INTO narrative_documents(catalogue, external_id, labels, vector) VALUES (?, ?, ?, ?)",
+                [(catalogue, ext, json.dumps(list(labels)), blob) for ext, labels, blob in rows])
+        return len(rows)
+
+    def narrative_documents(self, catalogue: str) -> list[tuple[str, list[str], bytes]]:
+        return [(r[0], json.loads(r[1]), r[2]) for r in self._query(
+            "SELECT external_id, labels, vector FROM narrative_documents WHERE catalogue = ? ORDER BY id", (catalogue,))]
+
     # -- assignments (written by the `narratives` stage) --------------------------------------
 
     def save_narrative_assignments(

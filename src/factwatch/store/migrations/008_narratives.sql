@@ -21,6 +21,18 @@ CREATE TABLE narratives (
 );
 CREATE INDEX narratives_catalogue ON narratives(catalogue, position);
 
+-- Labelled documents of a catalogue (the SemEval-2025 folder's annotated articles), kept as their
+-- mean e5 sentence vector: the classifier's nearest-neighbour vote. Only the vector and the
+-- labels are stored, not the third-party text.
+CREATE TABLE narrative_documents (
+    id INTEGER PRIMARY KEY,
+    catalogue TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    labels TEXT NOT NULL,                 -- JSON list of narrative ids
+    vector BLOB NOT NULL,                 -- float32 little-endian, 384-d, L2-normalised
+    UNIQUE (catalogue, external_id)
+);
+
 -- One row per (document, claim or NULL for the whole document, narrative). The stage rewrites a
 -- document's rows in one transaction with its cursor, so a crash loses or duplicates nothing.
 -- Discovery, who-pushes-what and trends read this table joined to documents (source, actor,

@@ -1,0 +1,287 @@
+"""Narrative classification on SemEval-2025 Task 10 sub-task 2 (English), a small Russian check,
+and throughput with 20 and 200 catalogued narratives.
+
+Split (fixed rule): a document is in the test half when the first byte of sha1(file name) is odd,
+else in the dev half. Everything tunable (thresholds, the similarity/neighbour mix, the per-
+narrative standardisation, the neighbour pool) comes from the dev half; the test half is scored
+once. `--fit` writes the dev-fitted settings to src/factwatch/analysis/_narrative_calibration.json.
+
+samples-F1 as the task's scorer computes it: per document, F1 between the predicted and the gold
+label sets (coarse: "URW: ..." or "Other"; fine: "URW: ...: ..." with "<narrative>: Other" for a
+narrative without a listed sub-narrative), averaged over documents.
+
+The SemEval English documents here are 54% "Other" (the 133 extra ones 59%), against 27% in the
+task's 41 dev documents; the held-out multilingual set is checked independently, so thresholds are
+tuned, and the headline figure reported, with "Other"-only documents weighted to a 27% share.
+The unweighted figure is reported beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, TMP, md_table, require_shared, update_doc_section, write_results  # noqa: E402
+
+from factwatch.analysis.embed import embed_texts  # noqa: E402
+from factwatch.analysis.narrative_model import Calibration, NarrativeModel  # noqa: E402
+from factwatch.analysis.narratives import document_sentences, exemplar_texts, hits_of, semeval_labels  # noqa: E402
+from factwatch.ingest.narratives import load_catalogue, read_semeval_documents  # noqa: E402
+from factwatch.models import Narrative, NarrativeExample  # noqa: E402
+from factwatch.store import open_store  # noqa: E402
+
+OTHER_SHARE = 0.27  # "Other"-only share of the task's 41 English dev documents
+CALIBRATION = REPO / "src" / "factwatch" / "analysis" / "_narrative_calibration.json"
+RU_CHECK = REPO / "bench" / "data" / "narratives_ru_check.jsonl"
+
+
+def is_test(name: str) -> bool:
+    return hashlib.sha1(name.encode()).digest()[0] % 2 == 1
+
+
+def f1(p: set[str], g: set[str]) -> float:
+    return 2 * len(p & g) / (len(p) + len(g)) if (p or g) else 1.0
+
+
+def weights(golds: list[set[str]]) -> np.ndarray:
+    other = np.array([g == {"Other"} for g in golds])
+    share = other.mean() if len(other) else 0.0
+    if share in (0.0, 1.0):
+        return np.ones(len(golds))
+    return np.where(other, OTHER_SHARE / share, (1 - OTHER_SHARE) / (1 - share))
+
+
+def samples_f1(preds: list[set[str]], golds: list[set[str]], *, weighted: bool) -> float:
+    w = weights(golds) if weighted else np.ones(len(golds))
+    return float(np.average([f1(p, g) for p, g in zip(preds, golds)], weights=w))
+
+
+class Data:
+    def __init__(self, store, catalogue: list[Narrative], docs) -> None:
+        self.catalogue = catalogue
+        self.names = [d[0] for d in docs]
+        self.coarse = [set(d[1]) or {"Other"} for d in docs]
+        self.fine = [set(d[2]) or {"Other"} for d in docs]
+        self.sentences = [document_sentences(d[3]) for d in docs]
+        t0 = time.perf_counter()
+        self.vectors = [embed_texts(store, s, kind="query") for s in self.sentences]
+        self.embed_seconds = time.perf_counter() - t0
+        self.docvec = np.stack([(v.mean(0) / np.linalg.norm(v.mean(0))) for v in self.vectors])
+        by_label = {n.label: n.id for n in catalogue}
+        self.label_ids = [[by_label[x] for x in (*d[1], *d[2]) if x in by_label] for d in docs]
+        texts, owners = exemplar_texts(catalogue)
+        self.X = embed_texts(store, texts, kind="query")
+        self.owners = owners
+
+
+def model_for(data: Data, pool: list[int], cal: Calibration) -> NarrativeModel:
+    return NarrativeModel(data.catalogue, data.X, data.owners, calibration=cal,
+                          pool_vectors=data.docvec[pool] if pool else None,
+                          pool_labels=[data.label_ids[i] for i in pool])
+
+
+def standardisation(data: Data, idx: list[int], topk: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Per-narrative mean and spread of the top-k similarity over the dev documents (labels unused)."""
+    plain = NarrativeModel(data.catalogue, data.X, data.owners)
+    tops = np.stack([np.sort(plain.sentence_scores(data.vectors[i]), 0)[::-1][:topk].mean(0) for i in idx])
+    return ({n.id: float(m) for n, m in zip(data.catalogue, tops.mean(0))},
+            {n.id: float(s) + 1e-6 for n, s in zip(data.catalogue, tops.std(0))})
+
+
+def predict(model: NarrativeModel, data: Data, idx: list[int], *, pool: list[int], thr: float, sub: float):
+    pos = {d: k for k, d in enumerate(pool)}
+    coarse, fine = [], []
+    for i in idx:
+        doc = model.score(data.vectors[i], exclude=pos.get(i))  # leave-one-out inside the dev pool
+        hits = [h for j in model.decide(doc, threshold=thr, sub_threshold=sub)
+                for h in [model.narratives[j]]]
+        from factwatch.models import NarrativeHit
+        c, f = semeval_labels([NarrativeHit(h.id, h.label, 0.0, "") for h in hits], data.catalogue)
+        coarse.append(c)
+        fine.append(f)
+    return coarse, fine
+
+
+def fit(data: Data, dev: list[int]) -> tuple[Calibration, dict]:
+    best: tuple[float, Calibration] | None = None
+    g = [data.coarse[i] for i in dev]
+    for topk in (1, 2, 3):
+        mu, sd = standardisation(data, dev, topk)
+        for mix in (0.25, 0.5, 0.75, 1.0):
+            for knn in (9, 15):
+                cal = Calibration(topk=topk, knn=knn, mix=mix, domain_gate=True, mu=mu, sd=sd)
+                model = model_for(data, dev, cal)
+                scored = [model.score(data.vectors[i], exclude=k) for k, i in enumerate(dev)]
+                for thr in np.arange(-0.2, 1.0, 0.025):
+                    preds = []
+                    for doc in scored:
+                        found = {model.narratives[j].label for j in model.decide(doc, threshold=thr, sub_threshold=99)}
+                        preds.append(found or {"Other"})
+                    score = samples_f1(preds, g, weighted=True)
+                    if best is None or score > best[0] + 1e-9:
+                        best = (score, Calibration(topk=topk, knn=knn, mix=mix, domain_gate=True, mu=mu, sd=sd,
+                                                   threshold=round(float(thr), 3)))
+    assert best is not None
+    cal = best[1]
+    model = model_for(data, dev, cal)
+    gf = [data.fine[i] for i in dev]
+    best_sub = max(
+        (samples_f1(predict(model, data, dev, pool=dev, thr=cal.threshold, sub=s)[1], gf, weighted=True), float(s))
+        for s in np.arange(-0.2, 1.2, 0.05))
+    cal = Calibration(**{**{k: getattr(cal, k) for k in Calibration.__slots__}, "sub_threshold": round(best_sub[1], 3)})
+    return cal, {"dev_coarse_weighted": round(best[0], 4), "dev_fine_weighted": round(best_sub[0], 4)}
+
+
+def baseline(data: Data, dev: list[int], test: list[int]) -> dict:
+    """The issue's plain baseline: each narrative's best sentence cosine to its description sentences,
+    one threshold tuned on dev (weighted), no domain step, no neighbours."""
+    model = NarrativeModel(data.catalogue, data.X, data.owners)
+    best = max((samples_f1([({model.narratives[j].label for j in model.decide(model.score(data.vectors[i]), threshold=t, sub_threshold=t)
+                               if model.narratives[j].parent is None} or {"Other"}) for i in dev],
+                           [data.coarse[i] for i in dev], weighted=True), float(t)) for t in np.arange(0.8, 0.95, 0.0025))
+    cal = Calibration(topk=1, threshold=best[1], sub_threshold=best[1])
+    model = NarrativeModel(data.catalogue, data.X, data.owners, calibration=cal)
+    c, f = predict(model, data, test, pool=[], thr=best[1], sub=best[1])
+    return {"threshold": round(best[1], 4),
+            "coarse_weighted": round(samples_f1(c, [data.coarse[i] for i in test], weighted=True), 4),
+            "coarse_unweighted": round(samples_f1(c, [data.coarse[i] for i in test], weighted=False), 4),
+            "fine_weighted": round(samples_f1(f, [data.fine[i] for i in test], weighted=True), 4),
+            "fine_unweighted": round(samples_f1(f, [data.fine[i] for i in test], weighted=False), 4)}
+
+
+def evaluate(model: NarrativeModel, data: Data, idx: list[int], pool: list[int]) -> dict:
+    c, f = predict(model, data, idx, pool=pool, thr=model.calibration.threshold, sub=model.calibration.sub_threshold)
+    gc, gf = [data.coarse[i] for i in idx], [data.fine[i] for i in idx]
+    return {"documents": len(idx),
+            "coarse_weighted": round(samples_f1(c, gc, weighted=True), 4),
+            "coarse_unweighted": round(samples_f1(c, gc, weighted=False), 4),
+            "fine_weighted": round(samples_f1(f, gf, weighted=True), 4),
+            "fine_unweighted": round(samples_f1(f, gf, weighted=False), 4),
+            "other_everywhere_weighted": round(samples_f1([{"Other"}] * len(idx), gc, weighted=True), 4)}
+
+
+def russian_check(store, data: Data, model: NarrativeModel, dev: list[int]) -> dict:
+    rows = [json.loads(x) for x in RU_CHECK.read_text(encoding="utf-8").splitlines() if x.strip()]
+    at = {n: i for i, n in enumerate(data.names)}
+    out = {"documents": len(rows), "files": [r["file"] for r in rows]}
+    for lang, texts in (("ru", [r["text"] for r in rows]), ("en", None)):
+        preds, golds = [], []
+        for k, r in enumerate(rows):
+            i = at[r["file"]]
+            vecs = embed_texts(store, document_sentences(texts[k]), kind="query") if texts else data.vectors[i]
+            doc = model.score(vecs)
+            hits = [model.narratives[j] for j in model.decide(doc)]
+            from factwatch.models import NarrativeHit
+            c, _ = semeval_labels([NarrativeHit(h.id, h.label, 0.0, "") for h in hits], data.catalogue)
+            preds.append(sorted(c))
+            golds.append(data.coarse[i])
+        out[f"{lang}_coarse_unweighted"] = round(samples_f1([set(p) for p in preds], golds, weighted=False), 4)
+        out[f"{lang}_predictions"] = preds
+    return out
+
+
+def throughput(store, data: Data, n_narratives: int, docs: list[int]) -> dict:
+    """Documents/s with N catalogued narratives: the Western Balkans catalogue, topped up to N with
+    copies of SemEval narratives under new ids (the cost depends on the number of exemplars)."""
+    wb = load_catalogue(REPO / "profiles" / "western-balkans" / "narratives.yaml")
+    pool = [n for n in data.catalogue if n.parent is None] + [n for n in data.catalogue if n.parent is not None]
+    cat = list(wb[:n_narratives])
+    k = 0
+    while len(cat) < n_narratives:
+        src = pool[k % len(pool)]
+        cat.append(Narrative(id=f"copy{k}", catalogue="bench", title=src.title, description=src.description,
+                             label=src.label, examples=src.examples + (NarrativeExample("en", f"{src.title} ({k})"),)))
+        k += 1
+    texts, owners = exemplar_texts(cat)
+    X = embed_texts(store, texts, kind="query")
+    model = NarrativeModel(cat, X, owners)
+    t0 = time.perf_counter()
+    for i in docs:  # vectors cached: the classifier's own cost
+        hits_of(model, model.score(data.vectors[i]), data.sentences[i])
+    warm = time.perf_counter() - t0
+    sentences = sum(len(data.sentences[i]) for i in docs)
+    return {"narratives": n_narratives, "exemplars": len(texts), "documents": len(docs),
+            "scoring_docs_per_s": round(len(docs) / warm, 1),
+            "sentences_per_doc": round(sentences / len(docs), 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fit", action="store_true", help="write the dev-fitted calibration")
+    args = ap.parse_args()
+    shared = require_shared()
+    folder = shared / "narratives"
+    TMP.mkdir(parents=True, exist_ok=True)
+    store = open_store(str(TMP / "narratives.db"))
+    catalogue = load_catalogue(folder, fmt="semeval2025")
+    docs = read_semeval_documents(folder)
+    data = Data(store, catalogue, docs)
+    dev = [i for i, n in enumerate(data.names) if not is_test(n)]
+    test = [i for i, n in enumerate(data.names) if is_test(n)]
+    cal, dev_scores = fit(data, dev)
+    if args.fit:
+        stored = json.loads(CALIBRATION.read_text(encoding="utf-8")) if CALIBRATION.exists() else {}
+        stored["semeval2025"] = {**{k: getattr(cal, k) for k in Calibration.__slots__},
+                                 "fitted_on": f"dev half of {len(dev)} SemEval English documents (bench/bench_narratives.py)"}
+        CALIBRATION.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    model = model_for(data, dev, cal)
+    ours = evaluate(model, data, test, dev)
+    fauklue_test = [i for i in test if data.names[i] in {d[0] for d in docs[:41]}]
+    ours_fauklue = evaluate(model, data, fauklue_test, dev)
+    base = baseline(data, dev, test)
+    ru = russian_check(store, data, model, dev)
+    # Cold cost: e5 on new sentences dominates; measured on the embedding of the whole corpus above
+    # only when the cache was empty, so time a fresh encode of 20 documents here.
+    from factwatch.analysis.embed import encode
+    sample = test[:20]
+    t0 = time.perf_counter()
+    for i in sample:
+        encode(data.sentences[i], kind="query")
+    cold = len(sample) / (time.perf_counter() - t0)
+    tp = [throughput(store, data, n, test) for n in (20, 200)]
+    for row in tp:
+        row["end_to_end_docs_per_s"] = round(1 / (1 / cold + 1 / row["scoring_docs_per_s"]), 2)
+    result = {"split": "test = odd first byte of sha1(file name); dev = even",
+              "dev_documents": len(dev), "test_documents": len(test), "other_share_weighting": OTHER_SHARE,
+              "calibration": {k: getattr(cal, k) for k in ("topk", "knn", "mix", "threshold", "sub_threshold")},
+              "dev": dev_scores, "test": ours, "test_fauklue_subset": ours_fauklue, "baseline_test": base,
+              "russian_check": ru, "throughput": tp, "e5_docs_per_s_cold": round(cold, 2)}
+    write_results("narratives", result)
+    md = [
+        "## Narratives (SemEval-2025 Task 10 sub-task 2, English)",
+        "",
+        f"`python bench/bench_narratives.py` — {len(dev)} dev / {len(test)} test documents (fixed sha1 rule), "
+        f"thresholds fitted on dev only; headline figures weight \"Other\"-only documents to {OTHER_SHARE:.0%} "
+        "(the task's dev share; these files hold 54%).",
+        "",
+        md_table(["system", "narratives (weighted)", "narratives (plain)", "sub-narratives (weighted)", "sub-narratives (plain)"], [
+            ["factwatch (domain + standardised exemplar similarity + neighbour vote)", ours["coarse_weighted"],
+             ours["coarse_unweighted"], ours["fine_weighted"], ours["fine_unweighted"]],
+            ["baseline (best sentence cosine to descriptions, one threshold)", base["coarse_weighted"],
+             base["coarse_unweighted"], base["fine_weighted"], base["fine_unweighted"]],
+            ["\"Other\" everywhere", ours["other_everywhere_weighted"], "", "", ""],
+        ]),
+        "",
+        f"Test documents from the 41 fauklue dev files only ({ours_fauklue['documents']}): narratives "
+        f"{ours_fauklue['coarse_unweighted']} (plain), sub-narratives {ours_fauklue['fine_unweighted']}.",
+        "",
+        f"Russian check (small, {ru['documents']} test documents translated by hand, bench/data/narratives_ru_check.jsonl): "
+        f"narratives samples-F1 {ru['ru_coarse_unweighted']} in Russian against {ru['en_coarse_unweighted']} "
+        "for the same documents in English.",
+        "",
+        md_table(["narratives", "exemplars", "scoring docs/s (vectors cached)", "end-to-end docs/s (e5 on new sentences)"],
+                 [[t["narratives"], t["exemplars"], t["scoring_docs_per_s"], t["end_to_end_docs_per_s"]] for t in tp]),
+    ]
+    update_doc_section("narratives", "\n".join(md))
+    print(json.dumps(result, indent=1, ensure_ascii=False)[:3000])
+
+
+if __name__ == "__main__":
+    main()

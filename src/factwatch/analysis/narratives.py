@@ -1,0 +1,251 @@
+"""Narratives (issue 9): import a catalogue, classify texts, and the ``narratives`` stage.
+
+Every document gets zero or more narratives with a score and the evidence sentence, and so
+does each of its check-worthy claims (a claim is scored on its own sentence). The scoring is in
+``narrative_model.py``; thresholds come from ``_narrative_calibration.json``, written by
+bench/bench_narratives.py from the dev half of the SemEval documents (never the reported half).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import MutableMapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from factwatch.analysis.embed import embed_texts
+from factwatch.analysis.narrative_model import Calibration, DocumentScores, NarrativeModel
+from factwatch.models import Narrative, NarrativeHit, NewNarrativeAssignment
+from factwatch.progress import Progress
+from factwatch.store import Store
+from factwatch.text.sentences import sentences as split_sentences
+
+__all__ = [
+    "ImportStats", "NarrativeStats", "import_catalogue", "build_models", "classify_text", "classify_new_documents",
+    "document_sentences", "exemplar_texts", "load_calibration", "semeval_labels",
+]
+
+STAGE = "narratives"
+# Long articles: the first sentences carry the framing (headline, lead); capping bounds the cost
+# of one document (e5 runs ~60 sentences/s here) without changing SemEval dev scores measurably.
+MAX_SENTENCES = 60
+MIN_SENTENCE_CHARS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStats:
+    catalogue: str
+    narratives: int
+    new: int
+    retired: int
+    labelled_documents: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeStats:
+    documents: int
+    claims: int
+    assignments: int
+    reclassified: bool  # the catalogue changed, so every document was classified again
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- catalogue ---------------------------------------------------------------------------------
+
+
+def import_catalogue(store: Store, path: str | Path, *, fmt: str = "auto", documents: bool = True,
+                     progress: Progress | None = None) -> ImportStats:
+    """Load a catalogue into the store. For the SemEval folder, its labelled articles also become
+    the catalogue's neighbour pool (their mean sentence vectors and labels; not their text)."""
+    from factwatch.ingest.narratives import load_catalogue, read_semeval_documents
+
+    p = Path(path)
+    narratives = load_catalogue(p, fmt=fmt)
+    name = narratives[0].catalogue if narratives else (p.stem if p.is_file() else p.name)
+    result = store.save_narratives(name, narratives)
+    pooled = 0
+    if documents and p.is_dir() and narratives and name == "semeval2025":
+        by_label = {n.label: n.id for n in narratives}
+        docs = read_semeval_documents(p)
+        rows = []
+        for i, (ext, coarse, fine, text) in enumerate(docs):
+            vec = document_vector(store, document_sentences(text))
+            labels = [by_label[x] for x in [*coarse, *fine] if x in by_label]
+            rows.append((ext, labels, vec.astype("<f4").tobytes()))
+            if progress:
+                progress(i + 1, len(docs), "documents")
+        pooled = store.save_narrative_documents(name, rows)
+    return ImportStats(catalogue=name, narratives=result["narratives"], new=result["new"], retired=result["retired"],
+                       labelled_documents=pooled)
+
+
+def exemplar_texts(narratives: Sequence[Narrative]) -> tuple[list[str], list[int]]:
+    """What a narrative is compared by: its title, description and example statements."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for i, n in enumerate(narratives):
+        for t in dict.fromkeys([n.title, n.description, *(e.text for e in n.examples)]):
+            if t.strip():
+                texts.append(t)
+                owners.append(i)
+    return texts, owners
+
+
+@lru_cache(maxsize=1)
+def _calibrations() -> dict[str, Any]:
+    try:
+        text = resources.files("factwatch.analysis").joinpath("_narrative_calibration.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return json.loads(text)
+
+
+def load_calibration(catalogue: str) -> Calibration:
+    data = _calibrations().get(catalogue)
+    if not data:
+        return Calibration()
+    return Calibration(**{k: v for k, v in data.items() if k in Calibration.__slots__})  # type: ignore[attr-defined]
+
+
+def build_models(store: Store, *, memo: MutableMapping[str, bytes] | None = None) -> list[NarrativeModel]:
+    """One model per catalogue with active narratives (retired and candidate ones are not used)."""
+    models = []
+    for name in store.narrative_catalogues():
+        active = store.list_narratives(catalogue=name, status="active")
+        if not active:
+            continue
+        texts, owners = exemplar_texts(active)
+        vectors = embed_texts(store, texts, kind="query", memo=memo) if texts else np.zeros((0, 384), np.float32)
+        pool = store.narrative_documents(name)
+        cal = load_calibration(name)
+        if not pool and cal.standardised:
+            # Calibrated with a neighbour vote that this store lacks: weigh similarity alone.
+            cal = replace(cal, mix=1.0)
+        models.append(NarrativeModel(
+            active, vectors, owners, calibration=cal,
+            pool_vectors=np.stack([np.frombuffer(b, dtype="<f4") for _, _, b in pool]) if pool else None,
+            pool_labels=[labels for _, labels, _ in pool]))
+    return models
+
+
+def catalogue_version(store: Store) -> str:
+    """Changes whenever an import changes what the classifier compares with."""
+    h = hashlib.sha256()
+    for n in store.list_narratives(status="active"):
+        h.update(json.dumps(n.as_dict(), sort_keys=True, ensure_ascii=False).encode())
+    for name in store.narrative_catalogues():
+        h.update(name.encode())
+        h.update(str(len(store.narrative_documents(name))).encode())
+        h.update(json.dumps(_calibrations().get(name), sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+# -- classification ----------------------------------------------------------------------------
+
+
+def document_sentences(text: str) -> list[str]:
+    out = [s.strip() for s in split_sentences(text or "")]
+    return [s for s in out if len(s) >= MIN_SENTENCE_CHARS][:MAX_SENTENCES] or ([text.strip()] if text and text.strip() else [])
+
+
+def document_vector(store: Store, sentences: Sequence[str], *, memo: MutableMapping[str, bytes] | None = None) -> np.ndarray:
+    if not sentences:
+        return np.zeros(384, np.float32)
+    v = embed_texts(store, list(sentences), kind="query", memo=memo).mean(axis=0)
+    return v / (np.linalg.norm(v) or 1.0)
+
+
+def hits_of(model: NarrativeModel, doc: DocumentScores, sentences: Sequence[str]) -> list[NarrativeHit]:
+    return [NarrativeHit(id=model.narratives[j].id, label=model.narratives[j].label, score=float(doc.scores[j]),
+                         evidence=sentences[int(doc.evidence[j])] if sentences else "")
+            for j in model.decide(doc)]
+
+
+def classify_text(store: Store, text: str, *, models: Sequence[NarrativeModel] | None = None,
+                  memo: MutableMapping[str, bytes] | None = None) -> list[NarrativeHit]:
+    """Narratives in ``text`` (a document or one statement), best first within each catalogue."""
+    models = build_models(store, memo=memo) if models is None else models
+    sents = document_sentences(text)
+    if not sents:
+        return []
+    vectors = embed_texts(store, sents, kind="query", memo=memo)
+    hits: list[NarrativeHit] = []
+    for model in models:
+        hits.extend(hits_of(model, model.score(vectors), sents))
+    return hits
+
+
+def _claim_hits(model: NarrativeModel, vector: np.ndarray) -> list[int]:
+    """A claim is one sentence: its raw best cosine to a narrative's exemplars, over the claim threshold."""
+    s = model.sentence_scores(vector[None, :])[0]
+    return [j for j in np.argsort(-s) if s[j] >= model.calibration.claim_threshold]
+
+
+def classify_new_documents(store: Store, *, batch: int = 200, progress: Progress | None = None) -> NarrativeStats:
+    """The ``narratives`` stage: classify documents (and their claims) not yet classified against
+    the current catalogue. A changed catalogue starts over, as matching does when the fact base
+    changes; each batch is written with its cursor in one transaction."""
+    version = catalogue_version(store)
+    raw = store.get_cursor(STAGE)
+    state = json.loads(raw) if raw else {}
+    reclassified = False
+    if state.get("version") != version:
+        if raw is not None:
+            store.clear_narrative_assignments(stage=STAGE)
+            reclassified = True
+        state = {"version": version, "document": 0}
+    models = build_models(store)
+    docs_done = claims_done = written = 0
+    total = store.count_documents_after(int(state["document"])) if progress else None
+    while True:
+        docs = store.documents_after(int(state["document"]), limit=batch)
+        if not docs:
+            break
+        rows: list[NewNarrativeAssignment] = []
+        for d in docs:
+            text = "\n".join(x for x in (d.title, d.text) if x)
+            sents = document_sentences(text)
+            if models and sents:
+                vectors = embed_texts(store, sents, kind="query")
+                for model in models:
+                    for h in hits_of(model, model.score(vectors), sents):
+                        rows.append(NewNarrativeAssignment(d.id, None, h.id, h.score, h.evidence))
+                claims = store.claims_of_document(d.id)
+                if claims:
+                    cvec = embed_texts(store, [c.text for c in claims], kind="query")
+                    for c, v in zip(claims, cvec):
+                        for model in models:
+                            s = model.sentence_scores(v[None, :])[0]
+                            for j in _claim_hits(model, v):
+                                rows.append(NewNarrativeAssignment(d.id, c.id, model.narratives[j].id, float(s[j]), c.text))
+                    claims_done += len(claims)
+        state["document"] = docs[-1].id
+        written += store.save_narrative_assignments([d.id for d in docs], rows, stage=STAGE, cursor=json.dumps(state))
+        docs_done += len(docs)
+        if progress:
+            progress(docs_done, total, "documents")
+    return NarrativeStats(documents=docs_done, claims=claims_done, assignments=written, reclassified=reclassified)
+
+
+def semeval_labels(hits: Sequence[NarrativeHit], narratives: Sequence[Narrative]) -> tuple[set[str], set[str]]:
+    """Hits as the task's coarse and fine label sets: "Other" when nothing was found, and
+    "<narrative>: Other" for a narrative found without any of its sub-narratives."""
+    by_id = {n.id: n for n in narratives}
+    coarse = {h.label for h in hits if by_id.get(h.id) and by_id[h.id].parent is None}
+    fine = {h.label for h in hits if by_id.get(h.id) and by_id[h.id].parent is not None}
+    for c in coarse:
+        if not any(f.startswith(c + ": ") for f in fine):
+            fine.add(f"{c}: Other")
+    return (coarse or {"Other"}), (fine or {"Other"})
+
