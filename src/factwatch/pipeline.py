@@ -42,6 +42,7 @@ def _stages() -> tuple[Stage, ...]:
     from factwatch.analysis.embed import embed_new_claims
     from factwatch.analysis.factcheck import embed_fact_base
     from factwatch.analysis.matching import match_new_claims
+    from factwatch.analysis.narratives import classify_new_documents
     from factwatch.analysis.shares import detect_coordination
 
     return (
@@ -54,6 +55,9 @@ def _stages() -> tuple[Stage, ...]:
         Stage("embed_facts", embed_fact_base, reads=("fact_checks", "facts"), writes=("fact_vectors",)),
         Stage("embed_claims", embed_new_claims, reads=("claims",), writes=("vectors",)),
         Stage("match", match_new_claims, reads=("claims", "vectors", "fact_vectors"), writes=("claim_matches",)),
+        # After claims: each check-worthy claim gets its narratives beside its document's (issue 9).
+        Stage("narratives", classify_new_documents, reads=("documents", "claims", "narratives", "narrative_documents"),
+              writes=("narrative_assignments",)),
     )
 
 
