@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from factwatch.analysis._textdiff import DiffOp, word_diff
 
 __all__ = [
-    "SHINGLE_CHARS", "NUM_PERM", "SEED", "SCHEME", "MIN_KEY_CHARS", "MIN_KEY_WORDS",
+    "SHINGLE_CHARS", "NUM_PERM", "SEED", "SCHEME", "MIN_KEY_CHARS", "MIN_KEY_WORDS", "MAX_KEY_CHARS",
     "shingles", "signature", "signature_bytes", "signature_from_bytes", "key_hash", "too_short",
     "similarity", "word_diff", "DiffOp",
 ]
@@ -40,6 +40,11 @@ SCHEME = f"char{SHINGLE_CHARS}-{MINHASH_SCHEME}x{NUM_PERM}-s{SEED}-sha1"
 # thousands of unrelated items share such strings, so clustering them would say nothing about copying.
 MIN_KEY_CHARS = 40
 MIN_KEY_WORDS = 6
+# Signatures and exact comparisons read this much of a key: rapidfuzz's ratio is quadratic in the
+# length (bit-parallel, about n*m/64 steps): two 1.4 MB keys took 14 s here, and a document meets
+# up to MAX_VERIFY candidates; 20,000 characters (a long article) take about 3 ms.
+# The exact-copy hash still covers the whole key.
+MAX_KEY_CHARS = 20_000
 
 
 def _hash32(data: bytes) -> int:
@@ -54,8 +59,8 @@ def too_short(key: str) -> bool:
 
 
 def shingles(key: str, k: int = SHINGLE_CHARS) -> set[bytes]:
-    """The character k-grams of a Latin key (spaces kept: word boundaries are signal)."""
-    s = " ".join(key.split())
+    """The character k-grams of a Latin key's first MAX_KEY_CHARS (spaces kept: word boundaries are signal)."""
+    s = " ".join(key[:MAX_KEY_CHARS].split())
     if len(s) <= k:
         return {s.encode()} if s else set()
     return {s[i:i + k].encode() for i in range(len(s) - k + 1)}
@@ -88,4 +93,4 @@ def similarity(a: str, b: str) -> float:
     A copy with 5% of words changed scores about 0.95; one sentence added to a 10-sentence article
     about 0.95; two unrelated articles on one topic well under 0.6 (docs/benchmarks.md).
     """
-    return fuzz.ratio(a, b) / 100.0
+    return fuzz.ratio(a[:MAX_KEY_CHARS], b[:MAX_KEY_CHARS]) / 100.0
