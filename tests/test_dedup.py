@@ -438,3 +438,6 @@ def test_a_huge_text_and_its_copy_cluster_without_quadratic_comparison(store):
     assert stats.copies == 1 and store.document_cluster(a) == store.document_cluster(b)
     report = cluster_report(store, store.document_cluster(a))
     assert report.copies[1].changes and report.copies[1].altered
+    # Only the one edit is reported: both sides are cut at the same word end before comparing.
+    (member,) = [m for m in store.cluster_members(store.document_cluster(a)) if m.parent_id is not None]
+    assert member.diff == [{"op": "replace", "before": "rec5x5", "after": "izmena"}]

@@ -24,7 +24,7 @@ from factwatch.analysis._textdiff import DiffOp, word_diff
 __all__ = [
     "SHINGLE_CHARS", "NUM_PERM", "SEED", "SCHEME", "MIN_KEY_CHARS", "MIN_KEY_WORDS", "MAX_KEY_CHARS",
     "shingles", "signature", "signature_bytes", "signature_from_bytes", "key_hash", "too_short",
-    "similarity", "word_diff", "DiffOp",
+    "similarity", "word_diff", "DiffOp", "head",
 ]
 
 SHINGLE_CHARS = 5
@@ -51,6 +51,13 @@ def _hash32(data: bytes) -> int:
     # Stable across processes and machines (Python's hash() is salted per process): the
     # signatures are stored and compared with ones computed after a restart.
     return struct.unpack("<I", hashlib.sha1(data).digest()[:4])[0]
+
+
+def head(key: str) -> str:
+    """The part of a key that signatures and comparisons read: MAX_KEY_CHARS, cut at a word end."""
+    if len(key) <= MAX_KEY_CHARS:
+        return key
+    return key[:MAX_KEY_CHARS].rsplit(" ", 1)[0]
 
 
 def too_short(key: str) -> bool:

@@ -35,8 +35,10 @@ from datasketch import MinHashLSH
 from datasketch.lean_minhash import LeanMinHash
 
 from factwatch.analysis._shingles import (
+    MAX_KEY_CHARS,
     NUM_PERM,
     SCHEME,
+    head,
     key_hash,
     signature,
     signature_bytes,
@@ -170,10 +172,11 @@ def _decide(
     best: tuple[int, float] | None = None
     if candidates:
         known = {c: batch_keys[c] for c in candidates if c in batch_keys}
-        known.update(store.document_keys([c for c in candidates if c not in known]))
+        known.update(store.document_keys([c for c in candidates if c not in known], max_chars=MAX_KEY_CHARS))
+        known = {c: head(k) for c, k in known.items()}
         for cand in candidates:
             counts["verified"] += 1
-            score = similarity(key, known.get(cand, ""))
+            score = similarity(head(key), known.get(cand, ""))
             if score >= min_similarity and (best is None or score > best[1]):
                 best = (cand, score)
     if best is None:
@@ -186,6 +189,6 @@ def _decide(
     if indexed:
         index.add(doc_id, sig, cluster)
     counts["copies"] += 1
-    diff = [op.as_dict() for op in word_diff(known[parent], key)]
+    diff = [op.as_dict() for op in word_diff(known[parent], head(key))]
     return DedupEntry(doc_id, "indexed" if indexed else "copy", digest, signature_bytes(sig), SCHEME,
                       cluster_id=cluster, parent_id=parent, similarity=score, exact=False, diff=diff)

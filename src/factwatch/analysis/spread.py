@@ -32,6 +32,7 @@ __all__ = [
 # thousands); counts and amplifiers still come from every member the page reads.
 MEMBER_LIMIT = 1000
 TIMELINE_POINTS = 200
+KEY_CHARS = 100_000
 
 
 def _parse(ts: str | None) -> datetime | None:
@@ -155,7 +156,8 @@ def cluster_report(store: Store, cluster_id: int, *, limit: int = MEMBER_LIMIT) 
     members = sorted(store.cluster_members(cluster_id, limit=limit), key=_time_order)
     first = members[0]
     t0 = _parse(first.published_at)
-    keys = store.document_keys([m.document_id for m in members])
+    # Enough of each key for the diff (MAX_DIFF_WORDS words), not a whole 16 MiB record per member.
+    keys = store.document_keys([m.document_id for m in members], max_chars=KEY_CHARS)
     first_key = keys.get(first.document_id, "")
     copies: list[ClusterCopy] = []
     for m in members:

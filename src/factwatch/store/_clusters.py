@@ -100,12 +100,13 @@ class ClustersMixin:
                 out[r[0]] = (r[1], r[2])
         return out
 
-    def document_keys(self, document_ids: Sequence[int]) -> dict[int, str]:
-        """The Latin matching keys of these documents."""
+    def document_keys(self, document_ids: Sequence[int], *, max_chars: int | None = None) -> dict[int, str]:
+        """The Latin matching keys of these documents (their first ``max_chars`` characters)."""
         out: dict[int, str] = {}
         for part in _chunks(sorted(set(document_ids))):
             marks = ",".join("?" * len(part))
-            for r in self._query(f"SELECT id, latin_key FROM documents WHERE id IN ({marks})", list(part)):
+            column = "latin_key" if max_chars is None else f"substr(latin_key, 1, {int(max_chars)})"
+            for r in self._query(f"SELECT id, {column} FROM documents WHERE id IN ({marks})", list(part)):
                 out[r[0]] = r[1]
         return out
 
