@@ -93,6 +93,8 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(facts_app, name="facts")
 app.add_typer(claims_app, name="claims")
 app.add_typer(review_app, name="review")
+narratives_app = _typer("Narratives: the catalogue, classifying texts, and analysts' confirm/reject of assignments.")
+app.add_typer(narratives_app, name="narratives")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 
@@ -327,7 +329,7 @@ def analyze(
 
 @app.command()
 def stats(json_: JsonOpt = False) -> None:
-    """Counts: documents, sources, runs, claims, fact-checks, ..."""
+    """Counts: documents, sources, runs, claims, fact-checks, reviews (pending/confirmed/rejected), ..."""
     with _store("read") as store:
         counts = store.stats()
     if json_:
@@ -366,10 +368,13 @@ def claims_list(
     if json_:
         out.emit_json({"claims": rows})
         return
+    # p is the decision's stored P(addressed), not the re-ranker's score (issue 6); the status is
+    # the analyst decision in force, else "candidate" for an addressed match.
     out.table(
-        "claims", ["id", "published", "source", "lang", "claim", "candidate fact-check", "p", "addressed"],
+        "claims", ["id", "published", "source", "lang", "claim", "candidate fact-check", "p", "status", "stance"],
         [(r.id, (r.published_at or "")[:10], r.source, r.language, r.text, r.match_claim,
-          f"{r.match_score:.2f}" if r.match_score is not None else "", "yes" if r.addressed else "")
+          f"{r.probability:.2f}" if r.probability is not None else "",
+          r.review_decision or ("candidate" if r.addressed else ""), r.stance if (r.addressed or r.review_decision) else "")
          for r in rows],
     )
     if addressed and rows:
@@ -576,8 +581,10 @@ def card(
     claim_id: Annotated[int, typer.Argument(metavar="CLAIM_ID", help="Claim id (see `factwatch claims list`).")],
     fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="md|html|json")] = "md",
 ) -> None:
-    """A response card for a matched claim: the claim as seen, the verdict, facts and a draft."""
-    from factwatch.respond.cards import build_card, render_card
+    """A response card for a matched claim: the claim as seen, the fact-check's verdict, facts and drafts
+    (marked as drafts of a candidate until `review confirm`; none once the match is rejected)."""
+    from factwatch.respond.cards import render_card
+    from factwatch.respond.review import reviewed_card
 
     with _store("read") as store:
         try:
@@ -587,7 +594,7 @@ def card(
                 f"Claim {claim_id} does not exist. `factwatch claims list --addressed` lists the claims "
                 "with a candidate fact-check and their ids."
             ) from None
-        built = build_card(store, claim_id)
+        built = reviewed_card(store, claim_id)
         if fmt == "json":
             out.emit_json(built)
         else:
@@ -646,6 +653,158 @@ def review_confirm(match_id: MatchIdArg, note: NoteOpt = None, json_: JsonOpt = 
 def review_reject(match_id: MatchIdArg, note: NoteOpt = None, json_: JsonOpt = False) -> None:
     """Reject the candidate: the fact-check does not address the claim (as $FACTWATCH_USER or your login)."""
     _decide(match_id, "rejected", note, json_)
+
+
+# -- narratives (issue 9) ----------------------------------------------------------------------
+
+DocumentIdArg = Annotated[int, typer.Argument(metavar="DOCUMENT_ID", help="Document id (see `factwatch narratives show ID`).")]
+NarrativeIdArg = Annotated[str, typer.Argument(metavar="NARRATIVE_ID", help="Narrative id (see `factwatch narratives list`).")]
+ClaimOpt = Annotated[Optional[int], typer.Option("--claim", metavar="CLAIM_ID", help="The decision is on this claim of the document, not the whole document.")]
+
+
+@narratives_app.command("import")
+def narratives_import(
+    path: Annotated[Path, typer.Argument(metavar="FILE|DIR", help="A narratives.yaml, or the SemEval-2025 Task 10 folder.")],
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="auto|yaml|semeval2025")] = "auto",
+    no_documents: Annotated[bool, typer.Option("--no-documents", help="SemEval: skip embedding the folder's labelled articles (the neighbour vote).")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Load a narrative catalogue; a malformed one is refused whole, with the line and the reason."""
+    from factwatch.analysis.narratives import import_catalogue
+
+    with _store() as store:
+        if json_:
+            stats = import_catalogue(store, path, fmt=fmt, documents=not no_documents)
+        else:
+            with out.progress_reporter() as reporter:
+                tracker = reporter("labelled documents")
+                stats = import_catalogue(store, path, fmt=fmt, documents=not no_documents, progress=tracker)
+                tracker.finish(stats.as_dict())
+    if json_:
+        out.emit_json(stats)
+    else:
+        out.key_values(f"narratives {path}", stats.as_dict())
+
+
+@narratives_app.command("export")
+def narratives_export(
+    catalogue: Annotated[Optional[str], typer.Option("--catalogue", metavar="NAME", help="One catalogue (default: the only one).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")] = None,
+) -> None:
+    """The catalogue as YAML that `narratives import` reads back."""
+    from factwatch.ingest.narratives import dump_catalogue_yaml
+
+    with _store("read") as store:
+        names = store.narrative_catalogues()
+        if catalogue is None and len(names) > 1:
+            raise InputError(f"Several catalogues ({', '.join(names)}); pass --catalogue NAME.")
+        name = catalogue or (names[0] if names else None)
+        if name is not None and name not in names:
+            raise NotFoundError(f"No catalogue {name!r}; the catalogues are {', '.join(names) or 'none'}.")
+        text = dump_catalogue_yaml(store.list_narratives(catalogue=name) if name else [], catalogue=name)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        out.write_text(text)
+
+
+@narratives_app.command("list")
+def narratives_list(
+    catalogue: Annotated[Optional[str], typer.Option("--catalogue", metavar="NAME", help="Only this catalogue.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS", help="active|candidate|retired")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Catalogued narratives with the number of documents that carry each."""
+    with _store("read") as store:
+        narratives = store.list_narratives(catalogue=catalogue, status=status)
+        counts = store.narrative_document_counts()
+    if json_:
+        out.emit_json({"narratives": [{**n.as_dict(), "documents": counts.get(n.id, 0)} for n in narratives]})
+        return
+    out.table(f"narratives ({len(narratives)})", ["id", "label", "parent", "status", "languages", "documents"],
+              [(n.id, n.label, n.parent or "", n.status, " ".join(sorted({e.language for e in n.examples})),
+                counts.get(n.id, 0)) for n in narratives])
+
+
+@narratives_app.command("classify")
+def narratives_classify(
+    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="A text to classify.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", metavar="FILE", help="One text a line; one JSON document a line out.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Narratives in TEXT, with a score and the evidence sentence (zero or more)."""
+    from factwatch.analysis.narratives import build_models, classify_text
+
+    if (text is None) == (file is None):
+        raise InputError("Give either TEXT or --file FILE (one text a line).")
+    lines: list[str] = [text or ""]
+    if file is not None:
+        try:
+            lines = file.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"Cannot read {file}: {exc}. Give a UTF-8 text file, one text a line.") from exc
+    memo: dict[str, bytes] = {}  # read-only, as `match`: vectors are kept for this command only
+    with _store("read") as store:
+        models = build_models(store, memo=memo)
+        if not models:
+            raise NotFoundError("No active narratives in the database; load a catalogue first: "
+                                "`factwatch narratives import profiles/western-balkans/narratives.yaml`.")
+        for line in lines:
+            hits = classify_text(store, line, models=models, memo=memo)
+            if json_:
+                out.emit_json({"narratives": [h.as_dict() for h in hits]})
+            else:
+                out.table(f"narratives: {line[:80]}", ["score", "id", "label", "evidence"],
+                          [(f"{h.score:.3f}", h.id, h.label, h.evidence) for h in hits])
+
+
+@narratives_app.command("show")
+def narratives_show(
+    narrative_id: NarrativeIdArg,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many assignments to list, newest documents first.")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """One narrative: its catalogue entry and the documents and claims it was found in."""
+    with _store("read") as store:
+        narrative = store.get_narrative(narrative_id)
+        found = store.narrative_assignments(narrative_id, limit=limit)
+        documents = store.narrative_document_counts().get(narrative_id, 0)
+    if json_:
+        out.emit_json({"narrative": narrative.as_dict(), "documents": documents, "assignments": [a.as_dict() for a in found]})
+        return
+    out.key_values(narrative.id, {"label": narrative.label, "description": narrative.description,
+                                  "parent": narrative.parent or "", "status": narrative.status, "documents": documents,
+                                  "facts": ", ".join(narrative.facts), "DISARM": ", ".join(narrative.disarm)})
+    out.table("found in", ["document", "claim", "score", "decision", "evidence"],
+              [(a.document_id, a.claim_id or "", f"{a.score:.3f}", a.decision or "", a.evidence) for a in found])
+
+
+def _narrative_decision(document_id: int, narrative_id: str, decision: str, claim: int | None, note: str | None,
+                        json_: bool) -> None:
+    from factwatch.respond.review import reviewer_name
+
+    with _store("write") as store:
+        review = store.add_narrative_review(document_id, narrative_id, decision=decision, reviewer=reviewer_name(),
+                                            claim_id=claim, note=note)
+    if json_:
+        out.emit_json(review)
+        return
+    where = f"claim {review.claim_id} of document {review.document_id}" if review.claim_id else f"document {review.document_id}"
+    out.line(f"{review.decision}: {review.narrative_id} in {where}, by {review.reviewer} at {review.decided_at}")
+
+
+@narratives_app.command("confirm")
+def narratives_confirm(document_id: DocumentIdArg, narrative_id: NarrativeIdArg, claim: ClaimOpt = None,
+                       note: NoteOpt = None, json_: JsonOpt = False) -> None:
+    """Confirm that the document (or --claim) carries the narrative (as $FACTWATCH_USER or your login)."""
+    _narrative_decision(document_id, narrative_id, "confirmed", claim, note, json_)
+
+
+@narratives_app.command("reject")
+def narratives_reject(document_id: DocumentIdArg, narrative_id: NarrativeIdArg, claim: ClaimOpt = None,
+                      note: NoteOpt = None, json_: JsonOpt = False) -> None:
+    """Reject the narrative on the document (or --claim) (as $FACTWATCH_USER or your login)."""
+    _narrative_decision(document_id, narrative_id, "rejected", claim, note, json_)
 
 
 # -- web ---------------------------------------------------------------------------------------

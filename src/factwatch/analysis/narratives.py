@@ -74,6 +74,10 @@ def import_catalogue(store: Store, path: str | Path, *, fmt: str = "auto", docum
     narratives = load_catalogue(p, fmt=fmt)
     name = narratives[0].catalogue if narratives else (p.stem if p.is_file() else p.name)
     result = store.save_narratives(name, narratives)
+    # Embed the exemplars now (cached by text hash), so read-only `classify` does not redo it each run.
+    texts, _ = exemplar_texts([n for n in narratives if n.status == "active"])
+    if texts:
+        embed_texts(store, texts, kind="query")
     pooled = 0
     if documents and p.is_dir() and narratives and name == "semeval2025":
         by_label = {n.label: n.id for n in narratives}
