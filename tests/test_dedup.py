@@ -441,3 +441,16 @@ def test_a_huge_text_and_its_copy_cluster_without_quadratic_comparison(store):
     # Only the one edit is reported: both sides are cut at the same word end before comparing.
     (member,) = [m for m in store.cluster_members(store.document_cluster(a)) if m.parent_id is not None]
     assert member.diff == [{"op": "replace", "before": "rec5x5", "after": "izmena"}]
+
+
+def test_posts_without_an_account_count_as_their_source_only(store):
+    a, b, c = add(store,
+                  make_doc(ARTICLE_LATN_COPY, platform="x", source="export.csv", author=None),
+                  make_doc(ARTICLE_LATN_COPY, platform="x", source="export.csv", author=None, n=1),
+                  make_doc(ARTICLE_LATN_COPY, platform="x", source="export.csv", author="nalog_1", n=2))
+    cluster_new_documents(store)
+    report = cluster_report(store, store.document_cluster(a))
+    assert [x.name for x in report.accounts] == ["nalog_1"]
+    assert [(x.name, x.documents) for x in report.sources] == [("export.csv", 3)]
+    (row,) = store.list_cluster_rows()
+    assert row.sources == 2  # carriers: the source's account-less posts, and nalog_1
