@@ -193,6 +193,8 @@ def decision_probability(top: Candidate | None, cal: dict[str, Any] | None = Non
         dec = _DEFAULT_DECISION  # an older calibration's decision names features no longer computed
     x = (np.asarray(decision_features(top, dec["features"])) - np.asarray(dec["mean"])) / np.asarray(dec["scale"])
     z = float(x @ np.asarray(dec["weights"]) + dec["bias"])
+    if dec.get("platt"):  # the shown number, recalibrated on dev decisions as they come
+        z = dec["platt"][0] * z + dec["platt"][1]
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
