@@ -148,7 +148,10 @@ def test_claims_page_rows(client, claims):
     page = client.get("/claims").text
     assert '<a href="/claims" aria-current="page">Claims</a>' in page
     assert html.escape(FALSE_CLAIM) in page and "not addressed" in page
-    assert 'class="verdict verdict-false">False<' in page
+    # Candidates, not verdicts: the verdict is the fact-check's, never a badge on the claim (issue 6).
+    table = re.search(r'<table class="data claims">(.*?)</table>', page, flags=re.S)[1]
+    assert 'the fact-check rates its claim: <strong class="fc-verdict">False</strong>' in table
+    assert 'class="verdict' not in table and "candidate fact-check" in table
     assert f'href="/claims/{claims["informer-example"]["id"]}"' in page
 
 
@@ -167,7 +170,7 @@ def test_claim_page_highlights_exactly_the_claim(client, claims):
 def test_claim_page_matches_spread_and_card(client, claims):
     claim = claims["informer-example"]
     page = client.get(f"/claims/{claim['id']}").text
-    assert "status-addressed" in page
+    assert "status-candidate" in page and "candidate fact-check" in page and 'href="/about#probability"' in page
     assert f'<a href="{CHURCH_URL}" rel="noopener noreferrer nofollow" target="_blank">' in page
     assert "No Kosovo law or government decision bans" in page  # rebuttal
     assert "2 documents in 2 sources carry this sentence" in page
@@ -195,7 +198,7 @@ def test_hostile_claim_is_text_everywhere(client, claims):
 
 def test_unaddressed_claim_page(client, claims):
     page = client.get(f"/claims/{claims['balkan-insight']['id']}").text
-    assert "status-unaddressed" in page and "Not addressed by the fact base." in page
+    assert "not addressed" in page and "Not addressed by the fact base." in page
     assert "1 document in 1 source carries this sentence" in page
 
 
@@ -253,7 +256,7 @@ def test_api_claim_detail(client, claims):
 def test_match_page_cyrillic_claim_is_addressed(client):
     r = client.get("/match", params={"text": "Влада Косова је забранила Српску православну цркву.", "k": "3"})
     assert r.status_code == 200
-    assert "The fact base addresses this claim." in r.text
+    assert "candidate fact-check</span>, " in r.text and "probably addresses this claim" in r.text
     first = re.search(r'<tr class="match[^"]*">.*?</tr>', r.text, flags=re.S)[0]
     assert CHURCH_URL in first and "False" in first
     assert len(re.findall(r'<tr class="match', r.text)) <= 3

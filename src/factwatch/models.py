@@ -385,9 +385,33 @@ class ClaimRow:
     match_verdict: str | None
     match_publisher: str | None
     match_url: str | None
+    # What the match stage stored in the best match row (issue 6): the sentence's stance towards
+    # the fact-checked claim, and P(the fact-check addresses the sentence), the decision's number.
+    stance: str | None = None
+    probability: float | None = None
+    # The analyst decision in force on the best match's pair (review_decisions), None: undecided.
+    review_decision: str | None = None
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+    review_note: str | None = None
+
+    @property
+    def candidate(self) -> bool:
+        """An automatic match no analyst has decided on yet: shown as a candidate, never a verdict."""
+        return self.addressed and self.review_decision is None
+
+    @property
+    def review(self) -> dict[str, Any] | None:
+        if self.review_decision is None:
+            return None
+        return {"decision": self.review_decision, "reviewer": self.reviewer, "decided_at": self.reviewed_at,
+                "note": self.review_note}
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        for key in ("review_decision", "reviewer", "reviewed_at", "review_note"):
+            del d[key]
+        return {**d, "candidate": self.candidate, "review": self.review}
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,9 +432,25 @@ class ClaimMatchRow:
     date: str | None
     url: str | None
     rebuttal: str | None
+    stance: str | None = None  # stored by the match stage; None for a fact (no claim to take a stance on)
+    probability: float | None = None  # the claim's P(addressed): the decision on rank 1, the same on every rank
+    review_decision: str | None = None  # the analyst decision in force on this pair
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+    review_note: str | None = None
+
+    @property
+    def review(self) -> dict[str, Any] | None:
+        if self.review_decision is None:
+            return None
+        return {"decision": self.review_decision, "reviewer": self.reviewer, "decided_at": self.reviewed_at,
+                "note": self.review_note}
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        for key in ("review_decision", "reviewer", "reviewed_at", "review_note"):
+            del d[key]
+        return {**d, "review": self.review}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,16 @@ import getpass
 import os
 import re
 
-from factwatch.errors import InputError
-from factwatch.models import Review
+from typing import TYPE_CHECKING
+
+from factwatch.errors import InputError, NotFoundError
+from factwatch.models import ClaimMatchRow, Review
 from factwatch.store import Store
 
-__all__ = ["decide_match", "parse_match_id", "reviewer_name"]
+if TYPE_CHECKING:
+    from factwatch.respond.cards import Card
+
+__all__ = ["card_match", "decide_match", "parse_match_id", "reviewed_card", "reviewer_name"]
 
 _MATCH_ID = re.compile(r"(\d+)(?:\.(\d+))?")
 
@@ -47,3 +52,27 @@ def decide_match(
     claim_id, rank = parse_match_id(match_id)
     note = (note or "").strip() or None
     return store.add_review(claim_id, rank, decision=decision, reviewer=reviewer or reviewer_name(), note=note)
+
+
+def card_match(matches: list[ClaimMatchRow]) -> ClaimMatchRow | None:
+    """The match a claim's card is built on (build_card's choice: the best fact-check), with the
+    decision in force on its pair."""
+    return next((m for m in matches if m.target == "fact_check"), None)
+
+
+def reviewed_card(store: Store, claim_id: int, *, matches: list[ClaimMatchRow] | None = None,
+                  use_llm: bool | None = None) -> Card:
+    """The claim's card as the review stands: confirmed when an analyst confirmed its fact-check,
+    else a candidate's (drafts marked so). A rejected candidate gets no card: its drafts would
+    answer a claim the fact-check does not address (NotFoundError says who rejected it)."""
+    from factwatch.respond.cards import build_card
+
+    if matches is None:
+        store.get_claim(claim_id)  # an unknown claim is named before anything else
+        matches = store.claim_match_rows(claim_id)
+    top = card_match(matches)
+    if top is not None and top.review_decision == "rejected":
+        raise NotFoundError(
+            f"No card for claim {claim_id}: {top.reviewer} rejected its candidate fact-check on "
+            f"{(top.reviewed_at or '?')[:10]}. `factwatch review confirm {claim_id}.{top.rank}` reverses that.")
+    return build_card(store, claim_id, confirmed=bool(top and top.review_decision == "confirmed"), use_llm=use_llm)

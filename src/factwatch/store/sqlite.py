@@ -501,6 +501,13 @@ _COUNTED_TABLES: tuple[tuple[str, str], ...] = (
     ("facts", "facts"),
     ("claim_matches", "claim_matches"),
     ("addressed_claims", "(SELECT DISTINCT claim_id FROM claim_matches WHERE addressed = 1)"),
+    # Analyst review (migration 005): pending is what `review list` offers, an addressed claim's
+    # best candidate without a decision; confirmed/rejected count the decisions in force per pair.
+    ("reviews_pending", "(SELECT 1 FROM claim_matches m WHERE m.rank = 1 AND m.addressed = 1 AND NOT EXISTS"
+                        " (SELECT 1 FROM review_decisions r WHERE r.claim_id = m.claim_id AND r.target = m.target"
+                        " AND r.target_id = COALESCE(m.fact_check_id, m.fact_id)))"),
+    ("reviews_confirmed", "(SELECT 1 FROM review_decisions WHERE decision = 'confirmed')"),
+    ("reviews_rejected", "(SELECT 1 FROM review_decisions WHERE decision = 'rejected')"),
 )
 
 

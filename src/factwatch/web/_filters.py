@@ -147,6 +147,10 @@ def parse_document_id(value: str) -> int:
 
 
 _ADDRESSED = {"": None, "all": None, "yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+# The analyst decision on a claim's best match (pending: addressed, undecided), and the stance
+# the match stage stored (analysis/stance.py).
+REVIEW_CHOICES = ("pending", "confirmed", "rejected")
+STANCE_CHOICES = ("repeats", "rejects", "reports", "asks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,8 @@ class ClaimFilter:
     q: str | None = None
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    review: str | None = None
+    stance: str | None = None
 
     @property
     def addressed_param(self) -> str:
@@ -173,14 +179,14 @@ class ClaimFilter:
             query_key = latin_key(self.q, self.language or "sr") or None
         return {
             "addressed": self.addressed, "language": self.language, "source": self.source,
-            "query": self.q, "query_key": query_key,
+            "query": self.q, "query_key": query_key, "review": self.review, "stance": self.stance,
         }
 
     def query_string(self, **overrides: Any) -> str:
         values: dict[str, Any] = {
             "addressed": None if self.addressed is None else self.addressed_param,
             "language": self.language, "source": self.source, "q": self.q,
-            "limit": self.limit, "offset": self.offset,
+            "review": self.review, "stance": self.stance, "limit": self.limit, "offset": self.offset,
         }
         values.update(overrides)
         if values["limit"] == DEFAULT_LIMIT:
@@ -191,7 +197,7 @@ class ClaimFilter:
 
     @property
     def active(self) -> bool:
-        return self.addressed is not None or any((self.language, self.source, self.q))
+        return self.addressed is not None or any((self.language, self.source, self.q, self.review, self.stance))
 
 
 def _language(params: Mapping[str, str]) -> str | None:
@@ -224,7 +230,18 @@ def parse_claim_filter(params: Mapping[str, str]) -> ClaimFilter:
         q=_text(params, "q", max_chars=MAX_QUERY_CHARS),
         limit=limit,
         offset=offset,
+        review=_choice(params, "review", REVIEW_CHOICES),
+        stance=_choice(params, "stance", STANCE_CHOICES),
     )
+
+
+def _choice(params: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
+    raw = (params.get(name) or "").strip().lower()
+    if raw in ("", "all", "any"):
+        return None
+    if raw not in choices:
+        raise InputError(f"{name}={raw[:40]!r} is not understood; use {', '.join(choices)} or all.")
+    return raw
 
 
 def parse_claim_id(value: str) -> int:

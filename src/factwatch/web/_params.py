@@ -66,11 +66,15 @@ def claim_filter(
     language: LanguageParam = None,
     source: SourceParam = None,
     q: QueryParam = None,
+    review: Annotated[Text, Query(description="The analyst decision on the best candidate: pending, confirmed, "
+                                              "rejected or all.")] = None,
+    stance: Annotated[Text, Query(description="The stored stance of the sentence towards the fact-checked "
+                                              "claim: repeats, rejects, reports, asks or all.")] = None,
     limit: LimitParam = None,
     offset: OffsetParam = None,
 ) -> ClaimFilter:
     return parse_claim_filter(_given(addressed=addressed, language=language, source=source, q=q,
-                                     limit=limit, offset=offset))
+                                     review=review, stance=stance, limit=limit, offset=offset))
 
 
 def paging(limit: LimitParam = None, offset: OffsetParam = None) -> tuple[int, int]:

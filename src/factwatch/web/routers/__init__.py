@@ -5,9 +5,20 @@ returns a record of what the page shows; the HTML route renders it with a templa
 ``/api`` route returns its ``as_dict()``.
 """
 
-from factwatch.web.routers import claims, clusters, coordination, documents, facts, match, overview, runs, sources
+from factwatch.web.routers import (
+    about,
+    claims,
+    clusters,
+    coordination,
+    documents,
+    facts,
+    match,
+    overview,
+    runs,
+    sources,
+)
 
 ROUTERS = (overview.router, documents.router, sources.router, runs.router, claims.router, match.router,
-           facts.router, clusters.router, coordination.router)
+           facts.router, clusters.router, coordination.router, about.router)
 
 __all__ = ["ROUTERS"]

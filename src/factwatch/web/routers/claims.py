@@ -1,4 +1,10 @@
-"""``/claims``, ``/claims/{id}`` and the response card downloads, with their ``/api`` forms."""
+"""``/claims``, ``/claims/{id}`` and the response card downloads, with their ``/api`` forms.
+
+Candidates, not verdicts (issue 6): a claim is shown with its candidate fact-check and the
+calibrated P(addressed) the match stage stored, or with the analyst decision in force on it;
+the fact-check's verdict is shown as the fact-check's. Stance is read from the match row, never
+computed here.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from factwatch.analysis.stance import stance_towards
 from factwatch.errors import NotFoundError
 from factwatch.models import ClaimCopy, ClaimMatchRow, ClaimRow, ClaimSpread, Document
-from factwatch.respond.cards import Card, build_card, render_card
+from factwatch.respond.cards import Card, render_card
+from factwatch.respond.review import card_match, reviewed_card
 from factwatch.store import Store
-from factwatch.web._filters import ClaimFilter, parse_claim_id
+from factwatch.web._filters import REVIEW_CHOICES, STANCE_CHOICES, ClaimFilter, parse_claim_id
 from factwatch.web._params import ClaimId, claim_filter, get_store
 from factwatch.web._render import render
 from factwatch.web._views import Page, split_at_claim
@@ -27,7 +33,6 @@ class ClaimList:
     filter: ClaimFilter
     claims: list[ClaimRow]
     total: int
-    rejecting: frozenset[int]  # ids of sentences that deny or debunk their fact-checked claim
 
     @property
     def page(self) -> Page:
@@ -40,13 +45,7 @@ class ClaimList:
 
 def claims_view(store: Store, f: ClaimFilter) -> ClaimList:
     rows = store.list_claim_rows(**f.store_kwargs(), limit=f.limit, offset=f.offset)
-    # A sentence that denies or debunks the fact-checked claim needs no response: say so.
-    rejecting = frozenset(
-        c.id for c in rows
-        if c.addressed and c.match_verdict and c.match_claim
-        and stance_towards(c.text, c.match_claim, language=c.language, claim_language="und") == "rejects"
-    )
-    return ClaimList(filter=f, claims=rows, total=store.count_claim_rows(**f.store_kwargs()), rejecting=rejecting)
+    return ClaimList(filter=f, claims=rows, total=store.count_claim_rows(**f.store_kwargs()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,34 +75,41 @@ def claim_view(store: Store, claim_id: str) -> ClaimView:
     )
 
 
-def card_view(store: Store, claim_id: str) -> Card:
+def card_view(store: Store, claim_id: str, matches: list[ClaimMatchRow] | None = None) -> Card:
+    """The claim's card as the review stands (confirmed, a candidate's, or a 404 when rejected)."""
     # use_llm=False keeps the dashboard deterministic and offline (the CLI is where an analyst
     # opts into a rewrite).
-    return build_card(store, parse_claim_id(claim_id), use_llm=False)
+    return reviewed_card(store, parse_claim_id(claim_id), matches=matches, use_llm=False)
 
 
 @router.get("/claims", response_class=HTMLResponse, include_in_schema=False)
 def claims_page(request: Request, f: ClaimFilter = Depends(claim_filter), store: Store = Depends(get_store)) -> HTMLResponse:
     view = claims_view(store, f)
     return render(
-        request, "claims.html", filter=f, claims=view.claims, rejecting=view.rejecting, page=view.page,
+        request, "claims.html", filter=f, claims=view.claims, page=view.page,
         languages=store.claim_languages(), source_names=store.claim_sources(), page_title="Claims",
+        review_choices=REVIEW_CHOICES, stance_choices=STANCE_CHOICES,
     )
 
 
 @router.get("/api/claims", tags=["api"])
 def claims_json(f: ClaimFilter = Depends(claim_filter), store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Check-worthy claims with their best fact-base match, newest first."""
+    """Check-worthy claims newest first, each with its best candidate fact-check: ``probability``
+    (the calibrated P that it addresses the sentence), ``candidate`` (addressed, no analyst decision
+    yet), ``review`` (the decision in force) and the stored ``stance``."""
     return claims_view(store, f).as_dict()
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
 def claim_page(request: Request, claim_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     view = claim_view(store, claim_id)
+    top = card_match(view.matches)
+    rejected = top if top is not None and top.review_decision == "rejected" else None
     return render(
         request, "claim.html",
         claim=view.claim, doc=view.doc, parts=split_at_claim(view.doc.text, view.claim.start, view.claim.end),
-        spread=view.spread, copies=view.copies, matches=view.matches, card=card_view(store, claim_id),
+        spread=view.spread, copies=view.copies, matches=view.matches, show_review=True, rejected=rejected,
+        card=None if rejected else card_view(store, claim_id, view.matches),
         page_title=f"Claim {view.claim.id}",
     )
 
