@@ -30,6 +30,7 @@ NAV: list[tuple[str, str]] = [
     ("/facts", "Facts"),  # the fact base: fact-checks and official statements
     ("/clusters", "Clusters"),  # story clusters: copies across outlets, scripts and platforms
     ("/coordination", "Coordination"),  # accounts sharing the same object within seconds, repeatedly
+    ("/narratives", "Narratives"),  # the narrative catalogue and how many documents carry each
     ("/about", "About"),  # what p, candidate, review and stance mean (linked from every p shown)
 ]
 

@@ -13,12 +13,13 @@ from factwatch.web.routers import (
     documents,
     facts,
     match,
+    narratives,
     overview,
     runs,
     sources,
 )
 
 ROUTERS = (overview.router, documents.router, sources.router, runs.router, claims.router, match.router,
-           facts.router, clusters.router, coordination.router, about.router)
+           facts.router, clusters.router, coordination.router, narratives.router, about.router)
 
 __all__ = ["ROUTERS"]
