@@ -56,7 +56,9 @@ def test_card_in_claim_language_with_facts_and_spread(card_store):
     card = build_card(card_store, claim_id(card_store, "Vlada Kosova", "portal-a.example"))
     assert card.addressed and card.verdict == "False"
     assert card.spread == {"documents": 2, "sources": 2}
-    assert card.first_seen["source"] == "portal-b.example"
+    assert card.reach == {"accounts": 0, "copies": 1, "translations": 0, "cyrillic": 0, "latin": 2}
+    assert card.first_seen["source"] == "portal-b.example" and card.first_seen["platform"] == "web"
+    assert card.seen_label == "+1d 2h after the first appearance" and card.cascade_label == "outlets"
     assert card.draft_language == "sr-Latn" and "Nijedan zakon" in card.draft and card.draft_origin == "assembled"
     assert card.stance == "repeats" and card.no_draft_reason is None
     # The verdict and connecting words in the claim's language; plurals that agree with the number.
@@ -82,8 +84,9 @@ def test_unaddressed_claim_card(card_store):
 def test_html_escapes_hostile_text(card_store):
     cid = claim_id(card_store, "Vlada Kosova", "portal-a.example")
     card = build_card(card_store, cid)
-    hostile = card.__class__(**{**card.as_dict(), "quote": '<img src=x onerror="alert(1)">',
-                                "facts": card.facts, "document_url": "javascript:alert(1)"})
+    fields = {k: v for k, v in card.as_dict().items() if k != "labels"}
+    hostile = card.__class__(**{**fields, "quote": '<img src=x onerror="alert(1)">',
+                                "facts": card.facts, "cascade": card.cascade, "document_url": "javascript:alert(1)"})
     out = render_card(hostile, "html")
     assert "<img" not in out and "&lt;img" in out and 'href="javascript' not in out
     assert "<script" not in render_card(card, "html")

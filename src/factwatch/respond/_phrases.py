@@ -62,15 +62,26 @@ VARIANTS = tuple(_PHRASES)
 # 5+, with 11-14 as "many"); Macedonian two (numbers ending in 1 but not 11 take the singular);
 # English and Albanian two (only 1 is singular); Bulgarian masculine nouns take the count form after
 # any numeral above one.
-_BCMS_NOUNS = {"document": ("dokument", "dokumenta", "dokumenata"), "source": ("izvor", "izvora", "izvora")}
+_BCMS_NOUNS = {"document": ("dokument", "dokumenta", "dokumenata"), "source": ("izvor", "izvora", "izvora"),
+               "account": ("nalog", "naloga", "naloga"), "translation": ("prevod", "prevoda", "prevoda")}
+# Croatian, Bosnian and Montenegrin (ijekavian) say "prijevod"; an account is a "račun" in Croatian
+# and usually a "profil" in Bosnian.
+_IJEKAVIAN_NOUNS = {**_BCMS_NOUNS, "translation": ("prijevod", "prijevoda", "prijevoda")}
 _NOUNS: dict[str, dict[str, tuple[str, str, str]]] = {
-    "en": {"document": ("document", "documents", "documents"), "source": ("source", "sources", "sources")},
-    "sr-Latn": _BCMS_NOUNS, "hr": _BCMS_NOUNS, "bs": _BCMS_NOUNS, "cnr": _BCMS_NOUNS,
-    "sr-Cyrl": {"document": ("документ", "документа", "докумената"), "source": ("извор", "извора", "извора")},
-    "ru": {"document": ("документ", "документа", "документов"), "source": ("источник", "источника", "источников")},
-    "mk": {"document": ("документ", "документи", "документи"), "source": ("извор", "извори", "извори")},
-    "bg": {"document": ("документ", "документа", "документа"), "source": ("източник", "източника", "източника")},
-    "sq": {"document": ("dokument", "dokumente", "dokumente"), "source": ("burim", "burime", "burime")},
+    "en": {"document": ("document", "documents", "documents"), "source": ("source", "sources", "sources"),
+           "account": ("account", "accounts", "accounts"), "translation": ("translation", "translations", "translations")},
+    "sr-Latn": _BCMS_NOUNS, "cnr": _IJEKAVIAN_NOUNS, "bs": {**_IJEKAVIAN_NOUNS, "account": ("profil", "profila", "profila")},
+    "hr": {**_IJEKAVIAN_NOUNS, "account": ("račun", "računa", "računa")},
+    "sr-Cyrl": {"document": ("документ", "документа", "докумената"), "source": ("извор", "извора", "извора"),
+                "account": ("налог", "налога", "налога"), "translation": ("превод", "превода", "превода")},
+    "ru": {"document": ("документ", "документа", "документов"), "source": ("источник", "источника", "источников"),
+           "account": ("аккаунт", "аккаунта", "аккаунтов"), "translation": ("перевод", "перевода", "переводов")},
+    "mk": {"document": ("документ", "документи", "документи"), "source": ("извор", "извори", "извори"),
+           "account": ("профил", "профили", "профили"), "translation": ("превод", "преводи", "преводи")},
+    "bg": {"document": ("документ", "документа", "документа"), "source": ("източник", "източника", "източника"),
+           "account": ("профил", "профила", "профила"), "translation": ("превод", "превода", "превода")},
+    "sq": {"document": ("dokument", "dokumente", "dokumente"), "source": ("burim", "burime", "burime"),
+           "account": ("llogari", "llogari", "llogari"), "translation": ("përkthim", "përkthime", "përkthime")},
 }
 
 _VERDICTS: dict[str, VerdictKind] = {
@@ -98,7 +109,7 @@ def verdict_kind(verdict: str | None) -> VerdictKind | None:
 
 
 def plural(n: int, variant: str, noun: str) -> str:
-    """The form of ``noun`` (``document`` or ``source``) that follows the number ``n``."""
+    """The form of ``noun`` (``document``, ``source``, ``account``, ``translation``) that follows ``n``."""
     one, few, many = _NOUNS.get(variant, _NOUNS["en"])[noun]
     if variant not in _NOUNS or variant in ("en", "sq", "bg"):
         return one if n == 1 else few  # "21 documents", "21 dokumente", "21 документа"

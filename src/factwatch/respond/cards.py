@@ -26,11 +26,13 @@ from typing import Any
 from factwatch.analysis._retrieval import tokens
 from factwatch.analysis.stance import stance_towards
 from factwatch.errors import InputError
+from factwatch.analysis.spread import claim_spread
 from factwatch.respond._phrases import VARIANTS, count, phrase, verdict_kind
+from factwatch.respond._reach import CascadeStep, claim_reach, duration, platform_name
 from factwatch.store import Store
 from factwatch.text import detect_script, latin_key, sentences, to_latin
 
-__all__ = ["Card", "CardFact", "Drafts", "build_card", "compose_drafts", "no_draft_reason", "render_card",
+__all__ = ["Card", "CardFact", "CascadeStep", "Drafts", "build_card", "compose_drafts", "no_draft_reason", "render_card",
            "rewrite_draft", "FORMATS", "SHORT_LIMIT"]
 
 FORMATS = ("md", "html", "json")
@@ -134,8 +136,12 @@ class Card:
     source: str
     actor: str | None
     published_at: str | None
-    first_seen: dict[str, Any]  # {"document_id", "date", "source"}
-    spread: dict[str, int]  # {"documents", "sources"} with the same Latin-key sentence
+    # The claim's first appearance among all its copies and translations (respond/_reach.py):
+    # {"document_id", "date", "source", "platform", "author", "url", "language", "script", "cluster_id"}
+    first_seen: dict[str, Any]
+    # Every copy and translation (analysis/spread.py:claim_spread): {"documents", "sources"}; the
+    # breakdown is in ``reach``.
+    spread: dict[str, int]
     addressed: bool
     score: float | None
     verdict: str | None  # the fact-check's verdict, not the claim's: see ``confirmed``
@@ -152,11 +158,54 @@ class Card:
     # An automatic match is a candidate until an analyst confirms it; its drafts say so.
     confirmed: bool = False
     draft_note: str | None = None
+    # {"accounts", "copies", "translations", "cyrillic", "latin"}: social accounts that posted it,
+    # documents in the card document's language (any script) and in others, documents per script.
+    reach: dict[str, int] = field(default_factory=dict)
+    spread_languages: dict[str, int] = field(default_factory=dict)  # language -> documents, most first
+    cascade: list[CascadeStep] = field(default_factory=list)  # platforms in the order the claim reached them
+    lag_seconds: int | None = None  # this card's document after the first appearance
+    document_language: str | None = None  # copies share it, translations do not
 
     @property
     def spread_label(self) -> str:
-        """"1 document, 1 source" / "5 documents, 2 sources"."""
-        return f"{count(self.spread['documents'], 'en', 'document')}, {count(self.spread['sources'], 'en', 'source')}"
+        """"1 document, 1 source" / "17 documents, 16 sources, 13 accounts · 6 in Cyrillic, 11 in
+        Latin · 2 translations (ru 1, en 1)"."""
+        s = {**self.reach, **self.spread}
+        label = f"{count(s['documents'], 'en', 'document')}, {count(s['sources'], 'en', 'source')}"
+        if s.get("accounts"):
+            label += f", {count(s['accounts'], 'en', 'account')}"
+        if s["documents"] > 1:
+            scripts = [f"{s[k]} in {name}" for k, name in (("cyrillic", "Cyrillic"), ("latin", "Latin")) if s.get(k)]
+            if scripts:
+                label += " · " + ", ".join(scripts)
+        if s.get("translations"):
+            own = self.document_language
+            others = ", ".join(f"{lang} {n}" for lang, n in self.spread_languages.items() if lang != own)
+            label += f" · {count(s['translations'], 'en', 'translation')}" + (f" ({others})" if others else "")
+        return label
+
+    @property
+    def first_seen_label(self) -> str:
+        """"2026-10-06T04:50:00Z — Балкански фронт демо (Telegram)"."""
+        fs = self.first_seen
+        where = platform_name(fs["platform"]) if fs.get("platform") else ""
+        if fs.get("author") and fs.get("author") != fs.get("source"):
+            where = f"{where}, {fs['author']}" if where else str(fs["author"])
+        return f"{fs.get('date') or '?'} — {fs.get('source') or '?'}" + (f" ({where})" if where else "")
+
+    @property
+    def seen_label(self) -> str:
+        """Where this card's document sits in the spread: "first appearance" or "+7h 12m after the first"."""
+        if self.first_seen.get("document_id") == self.document_id:
+            return "the first appearance"
+        if self.lag_seconds is None:
+            return "undated; the first appearance is dated" if self.first_seen.get("date") else "undated"
+        return f"+{duration(self.lag_seconds)} after the first appearance"
+
+    @property
+    def cascade_label(self) -> str:
+        """"Telegram → X → outlets": where the claim went, in the order it got there."""
+        return " → ".join(step.name for step in self.cascade)
 
     @property
     def match_label(self) -> str:
@@ -167,7 +216,11 @@ class Card:
         return f"confirmed fact-check{p}" if self.confirmed else f"candidate fact-check{p}"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # With the sentences the card shows, so a script reading the JSON says what the page says.
+        return {**asdict(self), "labels": {
+            "spread": self.spread_label, "first_seen": self.first_seen_label, "seen": self.seen_label,
+            "cascade": self.cascade_label, "cascade_steps": [step.label for step in self.cascade],
+            "match": self.match_label}}
 
 
 def _stems(text: str, language: str | None) -> set[str]:
@@ -289,8 +342,9 @@ def build_card(
     doc = store.get_document(claim.document_id)
     registered = store.get_source(doc.source)
     actor = registered.actor if registered else None
-    spread = store.claim_spread(claim.latin_key)
-    spread_counts = {"documents": spread.documents, "sources": spread.sources}
+    # Every copy and translation: same sentence, same story cluster (any script), same fact-check.
+    reach = claim_reach(claim_spread(store, claim_id))
+    spread_counts = {"documents": reach.counts["documents"], "sources": reach.counts["sources"]}
     matches = store.claim_matches(claim_id)
     top = next((m for m in matches if m.target == "fact_check"), None)
     fc = store.get_fact_check(top.fact_check_id) if top and top.fact_check_id else None
@@ -320,8 +374,9 @@ def build_card(
     return Card(
         claim_id=claim.id, quote=claim.text, language=claim.language, document_id=doc.id, document_url=doc.url,
         source=doc.source, actor=actor, published_at=doc.published_at,
-        first_seen={"document_id": spread.first_document_id, "date": spread.first_seen, "source": spread.first_source},
-        spread=spread_counts,
+        first_seen=reach.first, spread=spread_counts,
+        reach={k: v for k, v in reach.counts.items() if k not in spread_counts}, spread_languages=reach.languages, cascade=reach.cascade,
+        lag_seconds=reach.lag_seconds, document_language=doc.language,
         addressed=addressed,
         score=probability if probability is not None else (matches[0].score if matches else None),
         verdict=fc.verdict if (fc and addressed) else None,
@@ -420,12 +475,14 @@ def _md(text: Any) -> str:
 def _render_md(card: Card) -> str:
     lines = [f"## Claim {card.claim_id}", "", f"> {_md(card.quote)}", ""]
     lines.append(f"- Seen in: {_md(card.source)}" + (f" ({_md(card.document_url)})" if card.document_url else "")
-                 + (f", {_md(card.published_at)}" if card.published_at else ""))
+                 + (f", {_md(card.published_at)}" if card.published_at else "") + f" — {_md(card.seen_label)}")
     if card.actor:
         lines.append(f"- Actor: {_md(card.actor)}")
-    fs = card.first_seen
-    lines.append(f"- First seen: {_md(fs.get('date') or '?')} in {_md(fs.get('source') or '?')} (document {fs.get('document_id')})")
-    lines.append(f"- Spread: {card.spread_label}")
+    lines.append(f"- First seen: {_md(card.first_seen_label)} (document {card.first_seen.get('document_id')})")
+    lines.append(f"- Spread: {_md(card.spread_label)}")
+    if card.spread["documents"] > 1 and card.cascade:
+        lines.append(f"- Cascade: {_md(card.cascade_label)}")
+        lines += [f"  {i}. {_md(step.label)}" for i, step in enumerate(card.cascade, 1)]
     if not card.addressed:
         lines += ["", "**Not addressed by the fact base.**"]
         return "\n".join(lines) + "\n"
@@ -465,12 +522,15 @@ def _render_html(card: Card) -> str:
     parts = [f'<article class="response-card" data-claim="{card.claim_id}">',
              f"<blockquote lang=\"{e(card.language)}\">{e(card.quote)}</blockquote>",
              "<dl>",
-             f"<dt>Seen in</dt><dd>{e(card.source)} {link(card.document_url)} {e(card.published_at or '')}</dd>"]
+             f"<dt>Seen in</dt><dd>{e(card.source)} {link(card.document_url)} {e(card.published_at or '')} "
+             f"({e(card.seen_label)})</dd>"]
     if card.actor:
         parts.append(f"<dt>Actor</dt><dd>{e(card.actor)}</dd>")
-    fs = card.first_seen
-    parts.append(f"<dt>First seen</dt><dd>{e(str(fs.get('date') or '?'))} — {e(str(fs.get('source') or '?'))}</dd>")
+    parts.append(f"<dt>First seen</dt><dd>{e(card.first_seen_label)}</dd>")
     parts.append(f"<dt>Spread</dt><dd>{e(card.spread_label)}</dd>")
+    if card.spread["documents"] > 1 and card.cascade:
+        steps = "".join(f"<li>{e(step.label)}</li>" for step in card.cascade)
+        parts.append(f'<dt>Cascade</dt><dd>{e(card.cascade_label)}<ol class="cascade">{steps}</ol></dd>')
     if card.addressed:
         parts.append(f"<dt>Match</dt><dd>{e(card.match_label)}</dd>")
         parts.append(f"<dt>Verdict</dt><dd><strong>{e(card.verdict or 'see fact-check')}</strong> "

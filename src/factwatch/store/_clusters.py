@@ -245,7 +245,11 @@ class ClustersMixin:
         fact_docs = [r[0] for r in self._query(
             f"WITH decided AS ({_DECIDED_FACT_CHECKS})"
             " SELECT DISTINCT c.document_id FROM decided o JOIN decided x ON x.fact_check_id = o.fact_check_id"
-            " JOIN claims c ON c.id = x.claim_id WHERE o.claim_id = ? LIMIT ?", (claim_id, limit))]
+            " JOIN claims c ON c.id = x.claim_id WHERE o.claim_id = ?"
+            # A debunk or denial matched to the same fact-check mentions the claim to reject it:
+            # it does not carry the claim (demo: Demo Vesti's 10-22 debunk of the Cyrillic ban).
+            " AND NOT EXISTS (SELECT 1 FROM claim_matches s WHERE s.claim_id = x.claim_id AND s.target = 'fact_check'"
+            " AND s.fact_check_id = x.fact_check_id AND s.stance = 'rejects') LIMIT ?", (claim_id, limit))]
         seeds = list(via)
         for part in _chunks(seeds):
             marks = ",".join("?" * len(part))
