@@ -24,8 +24,8 @@ from factwatch.store import Store
 
 __all__ = [
     "ClusterCopy", "Amplifier", "ClusterReport", "TimelinePoint", "ClusterSummary", "ClusterList",
-    "SpreadStep", "PlatformStep", "ClaimSpreadReport",
-    "cluster_report", "list_clusters", "claim_spread", "MEMBER_LIMIT",
+    "SpreadStep", "PlatformStep", "ClaimSpreadReport", "CopyOrigin",
+    "cluster_report", "list_clusters", "claim_spread", "copy_origin", "MEMBER_LIMIT",
 ]
 
 # A cluster page or timeline shows at most this many members (a bot farm's cluster can hold
@@ -328,4 +328,49 @@ def claim_spread(store: Store, claim_id: int) -> ClaimSpreadReport:
         accounts=len({(s.platform, s.author) for s in steps if s.author}),
         languages=sorted({s.language for s in steps}), scripts=sorted({s.script for s in steps}),
         first=steps[0] if steps else None, cascade=cascade, by_via=dict(by_via), steps=steps,
+    )
+
+
+# -- one document's place in its story ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOrigin:
+    """Where a document sits in its story cluster: the first appearance, or a copy published
+    ``lag_seconds`` after it (the document page's "copy of … first published by … earlier")."""
+
+    cluster_id: int
+    size: int
+    is_first: bool
+    first: ClusterMember  # the cluster's first appearance
+    lag_seconds: int | None  # None when this document or the first is undated
+    parent_id: int | None  # the member the dedup stage matched this one to
+    similarity: float | None
+    exact: bool | None  # same Latin key as its parent: a copy, whatever the script
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"cluster_id": self.cluster_id, "size": self.size, "is_first": self.is_first,
+                "first_document_id": self.first.document_id, "first_source": self.first.source,
+                "first_platform": self.first.platform, "first_published_at": self.first.published_at,
+                "lag_seconds": self.lag_seconds, "parent_id": self.parent_id, "similarity": self.similarity,
+                "exact": self.exact}
+
+
+def copy_origin(store: Store, document_id: int, *, published_at: str | None = None) -> CopyOrigin | None:
+    """The story cluster of ``document_id`` and its first appearance; None before the dedup stage
+    has placed it. ``published_at``: the document's own time, for a member past MEMBER_LIMIT."""
+    cluster_id = store.document_cluster(document_id)
+    if cluster_id is None:
+        return None
+    # Parsed-time order, as cluster_report: an unparsable timestamp must not become the first.
+    members = sorted(store.cluster_members(cluster_id, limit=MEMBER_LIMIT), key=_time_order)
+    first = members[0]
+    own = next((m for m in members if m.document_id == document_id), None)
+    when = own.published_at if own else published_at
+    is_first = first.document_id == document_id
+    return CopyOrigin(
+        cluster_id=cluster_id, size=store.cluster_size(cluster_id), is_first=is_first, first=first,
+        lag_seconds=None if is_first else _lag(when, _parse(first.published_at)),
+        parent_id=own.parent_id if own else None, similarity=own.similarity if own else None,
+        exact=own.exact if own else None,
     )

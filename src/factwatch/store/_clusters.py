@@ -227,6 +227,15 @@ class ClustersMixin:
         rows = self._query("SELECT cluster_id FROM cluster_members WHERE document_id = ?", (document_id,))
         return rows[0][0] if rows else None
 
+    def document_clusters(self, document_ids: Sequence[int]) -> dict[int, int]:
+        """``{document id: cluster id}`` for those of ``document_ids`` the dedup stage has placed."""
+        out: dict[int, int] = {}
+        for part in _chunks(sorted(set(document_ids))):
+            marks = ",".join("?" * len(part))
+            out.update((r[0], r[1]) for r in self._query(
+                f"SELECT document_id, cluster_id FROM cluster_members WHERE document_id IN ({marks})", list(part)))
+        return out
+
     # -- a claim's copies and translations ----------------------------------------------------------
 
     def spread_documents(self, claim_id: int, *, limit: int = 10_000) -> list[SpreadDocument]:

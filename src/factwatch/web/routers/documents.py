@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from factwatch.analysis.spread import CopyOrigin, copy_origin
 from factwatch.models import ClaimRow, Document
 from factwatch.store import Store
 from factwatch.web._filters import DocumentFilter, parse_document_id
@@ -23,21 +24,28 @@ class DocumentList:
     filter: DocumentFilter
     documents: list[Document]
     total: int
+    clusters: dict[int, int]  # document id -> story cluster id (analysis/dedup.py)
 
     @property
     def page(self) -> Page:
         return Page(total=self.total, limit=self.filter.limit, offset=self.filter.offset)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"documents": [d.as_dict() for d in self.documents], "total": self.total,
+        return {"documents": [_with_cluster(d, self.clusters.get(d.id)) for d in self.documents], "total": self.total,
                 "limit": self.filter.limit, "offset": self.filter.offset}
 
 
+def _with_cluster(doc: Document, cluster_id: int | None) -> dict[str, Any]:
+    # The story cluster's id (None until `factwatch analyze` has deduplicated the document): the
+    # same key in the list and the detail, so an item of one equals the other.
+    return {**doc.as_dict(), "cluster_id": cluster_id}
+
+
 def documents_view(store: Store, f: DocumentFilter) -> DocumentList:
+    docs = store.list_documents(**f.store_kwargs(), limit=f.limit, offset=f.offset)
     return DocumentList(
-        filter=f,
-        documents=store.list_documents(**f.store_kwargs(), limit=f.limit, offset=f.offset),
-        total=store.count_documents(**f.store_kwargs()),
+        filter=f, documents=docs, total=store.count_documents(**f.store_kwargs()),
+        clusters=store.document_clusters([d.id for d in docs]),
     )
 
 
@@ -45,11 +53,16 @@ def documents_view(store: Store, f: DocumentFilter) -> DocumentList:
 class DocumentView:
     doc: Document
     claims: list[ClaimRow]
+    origin: CopyOrigin | None  # its story cluster and first appearance; None before dedup
+
+    def as_dict(self) -> dict[str, Any]:
+        return _with_cluster(self.doc, self.origin.cluster_id if self.origin else None)
 
 
 def document_view(store: Store, doc_id: str) -> DocumentView:
     doc = store.get_document(parse_document_id(doc_id))
-    return DocumentView(doc=doc, claims=store.document_claim_rows(doc.id))
+    return DocumentView(doc=doc, claims=store.document_claim_rows(doc.id),
+                        origin=copy_origin(store, doc.id, published_at=doc.published_at))
 
 
 @router.get("/documents", response_class=HTMLResponse, include_in_schema=False)
@@ -75,7 +88,7 @@ def document_page(request: Request, doc_id: str, store: Store = Depends(get_stor
     view = document_view(store, doc_id)
     doc = view.doc
     return render(
-        request, "document.html", doc=doc, claims=view.claims,
+        request, "document.html", doc=doc, claims=view.claims, origin=view.origin,
         segments=claim_segments(doc.text, [(c.id, c.start, c.end) for c in view.claims]),
         page_title=doc.title or f"Document {doc.id}",
     )
@@ -83,5 +96,6 @@ def document_page(request: Request, doc_id: str, store: Store = Depends(get_stor
 
 @router.get("/api/documents/{doc_id}", tags=["api"])
 def document_json(doc_id: DocumentId, store: Store = Depends(get_store)) -> dict[str, Any]:
-    """One document with its metadata (its claims are under /api/claims)."""
-    return document_view(store, doc_id).doc.as_dict()
+    """One document with its metadata and story cluster id (its claims are under /api/claims, its
+    cluster's copies under /api/clusters/{cluster_id})."""
+    return document_view(store, doc_id).as_dict()
