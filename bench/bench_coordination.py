@@ -213,7 +213,7 @@ in the window). Times are the best of {REPEAT} runs of each side. Peak RSS in MB
 lists (the interpreter, numpy and the input). The time starts with the input in memory: for the toolkit,
 loading it into its SQLite file (which it needs before any network) is shown apart, in brackets.
 
-{md_table(["posts", "shares (message, url)", "undirected edges", "identical", "ours s (of which string coding)", "toolkit s", "speed-up: end to end / network / network without coding", "ours peak RSS", "toolkit peak RSS"], rows)}
+{md_table(["posts", "shares (post, object)", "undirected edges", "identical", "ours s (of which string coding)", "toolkit s", "speed-up: end to end / network / network without coding", "ours peak RSS", "toolkit peak RSS"], rows)}
 
 Cost grows with the co-shares in a window, not with the square of the posts: sorting is n log n and
 each share meets only the shares after it in its window (`searchsorted`); doubling the posts multiplies
