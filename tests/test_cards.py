@@ -306,6 +306,22 @@ def test_plurals(variant, expected):
     assert count(12, variant, "document") == count(5, variant, "document").replace("5", "12")
 
 
+@pytest.mark.parametrize(
+    "variant,expected",
+    [
+        ("en", ["1 account", "3 accounts", "1 translation", "5 translations"]),
+        ("sr-Latn", ["1 nalog", "3 naloga", "1 prevod", "5 prevoda"]),
+        ("hr", ["1 račun", "3 računa", "1 prijevod", "5 prijevoda"]),
+        ("sr-Cyrl", ["1 налог", "3 налога", "1 превод", "5 превода"]),
+        ("ru", ["1 аккаунт", "3 аккаунта", "1 перевод", "5 переводов"]),
+        ("mk", ["1 профил", "3 профили", "1 превод", "5 преводи"]),
+    ],
+)
+def test_plurals_of_the_spread_nouns(variant, expected):
+    assert [count(1, variant, "account"), count(3, variant, "account"), count(1, variant, "translation"),
+            count(5, variant, "translation")] == expected
+
+
 def test_verdict_kinds():
     assert verdict_kind("False") == verdict_kind("disinformation") == "false"
     assert verdict_kind("Missing context") == "misleading" and verdict_kind("Mostly True") == "true"
@@ -359,3 +375,71 @@ def test_drafts_for_every_fact_check_of_the_profile_in_each_of_its_languages(sto
 def test_when_a_card_offers_no_draft(addressed, stance, verdict, expected):
     reason = no_draft_reason(addressed=addressed, stance=stance, verdict=verdict)
     assert reason is None if expected is None else expected in reason
+
+
+# -- the spread on the card (analysis/spread.py:claim_spread through respond/_reach.py) ---------------
+
+CHURCH_CYRL = "Влада Косова је забранила Српску православну цркву!"
+
+
+@pytest.fixture
+def spread_store(store, monkeypatch):
+    """A claim posted on Telegram in Cyrillic, copied in Latin by two X accounts, then by an outlet
+    (feed) and a web page, once undated, and translated into English; through the real stages."""
+    from factwatch.analysis.dedup import cluster_new_documents
+
+    monkeypatch.delenv("FACTWATCH_LLM_URL", raising=False)
+    import_facts(store, DATA / "facts_profile.yaml")
+    import_facts(store, DATA / "claimreview_array.json")
+    posts = [  # platform, source, author, text, language, published_at
+        ("telegram", "front-channel", None, CHURCH_CYRL + " Делите!", "sr", "2024-01-01T06:00:00Z"),
+        ("x", "acc_one", "acc_one", CLAIM + " Delite!", "sr", "2024-01-01T06:30:00Z"),
+        ("x", "acc_two", "acc_two", CLAIM + " Delite!", "sr", "2024-01-01T06:31:00Z"),
+        ("rss", "portal-a.example", "Redakcija", "Skandal. " + CLAIM + " Vernici su zabrinuti.", "sr", "2024-01-01T08:00:00Z"),
+        ("web", "portal-c.example", None, CHURCH_CYRL + " Верници су забринути.", "sr", None),
+        ("x", "en_news", "en_news", "The government of Kosovo has banned the Serbian Orthodox Church!", "en",
+         "2024-01-01T09:00:00Z"),
+    ]
+    docs = [NewDocument(platform=pl, source=src, author=au, text=t, language=lang,
+                        script="Cyrl" if t.startswith("В") else "Latn", latin_key=latin_key(t, lang),
+                        content_hash=hashlib.sha1(f"{src}{t}".encode()).hexdigest(), position=str(i),
+                        url=f"https://{src}.example/{i}", published_at=p)
+            for i, (pl, src, au, t, lang, p) in enumerate(posts)]
+    store.insert_documents(docs, run_id=store.start_run("ingest", "t"))
+    cluster_new_documents(store)
+    extract_claims(store)
+    embed_fact_base(store)
+    embed_new_claims(store)
+    match_new_claims(store)
+    return store
+
+
+def test_card_spread_counts_scripts_translations_and_orders_the_cascade(spread_store):
+    card = build_card(spread_store, claim_id(spread_store, "Vlada Kosova", "portal-a.example"))
+    assert card.first_seen["source"] == "front-channel" and card.first_seen["platform"] == "telegram"
+    assert card.first_seen_label == "2024-01-01T06:00:00Z — front-channel (Telegram)"
+    assert card.seen_label == "+2h 00m after the first appearance"
+    assert card.spread == {"documents": 6, "sources": 6}
+    # The English post counts as a translation (same fact-check); the undated page as a Cyrillic copy.
+    assert card.reach == {"accounts": 4, "copies": 4, "translations": 1, "cyrillic": 2, "latin": 4}
+    assert card.spread_languages == {"sr": 5, "en": 1}
+    assert card.cascade_label == "Telegram → X → outlets"
+    telegram, x, outlets = card.cascade
+    assert (x.documents, x.accounts, x.lag_seconds) == (3, 3, 30 * 60)
+    assert outlets.platforms == ["rss", "web"] and outlets.documents == 2 and outlets.first_seen == "2024-01-01T08:00:00Z"
+    assert card.spread_label == ("6 documents, 6 sources, 4 accounts · 2 in Cyrillic, 4 in Latin · 1 translation (en 1)")
+    assert outlets.label == "outlets from 2024-01-01T08:00:00Z (+2h 00m): 2 documents, 2 sources"
+    # The long draft says how far it circulates, with the plurals of its language.
+    assert "(6 dokumenata, 6 izvora)" in card.draft
+    md, page = render_card(card, "md"), render_card(card, "html")
+    assert "- Cascade: Telegram → X → outlets" in md and "  2. X from 2024-01-01T06:30:00Z (+30m 00s): 3 documents, 3 accounts" in md
+    assert '<ol class="cascade"><li>Telegram from 2024-01-01T06:00:00Z: 1 document, 1 account</li>' in page
+    assert json.loads(render_card(card, "json"))["labels"]["cascade_steps"][2] == outlets.label
+
+
+def test_the_first_appearance_card_and_an_undated_copy(spread_store):
+    first = build_card(spread_store, claim_id(spread_store, "Влада Косова", "front-channel"))
+    assert first.seen_label == "the first appearance" and first.lag_seconds == 0
+    undated = build_card(spread_store, claim_id(spread_store, "Влада Косова", "portal-c.example"))
+    assert undated.lag_seconds is None and undated.seen_label == "undated; the first appearance is dated"
+    assert undated.cascade == first.cascade  # the same story, whichever copy the card starts from
