@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from factwatch.analysis._retrieval import tokens
+from factwatch.analysis.spread import claim_spread
 from factwatch.analysis.stance import stance_towards
 from factwatch.errors import InputError
-from factwatch.analysis.spread import claim_spread
 from factwatch.respond._phrases import VARIANTS, count, phrase, verdict_kind
 from factwatch.respond._reach import CascadeStep, claim_reach, duration, platform_name
 from factwatch.store import Store
@@ -375,8 +375,9 @@ def build_card(
         claim_id=claim.id, quote=claim.text, language=claim.language, document_id=doc.id, document_url=doc.url,
         source=doc.source, actor=actor, published_at=doc.published_at,
         first_seen=reach.first, spread=spread_counts,
-        reach={k: v for k, v in reach.counts.items() if k not in spread_counts}, spread_languages=reach.languages, cascade=reach.cascade,
-        lag_seconds=reach.lag_seconds, document_language=doc.language,
+        reach={k: v for k, v in reach.counts.items() if k not in spread_counts},
+        spread_languages=reach.languages, cascade=reach.cascade, lag_seconds=reach.lag_seconds,
+        document_language=doc.language,
         addressed=addressed,
         score=probability if probability is not None else (matches[0].score if matches else None),
         verdict=fc.verdict if (fc and addressed) else None,
