@@ -42,6 +42,7 @@ def _stages() -> tuple[Stage, ...]:
     from factwatch.analysis.embed import embed_new_claims
     from factwatch.analysis.factcheck import embed_fact_base
     from factwatch.analysis.matching import match_new_claims
+    from factwatch.analysis.discovery import discover_narratives
     from factwatch.analysis.narratives import classify_new_documents
     from factwatch.analysis.shares import detect_coordination
 
@@ -58,6 +59,9 @@ def _stages() -> tuple[Stage, ...]:
         # After claims: each check-worthy claim gets its narratives beside its document's (issue 9).
         Stage("narratives", classify_new_documents, reads=("documents", "claims", "narratives", "narrative_documents"),
               writes=("narrative_assignments",)),
+        # After narratives: claims it matched to no catalogued narrative form candidate narratives.
+        Stage("discovery", discover_narratives, reads=("claims", "vectors", "narrative_assignments"),
+              writes=("discovery_clusters", "discovery_members")),
     )
 
 

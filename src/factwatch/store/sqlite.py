@@ -18,6 +18,7 @@ from factwatch.errors import NotFoundError, StoreError
 from factwatch.store._clock import utcnow
 from factwatch.store._clusters import ClustersMixin
 from factwatch.store._coordination import CoordinationMixin
+from factwatch.store._discovery import DiscoveryMixin
 from factwatch.store._facts import FactsMixin
 from factwatch.store._narratives import NarrativesMixin
 from factwatch.store._reviews import ReviewsMixin
@@ -45,7 +46,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin):
+class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, DiscoveryMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on
