@@ -300,6 +300,33 @@ def sources_export(
         out.write_text(text)
 
 
+@sources_app.command("show")
+def sources_show(
+    name: Annotated[str, typer.Argument(metavar="ID", help="A source name (`sources list`) or an actor name (all its sources).")],
+    json_: JsonOpt = False,
+) -> None:
+    """Who a source (or actor) is and what it pushes: narratives by month, share of state or
+    state-affiliated content, claims matched to fact-checks (confirmed or candidate)."""
+    from factwatch.analysis.pushers import source_profile
+
+    with _store("read") as store:
+        profile = source_profile(store, name)
+    if json_:
+        out.emit_json(profile)
+        return
+    out.key_values(f"{profile.kind} {profile.name}", {
+        "platform": profile.platform or "", "actor": profile.actor or "", "actor type": profile.actor_type or "",
+        "country": profile.country or "", "sources": ", ".join(profile.sources), "documents": profile.documents,
+        "state or state-affiliated content": f"{profile.state_documents} ({profile.state_share:.0%}): published by, "
+                                             "or copies of stories of, state or state-affiliated sources"})
+    out.table("narratives carried", ["narrative", "documents", "first", "latest", "by month"],
+              [(n.narrative_id, n.documents, (n.first_at or "")[:10], (n.latest_at or "")[:10],
+                ", ".join(f"{m} {c}" for m, c in n.monthly.items())) for n in profile.narratives])
+    out.table("claims matched to fact-checks", ["status", "claim", "published", "fact-check", "verdict", "p"],
+              [(c.status, c.claim_id, (c.published_at or "")[:10], c.fact_check_claim, c.verdict or "",
+                f"{c.probability:.2f}" if c.probability is not None else "") for c in profile.fact_checked])
+
+
 # -- analysis ----------------------------------------------------------------------------------
 
 
@@ -765,18 +792,43 @@ def narratives_show(
     json_: JsonOpt = False,
 ) -> None:
     """One narrative: its catalogue entry and the documents and claims it was found in."""
+    from factwatch.analysis.pushers import narrative_pushers
+
     with _store("read") as store:
         narrative = store.get_narrative(narrative_id)
         found = store.narrative_assignments(narrative_id, limit=limit)
         documents = store.narrative_document_counts().get(narrative_id, 0)
+        pushers = narrative_pushers(store, narrative_id)
     if json_:
-        out.emit_json({"narrative": narrative.as_dict(), "documents": documents, "assignments": [a.as_dict() for a in found]})
+        out.emit_json({"narrative": narrative.as_dict(), "documents": documents, "assignments": [a.as_dict() for a in found],
+                       "pushers": pushers.as_dict()})
         return
     out.key_values(narrative.id, {"label": narrative.label, "description": narrative.description,
                                   "parent": narrative.parent or "", "status": narrative.status, "documents": documents,
                                   "facts": ", ".join(narrative.facts), "DISARM": ", ".join(narrative.disarm)})
+    _print_pushers(pushers)
     out.table("found in", ["document", "claim", "score", "decision", "evidence"],
               [(a.document_id, a.claim_id or "", f"{a.score:.3f}", a.decision or "", a.evidence) for a in found])
+
+
+def _print_pushers(p: Any) -> None:
+    """Who pushes a narrative (analysis/pushers.py), as tables."""
+    def when(d: Any) -> str:
+        return f"{(d.published_at or '')[:16]} {d.source} ({d.account}, document {d.document_id})" if d else ""
+
+    out.key_values("who pushes it", {"first appearance": when(p.first), "latest": when(p.latest),
+                                     "languages": ", ".join(f"{k} {v}" for k, v in p.languages.items()),
+                                     "platforms": ", ".join(f"{k} {v}" for k, v in p.platforms.items()),
+                                     "state or state-affiliated documents": p.state_documents})
+    out.table("owning actors", ["actor", "type", "country", "documents", "first", "latest"],
+              [(c.name, c.actor_type, c.country, c.documents, (c.first_at or "")[:16], (c.latest_at or "")[:16])
+               for c in p.actors])
+    out.table("outlets", ["source", "platform", "actor", "type", "documents", "first", "latest"],
+              [(c.name, c.platform, c.actor, c.actor_type, c.documents, (c.first_at or "")[:16], (c.latest_at or "")[:16])
+               for c in p.outlets])
+    out.table("accounts", ["account", "source", "documents", "first", "latest"],
+              [(c.name, c.source, c.documents, (c.first_at or "")[:16], (c.latest_at or "")[:16]) for c in p.accounts[:30]])
+    out.table("documents a day", ["day", "documents"], p.daily)
 
 
 def _narrative_decision(document_id: int, narrative_id: str, decision: str, claim: int | None, note: str | None,
@@ -805,6 +857,98 @@ def narratives_reject(document_id: DocumentIdArg, narrative_id: NarrativeIdArg, 
                       note: NoteOpt = None, json_: JsonOpt = False) -> None:
     """Reject the narrative on the document (or --claim) (as $FACTWATCH_USER or your login)."""
     _narrative_decision(document_id, narrative_id, "rejected", claim, note, json_)
+
+
+# -- discovery (issue 9) -------------------------------------------------------------------------
+
+
+def _candidate_line(c: Any) -> str:
+    terms = ", ".join(t["term"] + (f" ({'/'.join(t['forms'][1:])})" if len(t["forms"]) > 1 else "") for t in c.terms[:6])
+    return terms
+
+
+@narratives_app.command("candidates")
+def narratives_candidates(
+    min_size: Annotated[int, typer.Option("--min-size", metavar="N", min=1, help="Only candidates of at least N claims.")] = 3,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many candidates, largest first.")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """Candidate new narratives: clusters of check-worthy claims that match no catalogued narrative."""
+    from factwatch.analysis.discovery import candidates
+
+    with _store("read") as store:
+        found = candidates(store, min_size=min_size, limit=limit)
+    if json_:
+        out.emit_json({"candidates": [c.as_dict() for c in found]})
+        return
+    out.table(f"candidate narratives ({len(found)}; promote with `factwatch narratives promote ID`)",
+              ["id", "size", "7d", "prev 7d", "languages", "sources", "top terms", "representative claim"],
+              [(c.id, c.size, c.last_7_days, c.previous_7_days, " ".join(c.languages), len(c.sources),
+                _candidate_line(c), c.representatives[0]["text"][:100] if c.representatives else "")
+               for c in found])
+
+
+@narratives_app.command("promote")
+def narratives_promote(
+    candidate_id: Annotated[int, typer.Argument(metavar="CANDIDATE_ID", help="From `factwatch narratives candidates`.")],
+    title: Annotated[Optional[str], typer.Option("--title", metavar="T", help="The narrative's title (default: its most central claim).")] = None,
+    narrative_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="The narrative id (default: discovered-CANDIDATE_ID).")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add a candidate to the catalogue 'discovered' as an active narrative, its representative
+    claims as examples; the next `factwatch analyze` classifies documents with it."""
+    from factwatch.analysis.discovery import promote_candidate
+
+    with _store("write") as store:
+        narrative = promote_candidate(store, candidate_id, title=title, narrative_id=narrative_id)
+    if json_:
+        out.emit_json({"narrative": narrative.as_dict(), "candidate": candidate_id})
+        return
+    out.line(f"promoted candidate {candidate_id} to narrative {narrative.id!r} ({narrative.title}); "
+             "run `factwatch analyze` to classify documents with it")
+# -- end discovery --
+
+
+# -- trends and alerts (issue 9) -------------------------------------------------------------
+
+
+@app.command()
+def trends(
+    by: Annotated[str, typer.Option("--by", metavar="DIMENSION", help="narrative, source, actor_type, language or platform.")] = "narrative",
+    bucket: Annotated[str, typer.Option("--bucket", metavar="day|hour", help="Count per day or per hour (UTC).")] = "day",
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Only documents published since DATE.")] = None,
+    narrative: Annotated[Optional[str], typer.Option("--narrative", metavar="ID", help="Only documents carrying this narrative.")] = None,
+    top: Annotated[int, typer.Option(metavar="N", min=1, help="The N largest series.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """Documents per day or hour, per narrative, source, actor type, language or platform."""
+    from factwatch.analysis.trends import trend_series
+
+    with _store("read") as store:
+        series = trend_series(store, dimension=by, bucket=bucket, since=_parse_since(since), narrative_id=narrative, top=top)
+    if json_:
+        out.emit_json(series)
+        return
+    out.table(f"documents per {bucket} by {by}", [bucket, *series.series],
+              [(b, *(v[i] for v in series.series.values())) for i, b in enumerate(series.buckets)])
+
+
+@app.command()
+def alerts(
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Only alerts about data since DATE.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="KIND", help="spike, candidate-growth, state-actor or coordinated-amplification.")] = None,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many alerts, newest first.")] = 100,
+    json_: JsonOpt = False,
+) -> None:
+    """Stored alerts (the `alerts` stage of `analyze`): narrative spikes, state actors starting a
+    narrative, coordinated networks amplifying one. FACTWATCH_WEBHOOK_URL makes `analyze` POST them."""
+    with _store("read") as store:
+        found = store.list_alerts(since=_parse_since(since), kind=kind, limit=limit)
+    if json_:
+        out.emit_json({"alerts": found})
+        return
+    out.table(f"alerts ({len(found)})", ["id", "at", "kind", "narrative", "summary", "webhook"],
+              [(a.id, a.at[:16], a.kind, a.narrative_id or "", a.summary, a.delivery or "") for a in found])
 
 
 # -- web ---------------------------------------------------------------------------------------

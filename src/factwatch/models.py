@@ -776,3 +776,78 @@ class StoredNetwork:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# -- trends, alerts, who pushes what (issue 9; store/_trends.py) --------------------------------
+
+ALERT_KINDS = ("spike", "candidate-growth", "state-actor", "coordinated-amplification")
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierDocument:
+    """A document that carries a narrative, with who published it (source, account, owner)."""
+
+    document_id: int
+    published_at: str | None
+    source: str
+    platform: str
+    account: str  # the author, else the source (as the coordination stage names accounts)
+    language: str
+    actor: str | None
+    actor_type: str | None
+    actor_country: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert the ``alerts`` stage found; ``key`` makes storing it twice a no-op."""
+
+    key: str
+    kind: str  # one of ALERT_KINDS
+    narrative_id: str | None
+    subject: str | None  # the actor, or the network's accounts, the alert is about
+    at: str  # when it happened in the data (the spiking bucket, the first document)
+    score: float | None  # spike: the Poisson p-value; others: documents
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: int
+    key: str
+    kind: str
+    narrative_id: str | None
+    subject: str | None
+    at: str
+    score: float | None
+    summary: str
+    details: dict[str, Any]
+    created_at: str
+    delivery: str | None = None  # delivered, failed, or None when no webhook was configured
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheckedClaim:
+    """A claim of a source matched to a fact-check: 'confirmed' by an analyst, else 'candidate'."""
+
+    claim_id: int
+    document_id: int
+    published_at: str | None
+    text: str
+    fact_check_id: int
+    fact_check_claim: str
+    verdict: str | None
+    url: str | None
+    publisher: str | None
+    status: str  # confirmed | candidate
+    probability: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

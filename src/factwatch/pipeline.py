@@ -37,6 +37,7 @@ class PipelineResult:
 
 def _stages() -> tuple[Stage, ...]:
     # Imported here so `factwatch ingest` does not pay for loading the embedding model.
+    from factwatch.analysis.alerts import detect_alerts
     from factwatch.analysis.claims import extract_claims
     from factwatch.analysis.dedup import cluster_new_documents
     from factwatch.analysis.embed import embed_new_claims
@@ -62,6 +63,10 @@ def _stages() -> tuple[Stage, ...]:
         # After narratives: claims it matched to no catalogued narrative form candidate narratives.
         Stage("discovery", discover_narratives, reads=("claims", "vectors", "narrative_assignments"),
               writes=("discovery_clusters", "discovery_members")),
+        # Last: spikes, state actors and coordinated networks over narratives (issue 9).
+        Stage("alerts", detect_alerts, reads=("documents", "narrative_assignments", "coordination_networks",
+                                              "coordination_members"),
+              writes=("alerts", "alert_deliveries")),
     )
 
 

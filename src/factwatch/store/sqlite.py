@@ -22,6 +22,7 @@ from factwatch.store._discovery import DiscoveryMixin
 from factwatch.store._facts import FactsMixin
 from factwatch.store._narratives import NarrativesMixin
 from factwatch.store._reviews import ReviewsMixin
+from factwatch.store._trends import TrendsMixin
 from factwatch.store._views import ViewsMixin
 from factwatch.models import (
     ACTOR_TYPES,
@@ -46,7 +47,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, DiscoveryMixin):
+class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, TrendsMixin, DiscoveryMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on

@@ -1,0 +1,222 @@
+"""The ``alerts`` stage (issue 9): a narrative spikes (a candidate narrative grows fast), a state
+or state-affiliated actor starts pushing a narrative, a coordinated network amplifies one.
+
+Each alert has a key (kind, narrative, subject, bucket), so a rerun stores nothing twice and a
+webhook hears of each alert once. The stage recomputes from the store's counts when narrative
+assignments, analysts' decisions or coordination networks changed (a GROUP BY, cheap next to
+classification) and then POSTs undelivered alerts as JSON to ``FACTWATCH_WEBHOOK_URL`` (or the
+stage's ``webhook_url`` config) with retries, under ``ingest/web.py``'s rules: http(s) only, no
+private address unless ``FACTWATCH_ALLOW_PRIVATE=1``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+
+from factwatch.analysis.trends import SpikeParams, narrative_spikes
+from factwatch.errors import FetchError
+from factwatch.ingest._network import AddressRefused, Deadline, PinnedTransport
+from factwatch.ingest.web import FetchSettings, check_url
+from factwatch.models import Alert, NewAlert
+from factwatch.store import Store
+
+STAGE = "alerts"
+
+
+class _Refused(FetchError):
+    """The URL or its address is refused: retrying cannot help."""
+
+WEBHOOK_ENV = "FACTWATCH_WEBHOOK_URL"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertStats:
+    found: int  # alerts the run computed (new and already stored)
+    new: int
+    delivered: int = 0
+    failed: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _spike_alerts(store: Store, labels: dict[str, tuple[str, str]], *, bucket: str, params: SpikeParams) -> list[NewAlert]:
+    alerts = []
+    for narrative, spikes in narrative_spikes(store, bucket=bucket, params=params).items():
+        label, status = labels.get(narrative, (narrative, "active"))
+        kind = "candidate-growth" if status == "candidate" else "spike"
+        for s in spikes:
+            alerts.append(NewAlert(
+                key=f"{kind}:{narrative}:{s.bucket}", kind=kind, narrative_id=narrative, subject=None, at=s.bucket,
+                score=s.p_value,
+                summary=(f"{label}: {s.count} documents in the {bucket} {s.bucket}, against a baseline of "
+                         f"{s.baseline:g} a {bucket} (Poisson p = {s.p_value:.1e})"),
+                details={"count": s.count, "baseline": s.baseline, "p_value": s.p_value, "bucket": bucket,
+                         "window": params.window, "alpha": params.alpha, "min_count": params.min_count}))
+    return alerts
+
+
+def _state_alerts(store: Store, labels: dict[str, tuple[str, str]]) -> list[NewAlert]:
+    alerts = []
+    for narrative, actor, actor_type, country, first_at, first_doc, docs in store.state_actor_narratives():
+        label = labels.get(narrative, (narrative, ""))[0]
+        alerts.append(NewAlert(
+            key=f"state-actor:{narrative}:{actor}", kind="state-actor", narrative_id=narrative, subject=actor,
+            at=first_at, score=float(docs),
+            summary=f"{actor} ({actor_type}{', ' + country if country else ''}) started pushing {label!r} on {first_at[:16]}",
+            details={"actor": actor, "actor_type": actor_type, "country": country, "first_document": first_doc,
+                     "documents": docs}))
+    return alerts
+
+
+def _network_alerts(store: Store, labels: dict[str, tuple[str, str]], *, min_documents: int,
+                    min_accounts: int) -> list[NewAlert]:
+    members = {n.id: sorted(n.accounts) for n in store.list_coordination_networks(limit=100_000)}
+    grouped: dict[tuple[str, str], list[tuple[str, int, str | None, str]]] = defaultdict(list)
+    for network, kind, narrative, account, doc, published in store.network_narrative_documents():
+        grouped[(network, narrative)].append((account, doc, published, kind))
+    alerts: dict[str, NewAlert] = {}
+    for (network, narrative), rows in sorted(grouped.items()):
+        docs = sorted({(p or "~", d, a) for a, d, p, _k in rows})
+        accounts = sorted({a for _p, _d, a in docs})
+        if len(docs) < min_documents or len(accounts) < min_accounts:
+            continue
+        # One alert per (narrative, account set): the same accounts found by two object kinds
+        # (shared links and copied text in the demo's bursts) are one amplification.
+        group = hashlib.sha1("\n".join(members.get(network, accounts)).encode()).hexdigest()[:12]
+        key = f"coordinated-amplification:{narrative}:{group}"
+        if key in alerts:
+            kinds = alerts[key].details["kinds"]
+            kinds.append(rows[0][3])
+            continue
+        label = labels.get(narrative, (narrative, ""))[0]
+        at = docs[min_documents - 1][0]  # when the network's documents reached the threshold
+        alerts[key] = NewAlert(
+            key=key, kind="coordinated-amplification", narrative_id=narrative, subject=", ".join(accounts),
+            at=at, score=float(len(docs)),
+            summary=(f"{len(accounts)} coordinated accounts of network {network} carried {label!r} in "
+                     f"{len(docs)} documents"),
+            details={"network": network, "kinds": [rows[0][3]], "accounts": accounts,
+                     "network_accounts": len(members.get(network, accounts)),
+                     "documents": [d for _p, d, _a in docs][:200]})
+    return list(alerts.values())
+
+
+def _cursor(watermark: str, config: dict[str, Any]) -> str:
+    return watermark + "|" + json.dumps(config, sort_keys=True)
+
+
+def detect_alerts(
+    store: Store,
+    *,
+    bucket: str = "day",
+    window: int = 7,
+    alpha: float = 1e-3,
+    min_count: int = 5,
+    floor: float = 0.5,
+    min_history: int = 3,
+    min_network_documents: int = 3,
+    min_network_accounts: int = 2,
+    webhook_url: str | None = None,
+    retries: int = 3,
+    backoff: float = 0.5,
+) -> AlertStats:
+    """Compute alerts, store the new ones, and deliver undelivered ones to the webhook if configured."""
+    params = SpikeParams(window=window, alpha=alpha, min_count=min_count, floor=floor, min_history=min_history)
+    config = {"bucket": bucket, **asdict(params), "min_network_documents": min_network_documents,
+              "min_network_accounts": min_network_accounts}
+    cursor = _cursor(store.alerts_watermark(), config)
+    found = new = 0
+    if store.get_cursor(STAGE) != cursor:
+        labels = {n.id: (n.label, n.status) for n in store.list_narratives()}
+        alerts = [*_spike_alerts(store, labels, bucket=bucket, params=params), *_state_alerts(store, labels),
+                  *_network_alerts(store, labels, min_documents=min_network_documents, min_accounts=min_network_accounts)]
+        found = len(alerts)
+        new = store.save_alerts(alerts, stage=STAGE, cursor=cursor)
+    delivered = failed = 0
+    url = webhook_url or os.environ.get(WEBHOOK_ENV, "").strip() or None
+    if url:
+        delivered, failed = deliver_alerts(store, url, retries=retries, backoff=backoff)
+    return AlertStats(found=found, new=new, delivered=delivered, failed=failed)
+
+
+# -- webhook ------------------------------------------------------------------------------------
+
+
+def alert_payload(alert: Alert) -> dict[str, Any]:
+    d = alert.as_dict()
+    d.pop("delivery", None)
+    return {"factwatch": "alert", "alert": d}
+
+
+def post_json(url: str, payload: dict[str, Any], *, settings: FetchSettings | None = None) -> int:
+    """POST ``payload`` as JSON under the safe-fetch rules; returns the HTTP status. Raises
+    ``FetchError`` for a refused URL or address and for network failures (never an httpx error)."""
+    settings = settings or FetchSettings.from_env()
+    try:
+        check_url(url)
+    except FetchError as exc:
+        raise _Refused(str(exc)) from None
+    transport = PinnedTransport(deadline=Deadline(settings.deadline), allow_private=settings.allow_private)
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    try:
+        # trust_env=False: a proxy from the environment would connect for us and skip the address check.
+        with httpx.Client(transport=transport, timeout=settings.timeout, follow_redirects=False,
+                          trust_env=False) as client:
+            response = client.post(url, content=body, headers={
+                "Content-Type": "application/json", "User-Agent": settings.user_agent})
+            return response.status_code
+    except AddressRefused as exc:
+        raise _Refused(f"{url}: {exc}; set FACTWATCH_ALLOW_PRIVATE=1 to post to a private address") from None
+    except httpx.HTTPError as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, AddressRefused):
+            raise _Refused(f"{url}: {cause}; set FACTWATCH_ALLOW_PRIVATE=1 to post to a private address") from None
+        raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
+
+
+def deliver(url: str, payload: dict[str, Any], *, retries: int = 3, backoff: float = 0.5,
+            sleep: Callable[[float], None] = time.sleep) -> tuple[bool, int, str | None]:
+    """POST with up to ``retries`` attempts, waiting backoff, 2×backoff, … between them. A refused
+    URL or a 4xx other than 408/429 is not retried (it will not change). Returns (delivered,
+    attempts, last error)."""
+    error: str | None = None
+    for attempt in range(1, max(retries, 1) + 1):
+        try:
+            status = post_json(url, payload)
+        except _Refused as exc:
+            return False, attempt, f"refused: {exc}"
+        except FetchError as exc:
+            error = str(exc)
+        else:
+            if 200 <= status < 300:
+                return True, attempt, None
+            error = f"HTTP {status}"
+            if 400 <= status < 500 and status not in (408, 429):
+                return False, attempt, error
+        if attempt < retries:
+            sleep(backoff * 2 ** (attempt - 1))
+    return False, max(retries, 1), error
+
+
+def deliver_alerts(store: Store, url: str, *, retries: int = 3, backoff: float = 0.5) -> tuple[int, int]:
+    """Deliver each alert not yet delivered to ``url``; returns (delivered, failed). A failed alert
+    is tried again on the next run."""
+    delivered = failed = 0
+    for alert in store.undelivered_alerts(url):
+        ok, attempts, error = deliver(url, alert_payload(alert), retries=retries, backoff=backoff)
+        store.record_alert_delivery(alert.id, url, delivered=ok, attempts=attempts, error=error)
+        delivered += ok
+        failed += not ok
+        if not ok and error and error.startswith("refused: "):
+            break  # the URL itself is refused: every other alert would be too
+    return delivered, failed

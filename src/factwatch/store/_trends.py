@@ -1,0 +1,251 @@
+"""Trends, who pushes what, and alerts (issue 9; migration 010).
+
+Counts are GROUP BYs over ``documents`` joined to ``narrative_assignments``, ``sources`` and
+``actors``; the time bucket is a prefix of ``published_at`` (stored as UTC ISO text by ingest:
+10 characters = the day, 13 = the hour). Documents without a timestamp are not counted in time
+series. ``alerts`` and ``alert_deliveries`` are written only by the ``alerts`` stage.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from factwatch.errors import InputError, NotFoundError
+from factwatch.models import ALERT_KINDS, Alert, CarrierDocument, FactCheckedClaim, NewAlert
+from factwatch.store._clock import utcnow
+
+BUCKET_CHARS = {"day": 10, "hour": 13}
+# The account as the coordination stage names it (analysis/shares.py): the author, else the source.
+_ACCOUNT = "COALESCE(NULLIF(TRIM(d.author), ''), d.source)"
+# An assignment counts unless an analyst's latest decision on it is a rejection.
+_NOT_REJECTED = """NOT EXISTS (SELECT 1 FROM narrative_decisions r WHERE r.document_id = na.document_id
+    AND r.narrative_id = na.narrative_id AND COALESCE(r.claim_id, 0) = COALESCE(na.claim_id, 0)
+    AND r.decision = 'rejected')"""
+_DIMENSIONS = {
+    "narrative": "na.narrative_id",
+    "source": "d.source",
+    "actor_type": "COALESCE(a.type, 'unknown')",
+    "language": "d.language",
+    "platform": "d.platform",
+}
+STATE_TYPES = ("state", "state-affiliated")
+
+
+def _bucket_sql(bucket: str) -> str:
+    if bucket not in BUCKET_CHARS:
+        raise InputError(f"A trend bucket is 'day' or 'hour', not {bucket!r}.")
+    return f"substr(d.published_at, 1, {BUCKET_CHARS[bucket]})"
+
+
+def _alert(row: sqlite3.Row) -> Alert:
+    d = dict(row)
+    d["details"] = json.loads(d["details"] or "{}")
+    return Alert(**d)
+
+
+class TrendsMixin:
+    """Mixed into SQLiteStore; uses its ``_tx`` and ``_query`` helpers."""
+
+    _query: Any
+    _tx: Any
+
+    # -- counts -------------------------------------------------------------------------------
+
+    def document_counts(
+        self, *, dimension: str, bucket: str = "day", since: str | None = None, until: str | None = None,
+        narrative_id: str | None = None,
+    ) -> list[tuple[str, str, int]]:
+        """(bucket, key, documents) per time bucket and value of ``dimension``, in time order.
+        With ``narrative_id`` (or dimension 'narrative') only documents carrying a narrative count."""
+        if dimension not in _DIMENSIONS:
+            raise InputError(f"A trend dimension is one of {', '.join(_DIMENSIONS)}, not {dimension!r}.")
+        b = _bucket_sql(bucket)
+        where = ["d.published_at IS NOT NULL", "length(d.published_at) >= 13"]
+        params: list[Any] = []
+        if since:
+            where.append("d.published_at >= ?")
+            params.append(since)
+        if until:
+            where.append("d.published_at < ?")
+            params.append(until)
+        join = ""
+        if dimension == "narrative" or narrative_id is not None:
+            join = f" JOIN narrative_assignments na ON na.document_id = d.id AND {_NOT_REJECTED}"
+            if narrative_id is not None:
+                join += " AND na.narrative_id = ?"
+                params.insert(0, narrative_id)
+        sql = (f"SELECT {b} AS bucket, {_DIMENSIONS[dimension]} AS key, COUNT(DISTINCT d.id) AS n FROM documents d{join}"
+               " LEFT JOIN sources s ON s.name = d.source LEFT JOIN actors a ON a.name = s.actor"
+               f" WHERE {' AND '.join(where)} GROUP BY bucket, key ORDER BY bucket, key")
+        return [(r[0], r[1], int(r[2])) for r in self._query(sql, params)]
+
+    def first_document_time(self) -> str | None:
+        """The earliest published_at in the store: days before it were not observed."""
+        return self._query("SELECT MIN(published_at) FROM documents WHERE length(published_at) >= 13")[0][0]
+
+    # -- who pushes what ----------------------------------------------------------------------
+
+    def narrative_carriers(self, narrative_id: str) -> list[CarrierDocument]:
+        """Every document carrying the narrative (not rejected by an analyst), oldest first."""
+        rows = self._query(
+            f"SELECT DISTINCT d.id AS document_id, d.published_at, d.source, d.platform, {_ACCOUNT} AS account,"
+            " d.language, s.actor, a.type AS actor_type, a.country AS actor_country"
+            f" FROM narrative_assignments na JOIN documents d ON d.id = na.document_id"
+            " LEFT JOIN sources s ON s.name = d.source LEFT JOIN actors a ON a.name = s.actor"
+            f" WHERE na.narrative_id = ? AND {_NOT_REJECTED}"
+            " ORDER BY d.published_at IS NULL, d.published_at, d.id", (narrative_id,))
+        return [CarrierDocument(**dict(r)) for r in rows]
+
+    def source_narrative_documents(self, sources: Sequence[str]) -> list[tuple[int, str | None, str, str]]:
+        """(document id, published_at, narrative id, label) for the sources' documents, oldest first."""
+        if not sources:
+            return []
+        marks = ",".join("?" * len(sources))
+        rows = self._query(
+            "SELECT DISTINCT d.id, d.published_at, na.narrative_id, n.label FROM documents d"
+            " JOIN narrative_assignments na ON na.document_id = d.id JOIN narratives n ON n.id = na.narrative_id"
+            f" WHERE d.source IN ({marks}) AND {_NOT_REJECTED} ORDER BY d.published_at, d.id", list(sources))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def source_state_content(self, sources: Sequence[str]) -> tuple[int, int]:
+        """(documents, documents that are state or state-affiliated content): published by a source
+        whose actor is state or state-affiliated, or in a story cluster with such a document."""
+        if not sources:
+            return (0, 0)
+        marks = ",".join("?" * len(sources))
+        types = ",".join("?" * len(STATE_TYPES))
+        row = self._query(
+            f"""SELECT COUNT(*), SUM(CASE WHEN sa.type IN ({types}) OR EXISTS (
+                    SELECT 1 FROM cluster_members m2 JOIN documents d2 ON d2.id = m2.document_id
+                    JOIN sources s2 ON s2.name = d2.source JOIN actors a2 ON a2.name = s2.actor
+                    WHERE m.cluster_id IS NOT NULL AND m2.cluster_id = m.cluster_id AND a2.type IN ({types}))
+                THEN 1 ELSE 0 END)
+            FROM documents d LEFT JOIN sources s ON s.name = d.source LEFT JOIN actors sa ON sa.name = s.actor
+            LEFT JOIN cluster_members m ON m.document_id = d.id
+            WHERE d.source IN ({marks})""", [*STATE_TYPES, *STATE_TYPES, *sources])[0]
+        return (int(row[0] or 0), int(row[1] or 0))
+
+    def source_fact_checked_claims(self, sources: Sequence[str], *, limit: int = 200) -> list[FactCheckedClaim]:
+        """Claims of the sources' documents whose best fact-check addresses them or that an analyst
+        confirmed; a rejected match is left out. 'confirmed' needs a review, else 'candidate'."""
+        if not sources:
+            return []
+        marks = ",".join("?" * len(sources))
+        rows = self._query(
+            f"""SELECT c.id AS claim_id, c.document_id, d.published_at, c.text, f.id AS fact_check_id,
+                   f.claim AS fact_check_claim, f.verdict, f.url, f.publisher,
+                   CASE WHEN r.decision = 'confirmed' THEN 'confirmed' ELSE 'candidate' END AS status,
+                   cm.probability
+            FROM claims c JOIN documents d ON d.id = c.document_id
+            JOIN claim_matches cm ON cm.claim_id = c.id AND cm.target = 'fact_check'
+            JOIN fact_checks f ON f.id = cm.fact_check_id
+            LEFT JOIN review_decisions r ON r.claim_id = c.id AND r.target = 'fact_check' AND r.target_id = f.id
+            WHERE d.source IN ({marks}) AND COALESCE(r.decision, '') != 'rejected'
+              AND (r.decision = 'confirmed' OR (cm.rank = 1 AND cm.addressed = 1))
+            ORDER BY d.published_at, c.id LIMIT ?""", [*sources, limit])
+        return [FactCheckedClaim(**dict(r)) for r in rows]
+
+    def actor_source_names(self, actor: str) -> list[str]:
+        return [r[0] for r in self._query("SELECT name FROM sources WHERE actor = ? ORDER BY name", (actor,))]
+
+    def get_actor(self, name: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT name, type, country, notes FROM actors WHERE name = ?", (name,))
+        return dict(rows[0]) if rows else None
+
+    # -- alert inputs ---------------------------------------------------------------------------
+
+    def state_actor_narratives(self) -> list[tuple[str, str, str, str | None, str, int, int]]:
+        """(narrative, actor, actor type, country, first published_at, first document, documents) for
+        each narrative carried by a state or state-affiliated actor's sources."""
+        types = ",".join("?" * len(STATE_TYPES))
+        rows = self._query(
+            f"""SELECT na.narrative_id, a.name, a.type, a.country, MIN(d.published_at),
+                   MIN(d.id), COUNT(DISTINCT d.id)
+            FROM narrative_assignments na JOIN documents d ON d.id = na.document_id
+            JOIN sources s ON s.name = d.source JOIN actors a ON a.name = s.actor
+            WHERE a.type IN ({types}) AND d.published_at IS NOT NULL AND {_NOT_REJECTED}
+            GROUP BY na.narrative_id, a.name ORDER BY na.narrative_id, a.name""", list(STATE_TYPES))
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def network_narrative_documents(self) -> list[tuple[str, str, str, str, int, str | None]]:
+        """(network id, kind, narrative, account, document, published_at): documents of coordinated
+        accounts that carry a narrative."""
+        rows = self._query(
+            f"""SELECT DISTINCT m.network_id, n.kind, na.narrative_id, m.account, d.id, d.published_at
+            FROM coordination_members m JOIN coordination_networks n ON n.id = m.network_id
+            JOIN documents d ON {_ACCOUNT} = m.account
+            JOIN narrative_assignments na ON na.document_id = d.id
+            WHERE {_NOT_REJECTED} ORDER BY m.network_id, na.narrative_id, d.published_at""")
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def alerts_watermark(self) -> str:
+        """Changes when what alerts are computed from changes."""
+        a = self._query("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM narrative_assignments")[0]
+        r = self._query("SELECT COALESCE(MAX(id), 0) FROM narrative_reviews")[0]
+        n = self._query("SELECT COUNT(*), COALESCE(MAX(computed_at), '') FROM coordination_networks")[0]
+        return f"{a[0]}:{a[1]}:{r[0]}:{n[0]}:{n[1]}"
+
+    # -- alerts (written by the `alerts` stage) -------------------------------------------------
+
+    def save_alerts(self, alerts: Sequence[NewAlert], *, stage: str, cursor: str) -> int:
+        """Insert the alerts not stored yet (by key) and set the stage cursor; returns how many were new."""
+        now = utcnow()
+        with self._tx() as c:
+            new = 0
+            for a in alerts:
+                cur = c.execute(
+                    "INSERT OR IGNORE INTO alerts(key, kind, narrative_id, subject, at, score, summary, details, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (a.key, a.kind, a.narrative_id, a.subject, a.at, a.score, a.summary,
+                     json.dumps(a.details, ensure_ascii=False, sort_keys=True), now))
+                new += cur.rowcount
+            c.execute(
+                "INSERT INTO stage_state(stage, cursor, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(stage) DO UPDATE SET cursor=excluded.cursor, updated_at=excluded.updated_at",
+                (stage, cursor, now))
+        return new
+
+    def list_alerts(self, *, since: str | None = None, kind: str | None = None, limit: int = 500) -> list[Alert]:
+        """Stored alerts, newest data time first; ``since`` compares with the data time ``at``."""
+        if kind is not None and kind not in ALERT_KINDS:
+            raise InputError(f"An alert kind is one of {', '.join(ALERT_KINDS)}, not {kind!r}.")
+        where, params = [], []
+        if since:
+            where.append("a.at >= ?")
+            params.append(since)
+        if kind:
+            where.append("a.kind = ?")
+            params.append(kind)
+        sql = ("SELECT a.id, a.key, a.kind, a.narrative_id, a.subject, a.at, a.score, a.summary, a.details, a.created_at,"
+               " (SELECT CASE WHEN SUM(x.status = 'delivered') > 0 THEN 'delivered' ELSE MIN(x.status) END"
+               "  FROM alert_deliveries x WHERE x.alert_id = a.id) AS delivery FROM alerts a"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.at DESC, a.id DESC LIMIT ?")
+        return [_alert(r) for r in self._query(sql, [*params, limit])]
+
+    def get_alert(self, alert_id: int) -> Alert:
+        rows = self._query("SELECT id, key, kind, narrative_id, subject, at, score, summary, details, created_at"
+                           " FROM alerts WHERE id = ?", (alert_id,))
+        if not rows:
+            raise NotFoundError(f"No alert {alert_id}; `factwatch alerts` lists them.")
+        return _alert(rows[0])
+
+    def undelivered_alerts(self, url: str, *, limit: int = 1000) -> list[Alert]:
+        """Alerts not yet delivered to ``url``, oldest first."""
+        rows = self._query(
+            "SELECT a.id, a.key, a.kind, a.narrative_id, a.subject, a.at, a.score, a.summary, a.details, a.created_at"
+            " FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM alert_deliveries x WHERE x.alert_id = a.id AND x.url = ?"
+            " AND x.status = 'delivered') ORDER BY a.id LIMIT ?", (url, limit))
+        return [_alert(r) for r in rows]
+
+    def record_alert_delivery(self, alert_id: int, url: str, *, delivered: bool, attempts: int,
+                              error: str | None = None) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO alert_deliveries(alert_id, url, status, attempts, last_error, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(alert_id, url) DO UPDATE SET status=excluded.status,"
+                " attempts=alert_deliveries.attempts + excluded.attempts, last_error=excluded.last_error,"
+                " updated_at=excluded.updated_at",
+                (alert_id, url, "delivered" if delivered else "failed", attempts, error, utcnow()))
