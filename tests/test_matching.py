@@ -61,7 +61,9 @@ def test_unrelated_same_topic_claim_is_not_addressed(facts_store, text):
 
 def test_as_dict_shape(facts_store):
     d = match_text(facts_store, "KFOR soldiers fired at Serb civilians in North Mitrovica.", k=3).as_dict()
-    assert set(d) == {"addressed", "matches"} and d["addressed"] is True and len(d["matches"]) == 3
+    # DESIGN.md: `match --json` is {"addressed", "probability", "matches"} (probability was missing).
+    assert set(d) == {"addressed", "probability", "matches"} and d["addressed"] is True and len(d["matches"]) == 3
+    assert 0.0 <= d["probability"] <= 1.0
     assert {"url", "claim", "verdict", "score", "publisher", "language", "date", "rebuttal",
             "matched_sentence", "fact_check_id"} <= set(d["matches"][0])
 

@@ -106,10 +106,11 @@ class MatchResult:
 
     def as_dict(self, *, verbose: bool = False) -> dict[str, Any]:
         """The `match --json` shape; ``verbose`` adds language, the sentences matched and fallback notes."""
-        out: dict[str, Any] = {"addressed": self.addressed, "matches": [m.as_dict() for m in self.matches]}
+        # DESIGN.md's `match --json` contract: the decision and its calibrated probability.
+        out: dict[str, Any] = {"addressed": self.addressed, "probability": round(self.probability, 4),
+                               "matches": [m.as_dict() for m in self.matches]}
         if verbose:
-            out.update(language=self.language, queries=list(self.queries), notes=list(self.notes),
-                       probability=round(self.probability, 4))
+            out.update(language=self.language, queries=list(self.queries), notes=list(self.notes))
         return out
 
 
