@@ -15,11 +15,14 @@ from factwatch.web.routers import (
     match,
     narratives,
     overview,
+    pushers,
     runs,
     sources,
+    trends,
 )
 
 ROUTERS = (overview.router, documents.router, sources.router, runs.router, claims.router, match.router,
-           facts.router, clusters.router, coordination.router, narratives.router, about.router)
+           facts.router, clusters.router, coordination.router, narratives.router, pushers.router, trends.router,
+           about.router)
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,70 @@
+"""Line charts of counts over time as plain numbers for an inline SVG (``_trendchart.html``).
+
+The geometry is computed here so the template only places shapes: no script is needed (the
+CSP is ``default-src 'self'``), and a page renders the same in a browser without JavaScript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+WIDTH, HEIGHT = 1000, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 26
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+           "#7f7f7f")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLine:
+    key: str
+    colour: str
+    points: str  # SVG polyline points "x,y x,y ..."
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChartMarker:
+    x: float
+    y: float
+    colour: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    width: int
+    height: int
+    lines: list[ChartLine]
+    x_labels: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    markers: list[ChartMarker] = field(default_factory=list)
+    empty: bool = False
+    plot: tuple[int, int, int, int] = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
+
+
+def line_chart(buckets: Sequence[str], series: Mapping[str, Sequence[int]],
+               markers: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> Chart:
+    """A chart of ``series`` (key -> counts per bucket); ``markers``: key -> [(bucket, title)]."""
+    if not buckets or not series:
+        return Chart(WIDTH, HEIGHT, [], [], [], empty=True)
+    top = max(max(v) for v in series.values()) or 1
+    x0, x1, y0, y1 = LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, TOP
+    n = len(buckets)
+
+    def x(i: int) -> float:
+        return round(x0 + (x1 - x0) * (i / (n - 1) if n > 1 else 0.5), 1)
+
+    def y(v: int) -> float:
+        return round(y0 - (y0 - y1) * v / top, 1)
+
+    colours = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(series)}
+    lines = [ChartLine(key=k, colour=colours[k], points=" ".join(f"{x(i)},{y(c)}" for i, c in enumerate(v)), total=sum(v))
+             for k, v in series.items()]
+    step = max(1, n // 8)
+    x_labels = [(x(i), buckets[i]) for i in range(0, n, step)]
+    y_ticks = sorted({(y(v), v) for v in (0, top // 2, top)})
+    index = {b: i for i, b in enumerate(buckets)}
+    marks = [ChartMarker(x=x(index[b]), y=y(series[k][index[b]]), colour=colours[k], title=title)
+             for k, items in (markers or {}).items() if k in series for b, title in items if b in index]
+    return Chart(WIDTH, HEIGHT, lines, x_labels, y_ticks, marks)

@@ -1,0 +1,83 @@
+"""Who pushes what (issue 9): ``/narratives/{id}`` (outlets, accounts and owning actors carrying a
+narrative, its first and latest appearance, languages, documents a day) and ``/sources/{name}``
+(a source's or actor's narratives by month, share of state content, fact-checked claims)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse
+
+from factwatch.analysis.pushers import NarrativePushers, SourceProfile, narrative_pushers, source_profile
+from factwatch.analysis.trends import bucket_range
+from factwatch.errors import NotFoundError
+from factwatch.models import Narrative
+from factwatch.store import Store
+from factwatch.web._charts import Chart, line_chart
+from factwatch.web._params import get_store
+from factwatch.web._render import render
+
+router = APIRouter()
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeView:
+    narrative: Narrative
+    pushers: NarrativePushers
+    alerts: list[Any]
+    chart: Chart = field(repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"narrative": self.narrative.as_dict(), "pushers": self.pushers.as_dict(),
+                "alerts": [a.as_dict() for a in self.alerts]}
+
+
+def _checked(value: str, what: str) -> str:
+    if len(value) > 300:
+        raise NotFoundError(f"No {what} {value[:80]!r}...")
+    return value
+
+
+def narrative_view(store: Store, narrative_id: str) -> NarrativeView:
+    narrative = store.get_narrative(_checked(narrative_id, "narrative"))
+    pushers = narrative_pushers(store, narrative.id)
+    alerts = [a for a in store.list_alerts(limit=10_000) if a.narrative_id == narrative.id]
+    chart = line_chart([], {})
+    if pushers.daily:
+        days = bucket_range(pushers.daily[0][0], pushers.daily[-1][0], "day")
+        counts = dict(pushers.daily)
+        spikes = [(a.at, a.summary) for a in alerts if a.kind in ("spike", "candidate-growth")]
+        chart = line_chart(days, {"documents": [counts.get(d, 0) for d in days]}, {"documents": spikes})
+    return NarrativeView(narrative=narrative, pushers=pushers, alerts=alerts, chart=chart)
+
+
+NarrativeId = Annotated[str, Path(description="A narrative id, as listed by /api/narratives.")]
+SourceName = Annotated[str, Path(description="A source name (/api/sources) or an actor name (all its sources).")]
+
+
+@router.get("/narratives/{narrative_id}", response_class=HTMLResponse, include_in_schema=False)
+def narrative_page(request: Request, narrative_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
+    view = narrative_view(store, narrative_id)
+    return render(request, "narrative.html", view=view, page_title=view.narrative.label)
+
+
+@router.get("/api/narratives/{narrative_id}", tags=["api"])
+def narrative_json(narrative_id: NarrativeId, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """One narrative and who pushes it: outlets, accounts, owning actors (type, country), first and latest
+    appearance, languages, documents a day, and its alerts."""
+    return narrative_view(store, narrative_id).as_dict()
+
+
+@router.get("/sources/{name}", response_class=HTMLResponse, include_in_schema=False)
+def source_page(request: Request, name: str, store: Store = Depends(get_store)) -> HTMLResponse:
+    profile: SourceProfile = source_profile(store, _checked(name, "source"))
+    return render(request, "source.html", profile=profile, page_title=profile.name)
+
+
+@router.get("/api/sources/{name}", tags=["api"])
+def source_json(name: SourceName, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """A source (or an actor's sources): narratives carried by month, share of state or state-affiliated
+    content, claims matched to fact-checks ('confirmed' by an analyst, else 'candidate')."""
+    return {"source": source_profile(store, _checked(name, "source")).as_dict()}
