@@ -791,7 +791,8 @@ def narratives_show(
     limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many assignments to list, newest documents first.")] = 50,
     json_: JsonOpt = False,
 ) -> None:
-    """One narrative: its catalogue entry and the documents and claims it was found in."""
+    """One narrative: its catalogue entry, who pushes it (outlets, accounts, owning actors with type and
+    country, first and latest appearance, languages, documents a day) and where it was found."""
     from factwatch.analysis.pushers import narrative_pushers
 
     with _store("read") as store:
