@@ -1,0 +1,281 @@
+"""Discovery of new narratives with the real e5 model and a real SQLite file: planted groups of
+paraphrases in several languages form one candidate each, unrelated and catalogued claims stay
+out, incremental equals batch, a rerun changes nothing, and promote works end to end (CLI)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factwatch.analysis.discovery import OnlineClusters, candidates, discover_narratives
+from factwatch.analysis.discovery_terms import collapse, ctfidf
+from factwatch.analysis.embed import embed_new_claims
+from factwatch.analysis.narratives import classify_new_documents, import_catalogue
+from factwatch.models import NewClaim, NewDocument
+from factwatch.text.normalize import normalize
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _discovery_data import GROUPS, UNRELATED  # noqa: E402
+
+CATALOGUE = """\
+catalogue: small
+narratives:
+  - id: biolabs
+    title: US biolabs develop biological weapons
+    description: Public health laboratories are said to be secret American biological weapons labs.
+    examples:
+      en: [The Pentagon runs secret biolabs that develop biological weapons.]
+"""
+BIOLABS = [("en", "The Pentagon runs secret biolabs in Serbia that develop biological weapons."),
+           ("en", "Secret American biolabs in the region develop biological weapons for the Pentagon.")]
+
+
+def _rows() -> list[tuple[str, str, str]]:
+    rows = [(g, lang, t) for g, items in GROUPS.items() for lang, t in items]
+    rows += [(f"u{i}", lang, t) for i, (lang, t) in enumerate(UNRELATED)]
+    rows += [("biolabs", lang, t) for lang, t in BIOLABS]
+    # Interleaved, as claims arrive from many sources at once.
+    return [rows[i] for i in np.random.default_rng(7).permutation(len(rows))]
+
+
+def _load(store, rows, start: int = 0) -> list[int]:
+    """One document per claim; the claim is the whole sentence."""
+    from factwatch.store import Store  # noqa: F401
+
+    for n, (_, lang, text) in enumerate(rows, start):
+        norm = normalize(text)
+        day = f"2026-10-{1 + n % 20:02d}T08:00:00Z"
+        doc = NewDocument(platform="rss", source=f"outlet{n % 3}", text=text, language=norm.language, script=norm.script,
+                          latin_key=norm.latin_key, content_hash=hashlib.sha1(f"{n}{text}".encode()).hexdigest(),
+                          position=str(n), published_at=day, title=None)
+        store.insert_documents([doc], run_id=store.start_run("test", "discovery"))
+    docs = store.documents_after(0, limit=10_000)
+    new = docs[start:]
+    store.insert_claims([NewClaim(d.id, 0, len(d.text), d.text, d.language, d.latin_key, 0.9) for d in new])
+    return [d.id for d in new]
+
+
+def _analyze(store, **kw):
+    embed_new_claims(store)
+    classify_new_documents(store)
+    return discover_narratives(store, **kw)
+
+
+def _membership(store) -> dict[int, int]:
+    return {m["claim_id"]: m["cluster_id"] for m in store.discovery_member_rows(
+        [k.id for k in store.discovery_clusters(status=None)])}
+
+
+def _group_of(store) -> dict[int, str]:
+    rows = _rows()
+    by_text = {t: g for g, _, t in rows}
+    return {c.id: by_text[c.text] for c in store.claims_after(0, limit=10_000)}
+
+
+@pytest.fixture(scope="module")
+def catalogue_file(tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("cat") / "narratives.yaml"
+    p.write_text(CATALOGUE, encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def batch_db(tmp_path_factory, catalogue_file: Path):
+    from factwatch.store import open_store
+
+    path = tmp_path_factory.mktemp("db") / "factwatch.db"
+    with open_store(str(path)) as store:
+        import_catalogue(store, catalogue_file)
+        _load(store, _rows())
+        stats = _analyze(store)
+    return path, stats
+
+
+def test_planted_groups_form_one_candidate_each_and_unrelated_claims_do_not_join(batch_db):
+    from factwatch.store import open_store
+
+    path, stats = batch_db
+    with open_store(str(path)) as store:
+        group = _group_of(store)
+        member = _membership(store)
+        found = candidates(store)
+    # Catalogued claims are not clustered: the classifier matched them.
+    assert all(group[c] != "biolabs" for c in member)
+    assert stats.clustered == len(member) == len(group) - len(BIOLABS)
+    for g, items in GROUPS.items():
+        ids = {member[c] for c, x in group.items() if x == g}
+        assert len(ids) == 1, (g, ids)
+        others = {x for c, x in group.items() if c in member and member[c] in ids and x != g}
+        assert not others, (g, others)
+    assert len(found) == len(GROUPS)
+    assert sorted(c.size for c in found) == sorted(len(v) for v in GROUPS.values())
+    for c in found:
+        assert len(c.languages) >= 3 and c.sources and len(c.representatives) == 3
+        assert c.terms and c.last_7_days + c.previous_7_days <= c.size
+
+
+def test_labels_show_translations_of_one_word_once(batch_db):
+    from factwatch.store import open_store
+
+    with open_store(str(batch_db[0])) as store:
+        found = candidates(store)
+    for c in found:
+        shown = [t["term"] for t in c.terms]
+        assert len(shown) == len(set(shown))
+    forms = [set(t["forms"]) for c in found for t in c.terms]
+    # "companies" in English, Serbian (Cyrillic and Latin), Russian and Macedonian is one term.
+    company = [f for f in forms if "companies" in f]
+    assert len(company) == 1 and {"kompanijama", "kompaniyam"} <= company[0], forms
+
+
+def test_collapse_groups_spelling_variants_and_keeps_other_words():
+    got = collapse([("sankcije", 3.0), ("sankczii", 2.0), ("nato", 1.5), ("natoa", 1.0), ("reke", 0.5)])
+    assert [g["term"] for g in got] == ["sankcije", "nato", "reke"]
+    assert got[0]["forms"] == ["sankcije", "sankczii"] and got[0]["score"] == 5.0
+
+
+def test_ctfidf_prefers_words_of_one_class():
+    w = ctfidf({1: ["litijum reke srbija", "litijum reke"], 2: ["vakcine srbija", "vakcine cipovi"]})
+    assert w[1]["litijum"] > w[1]["srbija"] and w[2]["vakcine"] > w[2]["srbija"]
+
+
+def test_rerun_changes_nothing(batch_db):
+    from factwatch.store import open_store
+
+    with open_store(str(batch_db[0])) as store:
+        before = (_membership(store), [(k.id, k.size, k.vector_sum, k.label) for k in store.discovery_clusters(status=None)])
+        stats = discover_narratives(store)
+        after = (_membership(store), [(k.id, k.size, k.vector_sum, k.label) for k in store.discovery_clusters(status=None)])
+    assert stats.claims == 0 and stats.labelled == 0 and before == after
+
+
+def test_incremental_equals_batch(batch_db, tmp_path: Path, catalogue_file: Path):
+    """The same claims in four arrivals, the stage run after each: same partition as one batch."""
+    from factwatch.store import open_store
+
+    with open_store(str(batch_db[0])) as store:
+        batch = _membership(store)
+    rows = _rows()
+    with open_store(str(tmp_path / "inc.db")) as store:
+        import_catalogue(store, catalogue_file)
+        for a, b in ((0, 5), (5, 9), (9, 17), (17, len(rows))):
+            _load(store, rows[a:b], start=a)
+            _analyze(store, batch=3)  # several batches per run as well
+        inc = _membership(store)
+        found = candidates(store)
+    assert set(inc) == set(batch)
+    ids = sorted(batch)
+    assert _ari([batch[i] for i in ids], [inc[i] for i in ids]) >= 0.9
+    assert sorted(c.size for c in found) == sorted(len(v) for v in GROUPS.values())
+
+
+def test_a_crash_mid_run_loses_and_duplicates_nothing(batch_db, tmp_path: Path, catalogue_file: Path):
+    """The cursor moves in the batch's transaction: a run killed after two batches resumes there."""
+    from factwatch.store import open_store
+
+    with open_store(str(batch_db[0])) as store:
+        batch = _membership(store)
+    with open_store(str(tmp_path / "crash.db")) as store:
+        import_catalogue(store, catalogue_file)
+        _load(store, _rows())
+        embed_new_claims(store)
+        classify_new_documents(store)
+        real, calls = store.save_discovery_batch, []
+
+        def dies_on_third(*a, **k):
+            calls.append(1)
+            if len(calls) == 3:
+                raise KeyboardInterrupt  # as a kill between two batches
+            return real(*a, **k)
+
+        store.save_discovery_batch = dies_on_third  # type: ignore[method-assign]
+        with pytest.raises(KeyboardInterrupt):
+            discover_narratives(store, batch=4)
+        del store.save_discovery_batch
+        assert 0 < len(_membership(store)) < len(batch)
+        discover_narratives(store, batch=4)
+        resumed = _membership(store)
+    assert set(resumed) == set(batch)
+    ids = sorted(batch)
+    assert _ari([batch[i] for i in ids], [resumed[i] for i in ids]) >= 0.9
+
+
+def test_online_clusters_merge_converged_centroids():
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=384).astype(np.float32)
+    base /= np.linalg.norm(base)
+    other = rng.normal(size=384).astype(np.float32)
+    other /= np.linalg.norm(other)
+    a, b = base + 0.35 * other, base - 0.35 * other  # two founders 0.78 apart, below 0.9
+    oc = OnlineClusters([], [], np.zeros((0, 384), np.float32), next_id=1, threshold=0.9, merge_threshold=0.9)
+    ka, _ = oc.add(a / np.linalg.norm(a))
+    kb, _ = oc.add(b / np.linalg.norm(b))
+    assert ka != kb and oc.merge() == 0
+    assert oc.add(base)[0] == ka and oc.merge() == 0  # one claim between them: not yet
+    assert oc.add(base)[0] == ka and oc.merge() == 1  # the second: the centroids converged
+    assert oc.labels_of([ka, kb]) == [ka, ka]
+    states = {s.id: s for s in oc.drain()}
+    assert states[kb].status == "merged" and states[kb].merged_into == ka and states[ka].size == 4
+
+
+def test_promote_end_to_end(batch_db, tmp_path: Path):
+    """CLI: candidates --json, promote with a title, then the narratives stage finds the new
+    narrative on a fresh paraphrase, and the promoted candidate is no longer listed."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from factwatch.cli import app
+    from factwatch.store import open_store
+
+    db = tmp_path / "promote.db"
+    shutil.copy(batch_db[0], db)
+    runner = CliRunner()
+    res = runner.invoke(app, ["--db", str(db), "narratives", "candidates", "--json"])
+    assert res.exit_code == 0, res.output
+    cands = json.loads(res.output)["candidates"]
+    lithium = next(c for c in cands if "litij" in json.dumps(c["terms"]) or "lithium" in json.dumps(c["terms"]))
+    res = runner.invoke(app, ["--db", str(db), "narratives", "promote", str(lithium["id"]), "--title",
+                              "Lithium mining poisons Serbia's rivers", "--json"])
+    assert res.exit_code == 0, res.output
+    nid = json.loads(res.output)["narrative"]["id"]
+    res = runner.invoke(app, ["--db", str(db), "narratives", "promote", str(lithium["id"])])
+    assert res.exit_code != 0 and "promoted" in res.output
+    with open_store(str(db)) as store:
+        n = store.get_narrative(nid)
+        assert n.status == "active" and n.catalogue == "discovered" and len(n.examples) == 3
+        assert n.title == "Lithium mining poisons Serbia's rivers"
+        _load(store, [("lithium", "sr", "Рудник литијума ће затровати реке западне Србије.")], start=len(_rows()))
+        embed_new_claims(store)
+        classify_new_documents(store)
+        newest = store.claims_after(0, limit=10_000)[-1]
+        assigned = {a.narrative_id for a in store.document_narratives(newest.document_id)}
+        assert nid in assigned
+        assert all(c.id != lithium["id"] for c in candidates(store))
+        assert store.get_discovery_cluster(lithium["id"]).narrative_id == nid
+
+
+def _ari(a: list[int], b: list[int]) -> float:
+    """Adjusted Rand index (Hubert and Arabie), without scikit-learn."""
+    from math import comb
+
+    pairs: dict[tuple[int, int], int] = {}
+    for x, y in zip(a, b):
+        pairs[(x, y)] = pairs.get((x, y), 0) + 1
+    ra: dict[int, int] = {}
+    rb: dict[int, int] = {}
+    for (x, y), n in pairs.items():
+        ra[x] = ra.get(x, 0) + n
+        rb[y] = rb.get(y, 0) + n
+    index = sum(comb(n, 2) for n in pairs.values())
+    sa, sb, total = sum(comb(n, 2) for n in ra.values()), sum(comb(n, 2) for n in rb.values()), comb(len(a), 2)
+    expected = sa * sb / total if total else 0.0
+    top = (sa + sb) / 2 - expected
+    return 1.0 if top == 0 else (index - expected) / top
