@@ -45,7 +45,7 @@ def test_every_api_route_has_its_page_in_the_same_router_module(app):
     routes = {r.path: r for router in ROUTERS for r in router.routes}
     assert set(app.openapi()["paths"]) == {p for p in routes if p.startswith("/api/")}
     api = [path for path in routes if path.startswith("/api/")]
-    assert len(api) == 16  # + /api/narratives (issue 9)
+    assert len(api) == 21  # + /api/narratives, /api/discovery (issue 9); + /api/trends, /api/alerts, /api/narratives/{id}, /api/sources/{name}
     for path in api:
         page = PAIRS.get(path, path.removeprefix("/api"))
         assert page in routes, f"{path} has no HTML form {page}"

@@ -65,7 +65,7 @@ def _stages() -> tuple[Stage, ...]:
               writes=("discovery_clusters", "discovery_members")),
         # Last: spikes, state actors and coordinated networks over narratives (issue 9).
         Stage("alerts", detect_alerts, reads=("documents", "narrative_assignments", "coordination_networks",
-                                              "coordination_members"),
+                                              "coordination_members", "discovery_clusters", "discovery_members"),
               writes=("alerts", "alert_deliveries")),
     )
 

@@ -1,5 +1,6 @@
-"""The ``alerts`` stage (issue 9): a narrative spikes (a candidate narrative grows fast), a state
-or state-affiliated actor starts pushing a narrative, a coordinated network amplifies one.
+"""The ``alerts`` stage (issue 9): a narrative spikes, a candidate narrative (status 'candidate',
+or an open cluster of the ``discovery`` stage) grows fast, a state or state-affiliated actor
+starts pushing a narrative, a coordinated network amplifies one.
 
 Each alert has a key (kind, narrative, subject, bucket), so a rerun stores nothing twice and a
 webhook hears of each alert once. The stage recomputes from the store's counts when narrative
@@ -62,6 +63,22 @@ def _spike_alerts(store: Store, labels: dict[str, tuple[str, str]], *, bucket: s
                          f"{s.baseline:g} a {bucket} (Poisson p = {s.p_value:.1e})"),
                 details={"count": s.count, "baseline": s.baseline, "p_value": s.p_value, "bucket": bucket,
                          "window": params.window, "alpha": params.alpha, "min_count": params.min_count}))
+    return alerts
+
+
+def _candidate_alerts(store: Store, *, bucket: str, params: SpikeParams) -> list[NewAlert]:
+    """A candidate narrative of the discovery stage (an open cluster of unmatched claims) grows fast."""
+    alerts = []
+    for cluster, spikes in narrative_spikes(store, bucket=bucket, params=params, candidates=True).items():
+        for s in spikes:
+            alerts.append(NewAlert(
+                key=f"candidate-growth:discovery-{cluster}:{s.bucket}", kind="candidate-growth", narrative_id=None,
+                subject=f"candidate {cluster}", at=s.bucket, score=s.p_value,
+                summary=(f"candidate narrative {cluster} (`factwatch narratives candidates`): {s.count} documents in "
+                         f"the {bucket} {s.bucket}, against a baseline of {s.baseline:g} (Poisson p = {s.p_value:.1e})"),
+                details={"candidate": int(cluster), "count": s.count, "baseline": s.baseline, "p_value": s.p_value,
+                         "bucket": bucket, "window": params.window, "alpha": params.alpha,
+                         "min_count": params.min_count}))
     return alerts
 
 
@@ -138,7 +155,8 @@ def detect_alerts(
     found = new = 0
     if store.get_cursor(STAGE) != cursor:
         labels = {n.id: (n.label, n.status) for n in store.list_narratives()}
-        alerts = [*_spike_alerts(store, labels, bucket=bucket, params=params), *_state_alerts(store, labels),
+        alerts = [*_spike_alerts(store, labels, bucket=bucket, params=params),
+                  *_candidate_alerts(store, bucket=bucket, params=params), *_state_alerts(store, labels),
                   *_network_alerts(store, labels, min_documents=min_network_documents, min_accounts=min_network_accounts)]
         found = len(alerts)
         new = store.save_alerts(alerts, stage=STAGE, cursor=cursor)

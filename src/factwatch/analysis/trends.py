@@ -153,9 +153,12 @@ def series_from_rows(rows: Sequence[tuple[str, str, int]], *, dimension: str, bu
                        series={k: series[k] for k in keys}, totals={k: totals[k] for k in keys})
 
 
-def narrative_spikes(store: Store, *, bucket: str = "day", params: SpikeParams = SpikeParams()) -> dict[str, list[Spike]]:
-    """Spikes per narrative over everything stored."""
-    rows = store.document_counts(dimension="narrative", bucket=bucket)
+def narrative_spikes(store: Store, *, bucket: str = "day", params: SpikeParams = SpikeParams(),
+                     candidates: bool = False) -> dict[str, list[Spike]]:
+    """Spikes per catalogued narrative (``candidates``: per open candidate narrative of the
+    ``discovery`` stage, keyed by its cluster id) over everything stored."""
+    rows = (store.candidate_claim_counts(bucket=bucket) if candidates
+            else store.document_counts(dimension="narrative", bucket=bucket))
     first_seen = store.first_document_time()
     if not rows or not first_seen:
         return {}

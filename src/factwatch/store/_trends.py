@@ -82,6 +82,17 @@ class TrendsMixin:
                f" WHERE {' AND '.join(where)} GROUP BY bucket, key ORDER BY bucket, key")
         return [(r[0], r[1], int(r[2])) for r in self._query(sql, params)]
 
+    def candidate_claim_counts(self, *, bucket: str = "day") -> list[tuple[str, str, int]]:
+        """(bucket, discovery cluster id, documents) for the open candidate narratives of the
+        ``discovery`` stage: documents of the claims clustered into each, by publication time."""
+        b = _bucket_sql(bucket)
+        rows = self._query(
+            f"SELECT {b} AS bucket, CAST(m.cluster_id AS TEXT) AS key, COUNT(DISTINCT d.id) FROM discovery_members m"
+            " JOIN discovery_clusters k ON k.id = m.cluster_id AND k.status = 'open'"
+            " JOIN claims c ON c.id = m.claim_id JOIN documents d ON d.id = c.document_id"
+            " WHERE length(d.published_at) >= 13 GROUP BY bucket, key ORDER BY bucket, key")
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
     def first_document_time(self) -> str | None:
         """The earliest published_at in the store: days before it were not observed."""
         return self._query("SELECT MIN(published_at) FROM documents WHERE length(published_at) >= 13")[0][0]
@@ -186,7 +197,8 @@ class TrendsMixin:
         a = self._query("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM narrative_assignments")[0]
         r = self._query("SELECT COALESCE(MAX(id), 0) FROM narrative_reviews")[0]
         n = self._query("SELECT COUNT(*), COALESCE(MAX(computed_at), '') FROM coordination_networks")[0]
-        return f"{a[0]}:{a[1]}:{r[0]}:{n[0]}:{n[1]}"
+        k = self._query("SELECT COUNT(*), COALESCE(MAX(updated_at), '') FROM discovery_clusters")[0]
+        return f"{a[0]}:{a[1]}:{r[0]}:{n[0]}:{n[1]}:{k[0]}:{k[1]}"
 
     # -- alerts (written by the `alerts` stage) -------------------------------------------------
 
