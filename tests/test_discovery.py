@@ -279,3 +279,25 @@ def _ari(a: list[int], b: list[int]) -> float:
     expected = sa * sb / total if total else 0.0
     top = (sa + sb) / 2 - expected
     return 1.0 if top == 0 else (index - expected) / top
+
+
+def test_dashboard_lists_candidates(batch_db):
+    """/discovery and /api/discovery over the real store: what the CLI shows, escaped, no inline JS."""
+    from fastapi.testclient import TestClient
+
+    from factwatch.web.app import create_app
+
+    with TestClient(create_app(str(batch_db[0])), base_url="http://127.0.0.1") as client:
+        api = client.get("/api/discovery")
+        assert api.status_code == 200
+        got = api.json()["candidates"]
+        assert sorted(c["size"] for c in got) == sorted(len(v) for v in GROUPS.values())
+        assert all(c["representatives"] and c["terms"] and c["languages"] for c in got)
+        assert client.get("/api/discovery", params={"min_size": 99}).json()["candidates"] == []
+        page = client.get("/discovery")
+        assert page.status_code == 200
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert "<script" not in page.text and "factwatch narratives promote" in page.text
+        for c in got:
+            assert f'<td class="mono">{c["id"]}</td>' in page.text
+        assert "Candidates" in page.text  # in the navigation bar

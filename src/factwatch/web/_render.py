@@ -31,6 +31,7 @@ NAV: list[tuple[str, str]] = [
     ("/clusters", "Clusters"),  # story clusters: copies across outlets, scripts and platforms
     ("/coordination", "Coordination"),  # accounts sharing the same object within seconds, repeatedly
     ("/narratives", "Narratives"),  # the narrative catalogue and how many documents carry each
+    ("/discovery", "Candidates"),  # candidate new narratives: clusters of claims no narrative matches
     ("/trends", "Trends"),  # documents over time per narrative, source, actor type, language, platform
     ("/alerts", "Alerts"),  # narrative spikes, state actors starting a narrative, coordinated amplification
     ("/about", "About"),  # what p, candidate, review and stance mean (linked from every p shown)

@@ -10,6 +10,7 @@ from factwatch.web.routers import (
     claims,
     clusters,
     coordination,
+    discovery,
     documents,
     facts,
     match,
@@ -22,7 +23,7 @@ from factwatch.web.routers import (
 )
 
 ROUTERS = (overview.router, documents.router, sources.router, runs.router, claims.router, match.router,
-           facts.router, clusters.router, coordination.router, narratives.router, pushers.router, trends.router,
+           facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
            about.router)
 
 __all__ = ["ROUTERS"]
