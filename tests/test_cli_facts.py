@@ -63,7 +63,7 @@ def test_analyze_then_card(facts_cli, tmp_path):
     assert json.loads(facts_cli("ingest", str(posts), "--json").stdout)["inserted"] == 2
     first = json.loads(facts_cli("analyze", "--json").stdout)
     assert list(first["stages"]) == ["dedup", "coordination", "claims", "embed_facts", "embed_claims", "match",
-                                    "narratives"]
+                                    "narratives", "discovery", "alerts"]
     assert first["stages"]["claims"]["claims"] >= 1
     second = json.loads(facts_cli("analyze", "--json").stdout)
     assert second["stages"]["claims"]["claims"] == 0
