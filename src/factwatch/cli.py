@@ -682,6 +682,48 @@ def review_reject(match_id: MatchIdArg, note: NoteOpt = None, json_: JsonOpt = F
     _decide(match_id, "rejected", note, json_)
 
 
+@app.command()
+def calibrate(
+    min_reviews: Annotated[int, typer.Option("--min-reviews", metavar="N", help="Refuse with fewer analyst decisions than this.")] = 20,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report before/after without storing the refit.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Refit the 'addressed' decision on analysts' confirm/reject decisions; report before/after
+    (cross-validated by claim) and store it for `analyze` and `match` (as $FACTWATCH_USER or your login)."""
+    from factwatch.analysis.recalibrate import calibrate as run_calibrate
+
+    with _store("read" if dry_run else "write") as store:
+        report = run_calibrate(store, min_reviews=min_reviews, dry_run=dry_run)
+    if json_:
+        out.emit_json(report)
+        return
+    b, a = report.before, report.after
+    out.table(
+        f"decision on {report.reviews} analyst decisions (cross-validated by claim, {report.folds} folds; "
+        f"threshold {report.threshold:.2f})", ["metric", "before (shipped)", "after (refit)"],
+        [(name, _num(b[key]), _num(a[key])) for name, key in (
+            ("log-loss", "log_loss"), ("Brier", "brier"), ("accuracy", "accuracy"), ("precision", "precision"),
+            ("recall", "recall"), ("ECE", "ece"), ("addressed", "addressed"))],
+    )
+    out.table("reliability (mean P / share confirmed, n)", ["bin", "before", "after"],
+              [(rb["bin"], _bin(rb), _bin(ra)) for rb, ra in zip(b["reliability"], a["reliability"])])
+    if report.skipped:
+        out.line(f"{report.skipped} decision(s) skipped: their claim or candidate is no longer in the database.")
+    if report.stored:
+        out.line(f"stored as calibration {report.calibration_id} (prior strength {report.prior_strength:g}); "
+                 "`factwatch analyze` re-decides every claim with it.")
+    else:
+        out.line("dry run: nothing stored.")
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else (str(value) if isinstance(value, int) else f"{value:.3f}")
+
+
+def _bin(row: dict[str, Any]) -> str:
+    return "" if not row["n"] else f"{row['mean_p']:.2f} / {row['observed']:.2f} ({row['n']})"
+
+
 # -- narratives (issue 9) ----------------------------------------------------------------------
 
 DocumentIdArg = Annotated[int, typer.Argument(metavar="DOCUMENT_ID", help="Document id (see `factwatch narratives show ID`).")]

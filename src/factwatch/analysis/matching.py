@@ -169,6 +169,14 @@ def calibration() -> dict[str, Any]:
     return cal
 
 
+def store_calibration(store: Store) -> tuple[dict[str, Any], int | None]:
+    """The calibration in force: the newest one refitted from analysts' decisions (`factwatch
+    calibrate`, analysis/recalibrate.py) with its id, else the shipped one and None."""
+    from factwatch.analysis.recalibrate import stored_calibration
+
+    return stored_calibration(store, calibration())
+
+
 def predict(X: np.ndarray, cal: dict[str, Any] | None = None) -> np.ndarray:
     """The re-ranker: P(candidate is the one the query is about) for each row of ``X``."""
     cal = cal or calibration()
@@ -306,7 +314,7 @@ def match_text(
         notes.append(f"language {lang!r} is outside the profile's languages: matched by e5 (multilingual); "
                      "keyword features may be empty")
     vectors = embed_texts(store, queries, kind="query", memo=memo)
-    cal = calibration()
+    cal, _ = store_calibration(store)
     best: dict[tuple[str, int], tuple[float, Candidate, str]] = {}
     p_addressed = 0.0
     for query, q in zip(queries, vectors):
@@ -359,15 +367,17 @@ def match_new_claims(store: Store, *, k: int = 5, batch: int = 500, progress: Pr
 
     The cursor is ``<last claim id>:<passage count>:<max passage id>``: a new import changes the
     second half, and then every claim is matched again (rows that come out the same are kept).
+    A calibration stored by `factwatch calibrate` appends ``:<its id>``, so a new one re-decides all.
     """
     retriever = _retrieval.get_retriever(store)
     count, max_id = store.fact_passage_state()
     raw = store.get_cursor("match") or ""
     parts = raw.split(":")
     last = int(parts[0]) if parts and parts[0].isdigit() else 0
-    if parts[1:] != [str(count), str(max_id)]:
+    cal, cal_id = store_calibration(store)
+    state = [str(count), str(max_id)] + ([str(cal_id)] if cal_id is not None else [])
+    if parts[1:] != state:
         last = 0
-    cal = calibration()
     n_claims = n_matched = n_addressed = changed = 0
     total = store.count_claims_after(last) if progress else None
     while True:
@@ -408,7 +418,7 @@ def match_new_claims(store: Store, *, k: int = 5, batch: int = 500, progress: Pr
         last = ready[-1].id
         if len(ready) < len(claims):
             break
-    new_cursor = f"{last}:{count}:{max_id}"
+    new_cursor = ":".join([str(last), *state])
     if n_claims or raw != new_cursor:
         if raw != new_cursor:
             store.set_cursor("match", new_cursor)

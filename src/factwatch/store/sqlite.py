@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from factwatch.errors import NotFoundError, StoreError
+from factwatch.store._calibrations import CalibrationsMixin
 from factwatch.store._clock import utcnow
 from factwatch.store._clusters import ClustersMixin
 from factwatch.store._coordination import CoordinationMixin
@@ -47,7 +48,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, TrendsMixin, DiscoveryMixin):
+class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, CalibrationsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, TrendsMixin, DiscoveryMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on
