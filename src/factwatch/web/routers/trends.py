@@ -4,7 +4,7 @@ language or platform, with the spikes the ``alerts`` stage found marked; and the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -29,7 +29,14 @@ def parse_since(value: str | None) -> str | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InputError(f"since expects a date such as 2026-10-01 or an ISO 8601 timestamp; got {value[:40]!r}.") from None
-    return parsed.date().isoformat() if len(value.strip()) == 10 else parsed.strftime("%Y-%m-%dT%H:%M:%S")
+    if len(value.strip()) == 10:
+        return parsed.date().isoformat()
+    try:
+        # Stored times are UTC: compare a time given with an offset as UTC.
+        utc = parsed.astimezone(timezone.utc) if parsed.tzinfo is not None else parsed
+    except OverflowError:
+        raise InputError(f"since is out of range: {value[:40]!r}.") from None
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
