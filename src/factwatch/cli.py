@@ -698,9 +698,10 @@ def calibrate(
         out.emit_json(report)
         return
     b, a = report.before, report.after
+    out.line(f"{report.reviews} analyst decisions; after = cross-validated by claim ({report.folds} folds); "
+             f"'addressed' at P >= {report.threshold:.2f}")
     out.table(
-        f"decision on {report.reviews} analyst decisions (cross-validated by claim, {report.folds} folds; "
-        f"threshold {report.threshold:.2f})", ["metric", "before (shipped)", "after (refit)"],
+        "the addressed decision", ["metric", "before (shipped)", "after (refit)"],
         [(name, _num(b[key]), _num(a[key])) for name, key in (
             ("log-loss", "log_loss"), ("Brier", "brier"), ("accuracy", "accuracy"), ("precision", "precision"),
             ("recall", "recall"), ("ECE", "ece"), ("addressed", "addressed"))],
