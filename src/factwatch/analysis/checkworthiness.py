@@ -6,9 +6,10 @@ for these languages ships offline, so a small logistic model scores surface feat
 public-interest topics (institutions, officials, politics, security, health, economy) against
 lexicons of what the guidelines exclude (sport, entertainment and private life, lifestyle tips,
 horoscopes, weather and rates, petty crime), plus reporting and event verbs, numbers with units,
-names, and the marks of opinion, direct speech, questions, promises and headlines. Weights live in
-``_checkworthiness_weights.json``, fitted on the dev half only by ``bench/bench_checkworthy.py
---fit``. Lexicons are matched on the Latin key (casefolded, transliterated, accent-free), so one
+names, and the marks of opinion, direct speech, questions, promises and headlines, plus a hashed
+bag of stems, stem bigrams and character 4-grams. Weights live in ``_checkworthiness_weights.json``
+(named) and ``_checkworthiness_hashed.npy`` (buckets), fitted on the dev half only by
+``bench/bench_checkworthy.py --fit``. Lexicons are matched on the Latin key (casefolded, transliterated, accent-free), so one
 entry serves Serbian in both scripts, Bosnian, Croatian, Montenegrin, Macedonian and Russian.
 """
 
@@ -17,12 +18,16 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from factwatch.analysis._text import latin_key
 
-__all__ = ["FEATURES", "checkworthiness_features", "checkworthiness_score", "load_weights", "WEIGHTS_PATH"]
+__all__ = ["FEATURES", "HASH_BUCKETS", "checkworthiness_features", "checkworthiness_score", "hashed_features",
+           "load_weights", "vetoed", "WEIGHTS_PATH"]
 
 WEIGHTS_PATH = Path(__file__).with_name("_checkworthiness_weights.json")
 
@@ -216,6 +221,11 @@ _ACRONYM_RE = re.compile(r"\b[A-ZА-ЯЂЈЉЊЋЏЃЌЅ]{2,6}\b")
 _CAPS_WORD_RE = re.compile(r"\b[A-ZА-ЯЂЈЉЊЋЏŠĐČĆŽ]{3,}\b")
 _ATTRIB_COLON = re.compile(r"^[^:\d]{2,30}:\s")
 _IMPERATIVE_RE = re.compile(r"\b\w{3,}(?:ite|ajte|ijte)\b")
+# A sentence that opens with the speaker's own opinion ("Mislim da ...", "I think ..."): an opinion
+# by docs/checkworthiness.md, however many public topics it names (Latin key, so Cyrillic too).
+_OPINION_LEAD_RE = re.compile(
+    r"^(?:ja |i )?(?:mislim|smatram|verujem|vjerujem|mislam|think|believe|feel|mendoj|besoj|dumayu|schitayu)\b"
+)
 
 # Names of the features, in the order of the weight vector; the hashed stems follow.
 FEATURES: tuple[str, ...] = (
@@ -224,19 +234,30 @@ FEATURES: tuple[str, ...] = (
     "acronym", "question", "exclaim", "direct_speech", "colon_end", "caps_headline", "ellipsis", "short",
     "words_log", "long", "url", "hashtags", "imperative", "public_x_event", "public_x_number",
 )
-HASH_BUCKETS = 1024
+# Hashed bag of features on the Latin key (issue 6): word stems (first STEM letters), stem
+# bigrams and character 4-grams. They learn what the lexicons miss ("Srbija otvorila poglavlja",
+# "zvanično po popisu") without a vocabulary file; crc32 is stable across runs and runs in C.
+HASH_BUCKETS = 1 << 15
+STEM = 5
+CHAR_N = 4
 
 
-def _hash(stem: str) -> int:
-    # FNV-1a: stable across runs and Python versions (hash() is salted per process).
-    h = 2166136261
-    for ch in stem.encode("utf-8"):
-        h = ((h ^ ch) * 16777619) & 0xFFFFFFFF
-    return h % HASH_BUCKETS
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (HASH_BUCKETS - 1)
+
+
+def hashed_features(words: list[str]) -> list[int]:
+    """Bucket ids of the stems, stem bigrams and character 4-grams of Latin-key words."""
+    stems = [w[:STEM] for w in words]
+    feats = {"u:" + s for s in stems}
+    feats.update("b:" + a + "_" + b for a, b in zip(stems, stems[1:]))
+    joined = " " + " ".join(words) + " "
+    feats.update("c:" + joined[i:i + CHAR_N] for i in range(len(joined) - CHAR_N + 1))
+    return sorted({_hash(f) for f in feats})
 
 
 def checkworthiness_features(sentence: str, language: str | None = None) -> tuple[dict[str, float], list[int]]:
-    """Named features of one sentence and the hash buckets of its word stems."""
+    """Named features of one sentence and its hashed bag-of-features bucket ids."""
     # The outlet's own name ("kaže za „Alo!“") is not an exclamation.
     text = _OUTLET_BANG.sub("Alo", sentence.strip())
     no_urls = _URL_RE.sub(" ", text)
@@ -304,27 +325,37 @@ def checkworthiness_features(sentence: str, language: str | None = None) -> tupl
         # BCMS imperatives ("kupite", "pogledajte"); in Macedonian "-ite" is the plural article.
         "ad": float(counts.get("ad", 0) > 0),
         "greeting": float(counts.get("greeting", 0) > 0 and n_words < 12),
+        "opinion_lead": float(bool(_OPINION_LEAD_RE.match(key))),
         "url_only": float(n_words < 3 and bool(_URL_RE.search(text))),
         "imperative": float(language not in ("mk", "sq", "ru", "en") and bool(_IMPERATIVE_RE.search(key))),
         "public_x_event": float(public > 0 and event > 0),
         "public_x_number": float(public > 0 and has_number),
     }
-    stems = sorted({_hash(w[:5]) for w in words if len(w) >= 4})
-    return feats, stems
+    return feats, hashed_features(words)
 
 
 @lru_cache(maxsize=1)
-def load_weights(path: Path = WEIGHTS_PATH) -> tuple[dict[str, float], dict[int, float], float]:
-    """(named weights, hashed-stem weights, threshold) from the shipped JSON."""
+def load_weights(path: Path = WEIGHTS_PATH) -> tuple[dict[str, float], np.ndarray, float]:
+    """(named weights, hashed-bucket weights, threshold) from the shipped JSON and .npy."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return data["weights"], {int(k): v for k, v in data.get("stems", {}).items()}, float(data["threshold"])
+    hashed = np.load(path.with_name(data["hashed_weights"])).astype(np.float64)
+    if hashed.shape != (HASH_BUCKETS,):
+        raise ValueError(f"{data['hashed_weights']}: {hashed.shape} buckets, expected {HASH_BUCKETS}")
+    return data["weights"], hashed, float(data["threshold"])
 
 
 # What docs/checkworthiness.md excludes outright: a question asks, an advert sells, a greeting
-# greets. Too rare in the labelled dev half for the model to learn a weight that always wins
+# greets, "I think ..." opines. Too rare in the labelled dev half for the model to learn a weight that always wins
 # ("Da li je NATO bombardovao Srbiju 1999?" scored 0.89 on names and an event verb alone).
-_VETO = ("question", "ad", "greeting")
+_VETO = ("question", "ad", "greeting", "opinion_lead")
 _VETO_PENALTY = 8.0
+
+
+def vetoed(feats: dict[str, float]) -> bool:
+    """A question, an advert, a greeting, a bare link or service information (never a claim)."""
+    # Weather and rates are service information, not claims; "two drivers died in fog" is an event.
+    service_only = bool(feats["service"]) and not feats["event"]
+    return any(feats.get(name) for name in _VETO) or bool(feats["url_only"]) or service_only
 
 
 def checkworthiness_score(sentence: str, language: str | None = None) -> tuple[float, dict[str, float]]:
@@ -332,9 +363,7 @@ def checkworthiness_score(sentence: str, language: str | None = None) -> tuple[f
     weights, stem_weights, _ = load_weights()
     feats, stems = checkworthiness_features(sentence, language)
     z = sum(weights.get(name, 0.0) * value for name, value in feats.items() if value)
-    z += sum(stem_weights.get(s, 0.0) for s in stems)
-    # Weather and rates are service information, not claims; "two drivers died in fog" is an event.
-    service_only = bool(feats["service"]) and not feats["event"]
-    if any(feats.get(name) for name in _VETO) or feats["url_only"] or service_only:
+    z += float(stem_weights[stems].sum()) if stems else 0.0
+    if vetoed(feats):
         z -= _VETO_PENALTY
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), feats

@@ -4,7 +4,7 @@ The label follows docs/checkworthiness.md (after the CLEF CheckThat! check-worth
 verifiable factual claim about public institutions, politics, security, health or the economy;
 not sport, entertainment, private lives, weather, adverts, questions or quoted opinions. The score
 comes from ``analysis/checkworthiness.py`` (a small logistic model over multilingual surface
-features, weights fitted on the dev half of tests/data/checkworthy_real.jsonl); docs/benchmarks.md
+features and a hashed bag of n-grams, weights fitted on the dev half of tests/data/checkworthy_real.jsonl); docs/benchmarks.md
 reports the held-out test half and the share of Alo.rs sentences kept.
 """
 
