@@ -1,0 +1,221 @@
+"""Cross-validation of the ``addressed`` decision INSIDE the dev halves (issue 6 follow-up).
+
+    PYTHONPATH=src .venv/bin/python bench/bench_decision_cv.py   (~3 min; reads no test row)
+
+Same queries, bases, left-out copies, Alo.rs claims and group weighting as
+bench/bench_paraphrase.py, but only dev rows: 5 folds by claim group (a paraphrase's gold
+group, a translated title's case, a near-topic sentence's target record, an Alo article), the
+decision refitted on four folds and scored on the fifth. Variants: extra absolute features,
+other false-alarm weights and L2, boosted stumps. Each is read two ways: at its own line
+(z >= 0 of the weighted fit, as shipped) and at the score where the dev near-topic rate is
+1/2/4/6% (recall then does not move just because the line did).
+Writes bench/results/decision_cv.json; changes no calibration.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_paraphrase as bp  # noqa: E402
+from _common import write_results  # noqa: E402
+
+from factwatch.analysis import _retrieval  # noqa: E402
+from factwatch.analysis.match_features import DECISION_FEATURES  # noqa: E402
+from factwatch.analysis.matching import calibration  # noqa: E402
+
+FOLDS = 5
+REF_TOP = 10  # CSLS-style neighbourhood: mean of the 10 highest cosines to the reference set
+BASE = list(DECISION_FEATURES)
+
+
+def dev_rows() -> list[dict]:
+    """One row per dev decision: the shipped decision features of the first candidate plus the
+    raw values the candidate features below need."""
+    with bp.CASES.open(encoding="utf-8", newline="") as f:
+        cases = list(csv.DictReader(f))
+    store, _ = bp.build_base()
+    retriever = _retrieval.get_retriever(store)
+    by_ext, by_title = bp.gold_targets(store, retriever)
+    queries = [q for q in bp.load_queries(cases, by_ext, by_title) if q["split"] == "dev"]
+    group = {d["text"]: "p:" + d["group"] for d in bp.read_jsonl(bp.DATA / "paraphrases.jsonl")}
+    group |= {d["text"]: "n:" + json.dumps(d.get("near")) for d in bp.read_jsonl(bp.DATA / "near_topic_negatives.jsonl")}
+    group |= {d["text"]: f"t:{d['issue_row']}" for d in bp.read_jsonl(bp.DATA / "translated_claims.jsonl")}
+    vecs = bp.embed_texts(store, [q["text"] for q in queries], kind="query", batch_size=64)
+    for d, v in zip(queries, vecs):
+        d["base"] = "full"
+        bp.evaluate_query(d, retriever, v, None)
+    queries += bp.on_profile_base(queries, bp.profile_retriever(store, retriever))
+    alo = [d for d in bp.alo_claims() if d["split"] == "dev"]
+    cal = calibration()
+    ref = _retrieval.reference_vectors()
+
+    def ref_stats(v: np.ndarray) -> tuple[float, float, float]:
+        s = ref @ v
+        return float(np.sort(s)[-REF_TOP:].mean()), float(s.mean()), float(s.std()) + 1e-6
+
+    out = []
+    for d in queries + alo:
+        g = f"a:{d['line']}" if d["set"] == "alo" else group.get(d["text"], "u:" + d["text"])
+        q_top, _, _ = ref_stats(d["vec"])
+        for lo in ([False, True] if d["gold"] else [False]):
+            r = bp.decide(d, cal, left_out=lo)
+            top = r["top"]
+            if top is None:
+                continue
+            ret = d["retriever"]
+            f = dict(top.features)
+            csls, pz = [], []
+            for row in ret.target_rows(top.target, top.target_id):
+                c = float(ret.vectors[row] @ d["vec"])
+                p_top, p_mean, p_sd = ref_stats(ret.vectors[row])
+                csls.append(2 * c - q_top - p_top)  # both sides' hubness removed
+                pz.append((c - p_mean) / p_sd)  # how unusual the cosine is for this passage
+            s = f["d_same"]
+            f.update(x_csls=max(csls), x_pz=max(pz),
+                     x_z_ent=f["d_ref_z"] * f["d_entity_recall"], x_csls_ent=max(csls) * f["d_entity_recall"],
+                     x_s_gap=s * f["d_ref_gap"], x_s_z=s * f["d_ref_z"], x_x_gap=(1 - s) * f["d_ref_gap"],
+                     x_x_z=(1 - s) * f["d_ref_z"], x_s_cos=s * f["d_cos"])
+            out.append({"set": d["set"], "base": d["base"], "left_out": lo, "label": r["label"],
+                        "positive": r["positive"], "feats": f,
+                        "fold": int(hashlib.md5(g.encode()).hexdigest(), 16) % FOLDS,
+                        "group": d["base"] + ":" + ("leftout-" if lo else "") + d["set"]
+                                 + ("-wrong" if r["positive"] and not r["label"] else "")})
+    return out
+
+
+def weights(rs: list[dict], fp: float) -> tuple[np.ndarray, np.ndarray]:
+    """bench_paraphrase's weighting: each group the same total, a false "addressed" ``fp`` times."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rs:
+        counts[r["group"]] += 1
+    w = np.array([1.0 / counts[r["group"]] for r in rs]) * len(rs) / len(counts)
+    y = np.array([r["label"] for r in rs])
+    return np.where(y == 0, w * fp, w), y
+
+
+def matrix(rs: list[dict], feats: list[str]) -> np.ndarray:
+    return np.array([[r["feats"][f] for f in feats] for r in rs], dtype=float)
+
+
+def logistic(tr, te, feats, fp, l2):
+    X, Xt = matrix(tr, feats), matrix(te, feats)
+    w, y = weights(tr, fp)
+    m, s = X.mean(0), X.std(0) + 1e-9
+    b, c = bp.fit_logistic((X - m) / s, y, w, l2=l2)
+    z = ((X - m) / s) @ b + c
+    a, bb = bp.fit_logistic(z[:, None], y, np.ones(len(y)), l2=1e-3)  # Platt, as shipped
+    zt = ((Xt - m) / s) @ b + c
+    return zt, a[0] * zt + bb
+
+
+def stumps(tr, te, feats, fp, l2, rounds: int = 150, lr: float = 0.1):
+    """Gradient-boosted depth-1 trees (logistic loss, Newton steps), thresholds at 5% quantiles."""
+    X, Xt = matrix(tr, feats), matrix(te, feats)
+    w, y = weights(tr, fp)
+    cuts = [np.unique(np.quantile(X[:, j], np.linspace(0.05, 0.95, 19))) for j in range(X.shape[1])]
+    p0 = np.average(y, weights=w)
+    F, Ft = np.full(len(X), np.log(p0 / (1 - p0))), np.full(len(Xt), np.log(p0 / (1 - p0)))
+    for _ in range(rounds):
+        p = 1 / (1 + np.exp(-F))
+        g, h = w * (y - p), w * p * (1 - p) + 1e-9
+        best = max(((gl * gl / (hl + l2) + (g.sum() - gl) ** 2 / (h.sum() - hl + l2), j, t, gl / (hl + l2),
+                     (g.sum() - gl) / (h.sum() - hl + l2))
+                    for j in range(X.shape[1]) for t in cuts[j]
+                    for gl, hl in [(g[X[:, j] <= t].sum(), h[X[:, j] <= t].sum())]), key=lambda b: b[0])
+        _, j, t, vl, vr = best
+        F += lr * np.where(X[:, j] > t, vr, vl)
+        Ft += lr * np.where(Xt[:, j] > t, vr, vl)
+    z = F
+    a, bb = bp.fit_logistic(z[:, None], y, np.ones(len(y)), l2=1e-3)
+    return Ft, a[0] * Ft + bb
+
+
+def cv(rows, feats, *, model=logistic, fp=bp.FALSE_POSITIVE_COST, l2=bp.DECISION_L2, misses: bool = False) -> dict:
+    z, zp = np.zeros(len(rows)), np.zeros(len(rows))
+    for k in range(FOLDS):
+        tr = [r for r in rows if r["fold"] != k]
+        idx = [i for i, r in enumerate(rows) if r["fold"] == k]
+        z[idx], zp[idx] = model(tr, [rows[i] for i in idx], feats, fp, l2)
+    out = summarise(rows, z, 1 / (1 + np.exp(-zp)))
+    if misses:
+        out["why_missed"] = why_missed(rows, z)
+    return out
+
+
+def why_missed(rows, z) -> dict:
+    """Median evidence of dev rewordings (full base, gold first) addressed vs missed, and of
+    near-topic negatives: which features keep a true rewording under the line."""
+    para = [i for i, r in enumerate(rows) if r["positive"] and r["set"] == "paraphrase" and r["base"] == "full"]
+    first = [i for i in para if rows[i]["label"] == 1]
+    sets = {"addressed": [i for i in first if z[i] >= 0], "missed": [i for i in first if z[i] < 0],
+            "near_topic": [i for i, r in enumerate(rows) if r["set"] == "near_topic"]}
+    out = {"paraphrases": len(para), "gold_first": len(first), "gold_not_first": len(para) - len(first),
+           **{f"n_{k}": len(v) for k, v in sets.items()}, "median": {}}
+    for f in ("d_cos", "d_ref_gap", "d_ref_z", "x_csls", "d_entity_recall", "d_entity_extra", "d_fuzzy", "d_same"):
+        out["median"][f] = {k: round(float(np.median([rows[i]["feats"][f] for i in v])), 3) for k, v in sets.items()}
+    gap90 = np.quantile([rows[i]["feats"]["d_ref_gap"] for i in sets["near_topic"]], 0.9)
+    out["missed_below_near_topic_p90_ref_gap"] = round(float(np.mean([rows[i]["feats"]["d_ref_gap"] < gap90
+                                                                       for i in sets["missed"]])), 3)
+    out["missed_cross_language"] = round(float(np.mean([rows[i]["feats"]["d_same"] == 0 for i in sets["missed"]])), 3)
+    return out
+
+
+def summarise(rows, z, p) -> dict:
+    def mask(fn):
+        return np.array([bool(fn(r)) for r in rows])
+
+    hit = mask(lambda r: r["label"] == 1)
+    add = z >= 0
+    para = mask(lambda r: r["positive"] and r["set"] == "paraphrase" and r["base"] == "full")
+    trans = mask(lambda r: r["positive"] and r["set"] == "translated" and r["base"] == "full")
+    near = mask(lambda r: r["set"] == "near_topic")
+    out = {"paraphrase_addressed_recall": round(float((add & hit)[para].mean()), 3),
+           "translated_addressed_recall": round(float((add & hit)[trans].mean()), 3),
+           "near_topic_addressed": f"{int(add[near].sum())}/{int(near.sum())}",
+           "left_out_addressed": f"{int(add[mask(lambda r: r['left_out'])].sum())}/{int(mask(lambda r: r['left_out']).sum())}",
+           "alo_addressed": f"{int(add[mask(lambda r: r['set'] == 'alo')].sum())}/{int(mask(lambda r: r['set'] == 'alo').sum())}",
+           "ece": bp.reliability(p, hit.astype(float))[1], "at_near_topic_rate": {}}
+    other_neg = ~hit & ~near
+    for rate in (0.01, 0.02, 0.04, 0.06):
+        t = float(np.quantile(z[near], 1 - rate))
+        out["at_near_topic_rate"][f"{rate:.0%}"] = {
+            "paraphrase_recall": round(float(((z > t) & hit)[para].mean()), 3),
+            "other_negatives_addressed": int((z[other_neg] > t).sum())}
+    return out
+
+
+def main() -> None:
+    bp.require_shared()
+    rows = dev_rows()
+    variants = {
+        "shipped features (logistic, FA 2x, L2 1)": dict(feats=BASE, misses=True),
+        "+ CSLS (cosine minus both sides' reference neighbourhoods)": dict(feats=BASE + ["x_csls"]),
+        "+ passage-side reference z": dict(feats=BASE + ["x_pz"]),
+        "+ CSLS, passage z": dict(feats=BASE + ["x_csls", "x_pz"]),
+        "+ cosine z x entity recall, CSLS x entity recall": dict(feats=BASE + ["x_csls", "x_z_ent", "x_csls_ent"]),
+        "+ per-language-group slopes (same / cross language x ref gap, ref z, cosine)":
+            dict(feats=BASE + ["x_s_gap", "x_s_z", "x_x_gap", "x_x_z", "x_s_cos"]),
+        "false alarm 1x": dict(feats=BASE, fp=1.0),
+        "false alarm 1.5x": dict(feats=BASE, fp=1.5),
+        "false alarm 3x": dict(feats=BASE, fp=3.0),
+        "L2 0.1": dict(feats=BASE, l2=0.1),
+        "L2 10": dict(feats=BASE, l2=10.0),
+        "boosted stumps (150 x 0.1) on shipped + CSLS": dict(feats=BASE + ["x_csls"], model=stumps),
+    }
+    res = {}
+    for name, kw in variants.items():
+        res[name] = cv(rows, **kw)
+        print(name, json.dumps(res[name]), flush=True)
+    write_results("decision_cv", {"rows": len(rows), "folds": FOLDS, "test_rows_read": 0, "variants": res})
+
+
+if __name__ == "__main__":
+    main()
