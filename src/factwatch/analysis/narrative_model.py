@@ -41,6 +41,8 @@ class Calibration:
     threshold: float = 0.905
     sub_threshold: float = 0.905
     claim_threshold: float = 0.905  # one sentence on its own: its raw similarity
+    threshold_alone: float | None = None  # thresholds when the catalogue has no labelled documents
+    sub_threshold_alone: float | None = None
     domain_gate: bool = False
     domain_top: int = 5
     mu: dict[str, float] = field(default_factory=dict)

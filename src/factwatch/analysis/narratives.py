@@ -135,7 +135,8 @@ def build_models(store: Store, *, memo: MutableMapping[str, bytes] | None = None
         cal = load_calibration(name)
         if not pool and cal.standardised:
             # Calibrated with a neighbour vote that this store lacks: weigh similarity alone.
-            cal = replace(cal, mix=1.0)
+            cal = replace(cal, mix=1.0, threshold=cal.threshold_alone if cal.threshold_alone is not None else cal.threshold,
+                          sub_threshold=cal.sub_threshold_alone if cal.sub_threshold_alone is not None else cal.sub_threshold)
         models.append(NarrativeModel(
             active, vectors, owners, calibration=cal,
             pool_vectors=np.stack([np.frombuffer(b, dtype="<f4") for _, _, b in pool]) if pool else None,
