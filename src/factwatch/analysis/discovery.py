@@ -94,37 +94,70 @@ class OnlineClusters:
 
     def add(self, v: np.ndarray) -> tuple[int, float]:
         """Put one unit vector in a cluster; returns (cluster id, its mean cosine to the members it joined)."""
-        best, sim = -1, -1.0
-        if self.n:
-            sims = self.cents[:self.n] @ v
-            sims[~self.alive[:self.n]] = -2.0
-            best = int(np.argmax(sims))
-            sim = float(sims[best])
-        if best >= 0 and sim >= self.threshold:
-            self.sums[best] += v
-            self.sizes[best] += 1
-            self._renorm(np.array([best]))
-        else:
-            if self.n == len(self.ids):
-                self._grow()
-            best, sim = self.n, 1.0
-            self.ids[best], self.sizes[best], self.sums[best], self.cents[best] = self.next_id, 1, v, v
-            self.alive[best] = True
-            self.next_id += 1
-            self.n += 1
-        self.touched.add(best)
-        return int(self.ids[best]), sim
+        return self.add_many(v[None, :])[0]
 
-    def merge(self) -> int:
+    def add_many(self, V: np.ndarray, *, chunk: int = 256) -> list[tuple[int, float]]:
+        """``add`` for each row of V in order, with the same result: the similarities to the
+        clusters as they were before a chunk are one matrix product (one pass over the means,
+        not one per claim); only clusters changed or founded within the chunk are recomputed."""
+        out: list[tuple[int, float]] = []
+        for s in range(0, len(V), chunk):
+            part = V[s:s + chunk]
+            n0 = self.n
+            base = part @ self.cents[:n0].T if n0 else np.zeros((len(part), 0), np.float32)
+            base[:, ~self.alive[:n0]] = -2.0  # merges happen between batches, not here
+            changed: dict[int, None] = {}  # rows whose mean moved (or that were founded) in this chunk
+            for i, v in enumerate(part):
+                best, sim = -1, -1.0
+                if self.n:
+                    sims = np.empty(self.n, np.float32)
+                    sims[:n0] = base[i]
+                    if changed:
+                        idx = np.fromiter(changed, np.int64, len(changed))
+                        sims[idx] = self.cents[idx] @ v
+                    best = int(np.argmax(sims))
+                    sim = float(sims[best])
+                if best >= 0 and sim >= self.threshold:
+                    self.sums[best] += v
+                    self.sizes[best] += 1
+                    self._renorm(np.array([best]))
+                else:
+                    if self.n == len(self.ids):
+                        self._grow()
+                    best, sim = self.n, 1.0
+                    self.ids[best], self.sizes[best], self.sums[best], self.cents[best] = self.next_id, 1, v, v
+                    self.alive[best] = True
+                    self.next_id += 1
+                    self.n += 1
+                changed[best] = None
+                self.touched.add(best)
+                out.append((int(self.ids[best]), sim))
+        return out
+
+    def merge(self, *, block: int = 256) -> int:
         """Merge touched clusters into another whose members are as close on average (the mean
-        cosine over all cross pairs reaches ``merge_threshold``), into the older one, until none remain."""
+        cosine over all cross pairs reaches ``merge_threshold``), into the older one, until none
+        remain. Similarities of the touched clusters are computed a block at a time; a cluster
+        that grew by a merge is recomputed."""
         merges = 0
         pending = sorted(self.touched)
+        cached: dict[int, np.ndarray] = {}
+        dirty: dict[int, None] = {}  # rows whose mean changed since their block was computed
         while pending:
             row = pending.pop()
             if not self.alive[row]:
                 continue
-            sims = self.cents[:self.n] @ self.cents[row]  # mean cosine over all cross pairs
+            if row in dirty:
+                sims = self.cents[:self.n] @ self.cents[row]  # mean cosine over all cross pairs
+            else:
+                if row not in cached:
+                    rows = [r for r in pending[-block + 1:] if r not in cached and r not in dirty] + [row]
+                    for r, block_sims in zip(rows, self.cents[rows] @ self.cents[:self.n].T):
+                        cached[r] = block_sims
+                sims = cached.pop(row)
+            if dirty:  # columns of clusters that grew since this row's block was computed
+                idx = np.fromiter(dirty, np.int64, len(dirty))
+                sims[idx] = self.cents[idx] @ self.cents[row]
             sims[row] = -2.0
             sims[~self.alive[:self.n]] = -2.0
             other = int(np.argmax(sims))
@@ -137,7 +170,9 @@ class OnlineClusters:
             self.alive[gone] = False
             self.merged[int(self.ids[gone])] = int(self.ids[keep])
             self.touched.update((keep, gone))
-            pending.append(keep)  # its new centroid may now reach a third cluster
+            dirty[keep] = None
+            cached.pop(keep, None)
+            pending.append(keep)  # its new mean may now reach a third cluster
             merges += 1
         return merges
 
@@ -204,13 +239,11 @@ def discover_narratives(
         todo = [p.id for p in ready if not p.matched]
         blobs = store.claim_vectors(todo) if todo else {}
         members: list[tuple[int, int, float]] = []
-        for cid in todo:
-            if cid not in blobs:
-                continue
-            v = np.frombuffer(blobs[cid], "<f4").astype(np.float32)
-            v = v / (np.linalg.norm(v) or 1.0)
-            kid, sim = clusters.add(v)
-            members.append((cid, kid, sim))
+        have = [cid for cid in todo if cid in blobs]
+        if have:
+            V = np.stack([np.frombuffer(blobs[cid], "<f4") for cid in have]).astype(np.float32)
+            V /= np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)
+            members = [(cid, kid, sim) for cid, (kid, sim) in zip(have, clusters.add_many(V))]
         merged += clusters.merge()
         # A member recorded in this batch may point at a cluster absorbed in this same batch.
         members = [(c, k2, s) for (c, _, s), k2 in zip(members, clusters.labels_of([k for _, k, _ in members]))]

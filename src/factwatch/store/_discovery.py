@@ -71,7 +71,9 @@ class DiscoveryMixin:
     def discovery_pending(self, after_id: int, *, limit: int = 1000) -> list[PendingClaim]:
         rows = self._query(
             "SELECT c.id, c.document_id, (v.claim_id IS NOT NULL) AS has_vector,"
-            " EXISTS (SELECT 1 FROM narrative_assignments a WHERE a.claim_id = c.id) AS matched"
+            # document_id first: the assignments' unique index starts with it (no index on claim_id).
+            " EXISTS (SELECT 1 FROM narrative_assignments a WHERE a.document_id = c.document_id"
+            " AND a.claim_id = c.id) AS matched"
             " FROM claims c LEFT JOIN vectors v ON v.claim_id = c.id WHERE c.id > ? ORDER BY c.id LIMIT ?",
             (after_id, limit))
         return [PendingClaim(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows]
