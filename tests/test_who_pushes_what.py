@@ -133,6 +133,9 @@ def test_sources_show_state_share_and_narratives(demo):
     assert tabloid["actor_type"] == "non-state"
     # Copies of the state outlet's stories count; the tabloid's own do not.
     assert tabloid["state_share"] < 1.0
+    # The channel forwards 17 of the state outlet's articles (demo/README.md): those count, its own posts not.
+    channel = json.loads(run("sources", "show", "Балкански фронт демо", "--json"))
+    assert channel["actor_type"] == "unknown" and 17 <= channel["state_documents"] < channel["documents"]
     by_actor = json.loads(run("sources", "show", STATE_ACTOR, "--json"))
     assert by_actor["kind"] == "actor" and by_actor["sources"] == ["Balkan Pravda Demo"]
     assert by_actor["documents"] == 40

@@ -318,7 +318,7 @@ def sources_show(
         "platform": profile.platform or "", "actor": profile.actor or "", "actor type": profile.actor_type or "",
         "country": profile.country or "", "sources": ", ".join(profile.sources), "documents": profile.documents,
         "state or state-affiliated content": f"{profile.state_documents} ({profile.state_share:.0%}): published by, "
-                                             "or copies of stories of, state or state-affiliated sources"})
+                                             "copied, forwarded or linked from state or state-affiliated sources"})
     out.table("narratives carried", ["narrative", "documents", "first", "latest", "by month"],
               [(n.narrative_id, n.documents, (n.first_at or "")[:10], (n.latest_at or "")[:10],
                 ", ".join(f"{m} {c}" for m, c in n.monthly.items())) for n in profile.narratives])

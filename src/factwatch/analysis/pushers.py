@@ -81,7 +81,7 @@ class SourceProfile:
     country: str | None
     sources: list[str]
     documents: int
-    state_documents: int  # its documents from, or copied with, state or state-affiliated sources
+    state_documents: int  # its documents published, copied, forwarded or linked from state or state-affiliated sources
     state_share: float
     narratives: list[NarrativeCarried]
     fact_checked: list[FactCheckedClaim]

@@ -127,20 +127,33 @@ class TrendsMixin:
 
     def source_state_content(self, sources: Sequence[str]) -> tuple[int, int]:
         """(documents, documents that are state or state-affiliated content): published by a source
-        whose actor is state or state-affiliated, or in a story cluster with such a document."""
+        whose actor is state or state-affiliated, in a story cluster with such a document (a copy or
+        translation), forwarded from such a source (Telegram ``forwarded_from``), or linking to one
+        of its documents (``meta.links``)."""
         if not sources:
             return (0, 0)
         marks = ",".join("?" * len(sources))
         types = ",".join("?" * len(STATE_TYPES))
         row = self._query(
-            f"""SELECT COUNT(*), SUM(CASE WHEN sa.type IN ({types}) OR EXISTS (
+            f"""SELECT COUNT(*), SUM(CASE
+                WHEN sa.type IN ({types}) THEN 1
+                WHEN m.cluster_id IS NOT NULL AND EXISTS (
                     SELECT 1 FROM cluster_members m2 JOIN documents d2 ON d2.id = m2.document_id
                     JOIN sources s2 ON s2.name = d2.source JOIN actors a2 ON a2.name = s2.actor
-                    WHERE m.cluster_id IS NOT NULL AND m2.cluster_id = m.cluster_id AND a2.type IN ({types}))
-                THEN 1 ELSE 0 END)
+                    WHERE m2.cluster_id = m.cluster_id AND a2.type IN ({types})) THEN 1
+                WHEN NOT json_valid(d.meta) THEN 0
+                WHEN EXISTS (
+                    SELECT 1 FROM sources s3 JOIN actors a3 ON a3.name = s3.actor
+                    WHERE s3.name = json_extract(d.meta, '$.forwarded_from') AND a3.type IN ({types})) THEN 1
+                WHEN json_type(d.meta, '$.links') = 'array' AND EXISTS (
+                    SELECT 1 FROM json_each(d.meta, '$.links') l
+                    JOIN documents d4 ON d4.url = l.value AND d4.platform IN ('rss', 'web')
+                    JOIN sources s4 ON s4.name = d4.source JOIN actors a4 ON a4.name = s4.actor
+                    WHERE a4.type IN ({types})) THEN 1
+                ELSE 0 END)
             FROM documents d LEFT JOIN sources s ON s.name = d.source LEFT JOIN actors sa ON sa.name = s.actor
             LEFT JOIN cluster_members m ON m.document_id = d.id
-            WHERE d.source IN ({marks})""", [*STATE_TYPES, *STATE_TYPES, *sources])[0]
+            WHERE d.source IN ({marks})""", [*STATE_TYPES * 4, *sources])[0]
         return (int(row[0] or 0), int(row[1] or 0))
 
     def source_fact_checked_claims(self, sources: Sequence[str], *, limit: int = 200) -> list[FactCheckedClaim]:
