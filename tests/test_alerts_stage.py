@@ -106,3 +106,33 @@ def test_pushers_and_source_profile(store, planted):
     assert [(n.narrative_id, n.documents) for n in prof.narratives] == [("n-burst", 4)]
     private = source_profile(store, "Private Media")
     assert private.kind == "actor" and private.state_share == 0.0 and private.documents == 37
+
+
+def test_a_fast_growing_candidate_narrative_alerts(store, tmp_path):
+    """Claims clustered by the discovery stage into one candidate: quiet days, then a burst."""
+    import numpy as np
+
+    from factwatch.analysis.claims import extract_claims
+    from factwatch.store._discovery import ClusterState
+
+    rows = []
+    for day in range(12):
+        when = START + timedelta(days=day)
+        for i in range(9 if day == 10 else (1 if day % 4 == 0 else 0)):
+            rows.append((f"The ministry said that {100 + day * 10 + i} soldiers arrived in Niš on {when}.",
+                         f"{when}T10:{i:02d}:00Z"))
+    path = tmp_path / "claims.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "time"])
+        w.writerows(rows)
+    ingest_path(store, str(path), fmt="csv", source="wire", mapping={"text": "text", "published_at": "time"})
+    extract_claims(store)
+    claims = store.discovery_pending(0, limit=1000)
+    assert len(claims) == len(rows)  # each sentence is check-worthy (a number, an institution, a place)
+    vector = np.zeros(384, dtype="<f4").tobytes()
+    store.save_discovery_batch([ClusterState(id=1, status="open", size=len(claims), vector_sum=vector)],
+                               [(c.id, 1, 1.0) for c in claims], stage="discovery", cursor="test")
+    detect_alerts(store)
+    grown = store.list_alerts(kind="candidate-growth")
+    assert [(a.subject, a.at, a.details["count"]) for a in grown] == [("candidate 1", "2026-10-11", 9)]
