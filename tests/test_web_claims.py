@@ -173,8 +173,9 @@ def test_claim_page_matches_spread_and_card(client, claims):
     assert "status-candidate" in page and "candidate fact-check" in page and 'href="/about#probability"' in page
     assert f'<a href="{CHURCH_URL}" rel="noopener noreferrer nofollow" target="_blank">' in page
     assert "No Kosovo law or government decision bans" in page  # rebuttal
-    assert "2 documents in 2 sources carry this sentence" in page
-    assert f'href="/claims/{claims["telegram-echo"]["id"]}"' in page  # the copy
+    # The spread counts every copy (here the Telegram echo of the same sentence), in time order.
+    assert '<h2 id="spread">Spread <span class="count">2 documents</span></h2>' in page
+    assert f'href="/documents/{claims["telegram-echo"]["document_id"]}"' in page  # the copy
     assert f'<article class="response-card" data-claim="{claim["id"]}">' in page  # response card
     assert f'href="/claims/{claim["id"]}/card.md"' in page and f'href="/claims/{claim["id"]}/card.json"' in page
 
@@ -199,7 +200,7 @@ def test_hostile_claim_is_text_everywhere(client, claims):
 def test_unaddressed_claim_page(client, claims):
     page = client.get(f"/claims/{claims['balkan-insight']['id']}").text
     assert "not addressed" in page and "Not addressed by the fact base." in page
-    assert "1 document in 1 source carries this sentence" in page
+    assert '<h2 id="spread">Spread <span class="count">1 document</span></h2>' in page
 
 
 @pytest.mark.parametrize("url", [
@@ -240,7 +241,8 @@ def test_card_downloads(client, claims):
 def test_api_claim_detail(client, claims):
     claim = claims["telegram-echo"]
     body = client.get(f"/api/claims/{claim['id']}").json()
-    assert set(body) == {"claim", "matches", "spread"}
+    assert set(body) == {"claim", "matches", "spread", "reach"}
+    assert body["reach"]["claim_id"] == claim["id"] and body["reach"]["documents"] >= 1
     assert body["claim"] == claim
     ranks = [m["rank"] for m in body["matches"]]
     assert ranks == sorted(ranks) and body["matches"][0]["url"] == CHURCH_URL

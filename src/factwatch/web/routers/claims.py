@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from factwatch.errors import NotFoundError
 from factwatch.models import ClaimCopy, ClaimMatchRow, ClaimRow, ClaimSpread, Document
+from factwatch.analysis.spread import ClaimSpreadReport, claim_spread
 from factwatch.respond.cards import Card, render_card
 from factwatch.respond.review import card_match, reviewed_card
 from factwatch.store import Store
@@ -55,12 +56,15 @@ class ClaimView:
     matches: list[ClaimMatchRow]
     spread: ClaimSpread
     copies: list[ClaimCopy]
+    # Every copy and translation (same sentence, story cluster, same fact-check), in time order.
+    reach: ClaimSpreadReport
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "claim": self.claim.as_dict(),
             "matches": [m.as_dict() for m in self.matches],
             "spread": {**asdict(self.spread), "copies": [c.as_dict() for c in self.copies]},
+            "reach": self.reach.as_dict(),
         }
 
 
@@ -72,6 +76,7 @@ def claim_view(store: Store, claim_id: str) -> ClaimView:
         matches=store.claim_match_rows(row.id),
         spread=store.claim_spread(row.latin_key),
         copies=store.claim_copies(row.latin_key, exclude_claim_id=row.id),
+        reach=claim_spread(store, row.id),
     )
 
 
@@ -108,7 +113,8 @@ def claim_page(request: Request, claim_id: str, store: Store = Depends(get_store
     return render(
         request, "claim.html",
         claim=view.claim, doc=view.doc, parts=split_at_claim(view.doc.text, view.claim.start, view.claim.end),
-        spread=view.spread, copies=view.copies, matches=view.matches, show_review=True, rejected=rejected,
+        spread=view.spread, copies=view.copies, claim_spread=view.reach, matches=view.matches, show_review=True,
+        rejected=rejected,
         card=None if rejected else card_view(store, claim_id, view.matches),
         page_title=f"Claim {view.claim.id}",
     )
