@@ -167,6 +167,23 @@ def test_calibrate_stores_and_analyze_redecides(reviewed, tmp_path):
     assert second["stages"]["match"]["rows_changed"] == 0 and second["stages"]["match"]["claims"] == 0
 
 
+def test_decisions_against_the_model_cannot_wreck_it(analysed, tmp_path):
+    """The shipped weights are a prior: 28 decisions saying the opposite of the shipped decision
+    (rewordings rejected, unrelated news confirmed) make it doubt, never make news 'addressed'."""
+    db = copy_of(analysed, tmp_path)
+    before = best_matches(db)
+    for claim_id, (p, _) in sorted(before.items()):
+        ok(run_cli("--db", str(db), "review", "reject" if p >= CONFIRM_FROM else "confirm", str(claim_id)))
+    report = json.loads(ok(run_cli("--db", str(db), "calibrate", "--json")).stdout)
+    assert report["before"]["accuracy"] < 0.2 and report["stored"] is True
+    ok(run_cli("--db", str(db), "analyze", "--json"))
+    after = best_matches(db)
+    news = [c for c, (p, _) in before.items() if p < 0.05]
+    assert len(news) >= 8 and not any(after[c][1] for c in news)
+    # It doubts rather than inverts: the probabilities move to the middle on both sides.
+    assert all(0.1 < after[c][0] < 0.9 for c in before)
+
+
 def test_dry_run_stores_nothing_and_prints_a_table(reviewed, tmp_path):
     db = copy_of(reviewed, tmp_path)
     human = ok(run_cli("--db", str(db), "calibrate", "--dry-run"))

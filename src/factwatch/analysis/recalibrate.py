@@ -30,10 +30,15 @@ __all__ = ["CalibrationReport", "calibrate", "review_examples", "stored_calibrat
 
 DEFAULT_MIN_REVIEWS = 20
 # Prior strengths tried (L2 penalty on the distance from the shipped weights, per standardised
-# feature); 1 is the weakest: below it a handful of decisions could flip a weight's sign.
-PRIOR_STRENGTHS = (1.0, 3.0, 10.0, 30.0, 100.0)
+# feature; one decision adds at most 0.25 x^2 of curvature, so 30 is worth over a hundred
+# decisions). At 3 or 10, 31 decisions that said the opposite of the shipped model reversed its
+# order of the claims (correlation of logits -0.8 and -0.6); at 30 it flattens instead.
+PRIOR_STRENGTHS = (30.0, 100.0, 300.0, 1000.0)
 BIAS_PENALTY = 0.1  # the bias is pulled 10x less: "the line is too strict" is what analysts say most
-PLATT_PRIOR = 1.0
+PLATT_PRIOR = 3.0
+# The Platt slope may flatten the shipped scores (at most 4x) but never flip or erase their order:
+# with random labels an unbounded slope went to ~0 or below, i.e. one probability for every claim.
+MIN_PLATT_SLOPE = 0.25
 N_FOLDS = 5
 N_BINS = 5
 
@@ -137,18 +142,20 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-def _fit_logistic(a: np.ndarray, y: np.ndarray, theta0: np.ndarray, penalty: np.ndarray) -> np.ndarray:
-    """argmin sum(log loss) + 1/2 sum(penalty * (theta - theta0)^2): Newton's method with
-    backtracking (a full Newton step overshoots where the logits are large and p(1-p) tiny)."""
+def _fit_logistic(
+    a: np.ndarray, y: np.ndarray, theta0: np.ndarray, penalty: np.ndarray, *, offset: np.ndarray | float = 0.0,
+) -> np.ndarray:
+    """argmin sum(log loss of a @ theta + offset) + 1/2 sum(penalty * (theta - theta0)^2): Newton's
+    method with backtracking (a full Newton step overshoots where the logits are large and p(1-p) tiny)."""
 
     def objective(t: np.ndarray) -> float:
-        z = a @ t
+        z = a @ t + offset
         return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * np.sum(penalty * (t - theta0) ** 2))
 
     theta = theta0.copy()
     value = objective(theta)
     for _ in range(100):
-        p = _sigmoid(a @ theta)
+        p = _sigmoid(a @ theta + offset)
         grad = a.T @ (p - y) + penalty * (theta - theta0)
         hess = (a.T * (p * (1 - p))) @ a + np.diag(penalty)
         step = np.linalg.solve(hess, grad)
@@ -177,6 +184,10 @@ def _fit_core(xs: np.ndarray, y: np.ndarray, w0: np.ndarray, b0: float, lam: flo
 def _fit_platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     a = np.column_stack([z, np.ones(len(z))])
     alpha, beta = _fit_logistic(a, y, np.array([1.0, 0.0]), np.array([PLATT_PRIOR, PLATT_PRIOR]))
+    if alpha < MIN_PLATT_SLOPE:  # refit the offset with the slope held at its floor
+        z = MIN_PLATT_SLOPE * z
+        (beta,) = _fit_logistic(np.ones((len(z), 1)), y, np.array([0.0]), np.array([PLATT_PRIOR]), offset=z)
+        alpha = MIN_PLATT_SLOPE
     return float(alpha), float(beta)
 
 
@@ -196,8 +207,8 @@ def _fit(xs: np.ndarray, y: np.ndarray, groups: np.ndarray, w0: np.ndarray, b0: 
     """The refit: prior strength by cross-validation by claim, then Platt on its out-of-fold logits."""
     k = min(N_FOLDS, len(set(groups.tolist())))
     if k < 2 or len(set(y.tolist())) < 2:
-        w, b = _fit_core(xs, y, w0, b0, 10.0)
-        return _Model(w, b, (1.0, 0.0), 10.0)
+        w, b = _fit_core(xs, y, w0, b0, PRIOR_STRENGTHS[0])
+        return _Model(w, b, (1.0, 0.0), PRIOR_STRENGTHS[0])
     folds = _folds(groups, k)
     best: tuple[float, float, np.ndarray] | None = None
     for lam in sorted(PRIOR_STRENGTHS, reverse=True):  # ties keep the stronger prior
