@@ -192,6 +192,50 @@ def summarise(rows, z, p) -> dict:
     return out
 
 
+def ranker_cv() -> dict:
+    """The re-ranker's dev s@1/s@10 by the same group folds, with and without a hubness-corrected
+    cosine per candidate (cosine minus the passage's mean top-10 reference cosine: a passage near
+    everything should not win by that)."""
+    from factwatch.analysis.match_features import features_matrix
+
+    with bp.CASES.open(encoding="utf-8", newline="") as f:
+        cases = list(csv.DictReader(f))
+    store, _ = bp.build_base()
+    ret = _retrieval.get_retriever(store)
+    by_ext, by_title = bp.gold_targets(store, ret)
+    qs = [q for q in bp.load_queries(cases, by_ext, by_title) if q["split"] == "dev" and q["gold"]]
+    group = {d["text"]: "p:" + d["group"] for d in bp.read_jsonl(bp.DATA / "paraphrases.jsonl")}
+    group |= {d["text"]: f"t:{d['issue_row']}" for d in bp.read_jsonl(bp.DATA / "translated_claims.jsonl")}
+    hub = np.sort(ret.vectors @ _retrieval.reference_vectors().T, axis=1)[:, -REF_TOP:].mean(1)
+    data = []
+    for d, v in zip(qs, bp.embed_texts(store, [q["text"] for q in qs], kind="query", batch_size=64)):
+        d["base"] = "full"
+        bp.evaluate_query(d, ret, v, None)
+        hub_cos = [[float(c.features["cos"] - hub[c.row])] for c in d["cands"]]
+        data.append({"set": d["set"], "fold": int(hashlib.md5(group.get(d["text"], d["text"]).encode()).hexdigest(), 16) % FOLDS,
+                     "X": features_matrix(d["cands"]), "H": np.array(hub_cos),
+                     "y": np.array([float(c.target == "fact_check" and c.target_id in d["gold"]) for c in d["cands"]])})
+    out = {}
+    for name, hubbed in (("shipped ranker features", False), ("+ hubness-corrected cosine", True)):
+        ranks: dict[str, list[int]] = defaultdict(list)
+        for k in range(FOLDS):
+            def mat(q):
+                return np.hstack([q["X"], q["H"]]) if hubbed else q["X"]
+            tr = [q for q in data if q["fold"] != k]
+            Xa = np.vstack([mat(q) for q in tr])
+            wa = np.concatenate([np.full(len(q["y"]), bp.RANKER_SET_WEIGHT.get(q["set"], 1.0) * 50.0 / len(q["y"])) for q in tr])
+            m, s = Xa.mean(0), Xa.std(0) + 1e-9
+            b, c = bp.fit_logistic((Xa - m) / s, np.concatenate([q["y"] for q in tr]), wa, l2=bp.RANKER_L2)
+            for q in (q for q in data if q["fold"] == k):
+                sc = ((mat(q) - m) / s) @ b + c
+                gold = sc[q["y"] == 1].max() if q["y"].any() else np.inf
+                ranks[q["set"]].append(1 + int((sc > gold).sum()))
+        out[name] = {k: {"n": len(v), "s@1": round(float(np.mean(np.array(v) <= 1)), 3),
+                         "s@10": round(float(np.mean(np.array(v) <= 10)), 3)} for k, v in ranks.items()}
+        print(name, json.dumps(out[name]), flush=True)
+    return out
+
+
 def main() -> None:
     bp.require_shared()
     rows = dev_rows()
@@ -214,7 +258,8 @@ def main() -> None:
     for name, kw in variants.items():
         res[name] = cv(rows, **kw)
         print(name, json.dumps(res[name]), flush=True)
-    write_results("decision_cv", {"rows": len(rows), "folds": FOLDS, "test_rows_read": 0, "variants": res})
+    write_results("decision_cv", {"rows": len(rows), "folds": FOLDS, "test_rows_read": 0, "variants": res,
+                                  "ranker": ranker_cv()})
 
 
 if __name__ == "__main__":
