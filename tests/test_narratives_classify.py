@@ -179,6 +179,9 @@ def test_semeval_catalogue_labels_are_the_task_strings(shared_data, tmp_path):
     with open_store(str(tmp_path / "s.db")) as store:
         stats = import_catalogue(store, shared_data / "narratives", fmt="semeval2025", documents=False)
         assert stats.narratives == 95 and stats.labelled_documents == 0
-        hits = classify_text(store, "The Kyiv regime is full of neo-Nazis who glorify Bandera and "
-                                    "Ukrainian soldiers wear Nazi symbols.")
-    assert any(h.label == "URW: Discrediting Ukraine" for h in hits), hits
+        hits = classify_text(store, "Ukraine is a Nazi state. The Azov battalion glorifies the Nazi collaborator "
+                                    "Stepan Bandera, and the government in Kyiv is run by neo-Nazis.")
+    labels = [h.label for h in hits]
+    assert labels[0] == "URW: Discrediting Ukraine", labels
+    assert "URW: Discrediting Ukraine: Ukraine is associated with nazism" in labels
+    assert not any(lab.startswith("CC:") for lab in labels)  # the domain step keeps climate out
