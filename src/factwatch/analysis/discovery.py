@@ -199,8 +199,7 @@ class OnlineClusters:
 
 def _load(store: Store, threshold: float, merge_threshold: float) -> OnlineClusters:
     rows = store.discovery_clusters(status="open")
-    all_rows = store.discovery_clusters(status=None)
-    next_id = max((r.id for r in all_rows), default=0) + 1
+    next_id = store.discovery_next_cluster_id()
     sums = np.stack([np.frombuffer(r.vector_sum, "<f4") for r in rows]) if rows else np.zeros((0, DIM), np.float32)
     return OnlineClusters([r.id for r in rows], [r.size for r in rows], sums, next_id=next_id,
                           threshold=threshold, merge_threshold=merge_threshold)
@@ -224,9 +223,9 @@ def discover_narratives(
     raw = store.get_cursor(STAGE)
     state = json.loads(raw) if raw else {"claim": 0}
     upto = _classified_upto(store)
-    clusters = _load(store, threshold, merge_threshold)
+    clusters: OnlineClusters | None = None  # loaded once there is something to add (a rerun reads nothing)
     seen = clustered = created = merged = 0
-    first_new = clusters.next_id
+    first_new = 0
     while True:
         pending = store.discovery_pending(int(state["claim"]), limit=batch)
         ready = []
@@ -236,6 +235,9 @@ def discover_narratives(
             ready.append(p)
         if not ready:
             break
+        if clusters is None:
+            clusters = _load(store, threshold, merge_threshold)
+            first_new = clusters.next_id
         todo = [p.id for p in ready if not p.matched]
         blobs = store.claim_vectors(todo) if todo else {}
         members: list[tuple[int, int, float]] = []
@@ -255,7 +257,7 @@ def discover_narratives(
             progress(seen, None, "claims")
         if len(ready) < len(pending):
             break
-    created = clusters.next_id - first_new
+    created = clusters.next_id - first_new if clusters is not None else 0
     labelled = relabel(store, min_size=min_size) if label else 0
     return DiscoveryStats(claims=seen, clustered=clustered, created=created, merged=merged, labelled=labelled)
 
@@ -271,10 +273,10 @@ def _centroid(k: StoredCluster) -> np.ndarray:
 def relabel(store: Store, *, min_size: int = MIN_SIZE, terms: int = 8) -> int:
     """Label open candidates whose label is stale: representatives nearest the centroid and top
     terms by c-TF-IDF over every candidate (the classes), translations collapsed to one term."""
-    cands = store.discovery_clusters(status="open", min_size=min_size)
-    stale = [k for k in cands if k.labelled_size != k.size]
+    stale = store.discovery_clusters(status="open", min_size=min_size, stale=True)
     if not stale:
         return 0
+    cands = store.discovery_clusters(status="open", min_size=min_size)
     rows = store.discovery_member_rows([k.id for k in cands])
     keys: dict[int, list[str]] = {}
     for r in rows:

@@ -79,8 +79,11 @@ class DiscoveryMixin:
         return [PendingClaim(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows]
 
     def discovery_clusters(self, *, status: str | None = "open", min_size: int = 1,
-                           ids: Sequence[int] | None = None) -> list[StoredCluster]:
+                           ids: Sequence[int] | None = None, stale: bool = False) -> list[StoredCluster]:
+        """``stale``: only clusters whose label was computed at another size (or never)."""
         where, params = ["size >= ?"], [min_size]
+        if stale:
+            where.append("labelled_size != size")
         if status is not None:
             where.append("status = ?")
             params.append(status)
@@ -94,6 +97,9 @@ class DiscoveryMixin:
             out += [_cluster(r) for r in self._query(
                 sql + f" AND id IN ({','.join('?' * len(part))}) ORDER BY id", [*params, *part])]
         return out
+
+    def discovery_next_cluster_id(self) -> int:
+        return int(self._query("SELECT COALESCE(MAX(id), 0) + 1 FROM discovery_clusters")[0][0])
 
     def get_discovery_cluster(self, cluster_id: int) -> StoredCluster:
         rows = self._query("SELECT * FROM discovery_clusters WHERE id = ?", (cluster_id,))
