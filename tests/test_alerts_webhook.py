@@ -125,3 +125,17 @@ def test_webhook_url_from_the_environment(store, hook, monkeypatch):
     monkeypatch.setenv("FACTWATCH_WEBHOOK_URL", url)
     _one_alert(store)
     assert detect_alerts(store).delivered == 1 and len(state.requests) == 1
+
+
+def test_a_down_webhook_ends_the_round_after_one_alert(store, hook, monkeypatch):
+    state, url = hook
+    state.fail_first = 99
+    monkeypatch.setenv("FACTWATCH_ALLOW_PRIVATE", "1")
+    store.save_alerts([NewAlert(key=f"spike:x:2026-10-0{i}", kind="spike", narrative_id=None, subject=None,
+                                at=f"2026-10-0{i}", score=1e-5, summary="x", details={}) for i in (1, 2, 3)],
+                      stage="alerts", cursor="test")
+    stats = detect_alerts(store, webhook_url=url, retries=2, backoff=0.01)
+    assert (stats.delivered, stats.failed, len(state.requests)) == (0, 1, 2)  # not 3 alerts x 2 tries
+    state.fail_first = 0
+    assert detect_alerts(store, webhook_url=url, retries=2, backoff=0.01).delivered == 3
+    assert [a.delivery for a in store.list_alerts()] == ["delivered"] * 3

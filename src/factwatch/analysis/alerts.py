@@ -237,14 +237,16 @@ def deliver(url: str, payload: dict[str, Any], *, retries: int = 3, backoff: flo
 
 
 def deliver_alerts(store: Store, url: str, *, retries: int = 3, backoff: float = 0.5) -> tuple[int, int]:
-    """Deliver each alert not yet delivered to ``url``; returns (delivered, failed). A failed alert
-    is tried again on the next run."""
+    """Deliver each alert not yet delivered to ``url``, oldest first; returns (delivered, failed).
+    The first alert that fails every retry ends the round: the endpoint is down or refused, and
+    trying a thousand more alerts with backoff would hold `analyze` up for minutes. It and the
+    rest are tried again on the next run."""
     delivered = failed = 0
     for alert in store.undelivered_alerts(url):
         ok, attempts, error = deliver(url, alert_payload(alert), retries=retries, backoff=backoff)
         store.record_alert_delivery(alert.id, url, delivered=ok, attempts=attempts, error=error)
         delivered += ok
-        failed += not ok
-        if not ok and error and error.startswith("refused: "):
-            break  # the URL itself is refused: every other alert would be too
+        if not ok:
+            failed += 1
+            break
     return delivered, failed
