@@ -325,3 +325,24 @@ def test_a_large_loose_cluster_does_not_swallow_everything():
     ks = oc.labels_of(ks)
     largest = max(ks.count(k) for k in set(ks))
     assert largest < 0.1 * len(X), largest
+
+
+def test_promoting_a_small_cluster_labels_only_that_one(batch_db, tmp_path: Path):
+    """Regression: promote relabelled every stale open cluster (all singletons, with e5 on their
+    words); it labels only the promoted one."""
+    import shutil
+
+    from factwatch.analysis.discovery import promote_candidate
+    from factwatch.store import open_store
+
+    db = tmp_path / "small.db"
+    shutil.copy(batch_db[0], db)
+    with open_store(str(db)) as store:
+        singles = store.discovery_clusters(status="open")
+        singles = [k for k in singles if k.size == 1]
+        assert len(singles) >= 3 and all(k.labelled_size == 0 for k in singles)
+        n = promote_candidate(store, singles[0].id, title="A single claim")
+        assert n.examples and n.status == "active"
+        after = {k.id: k for k in store.discovery_clusters(status=None)}
+        assert after[singles[0].id].status == "promoted" and after[singles[0].id].labelled_size == 1
+        assert all(after[k.id].labelled_size == 0 for k in singles[1:])

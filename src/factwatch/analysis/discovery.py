@@ -270,13 +270,15 @@ def _centroid(k: StoredCluster) -> np.ndarray:
     return s / (np.linalg.norm(s) or 1.0)
 
 
-def relabel(store: Store, *, min_size: int = MIN_SIZE, terms: int = 8) -> int:
-    """Label open candidates whose label is stale: representatives nearest the centroid and top
-    terms by c-TF-IDF over every candidate (the classes), translations collapsed to one term."""
-    stale = store.discovery_clusters(status="open", min_size=min_size, stale=True)
+def relabel(store: Store, *, min_size: int = MIN_SIZE, terms: int = 8, only: Sequence[int] | None = None) -> int:
+    """Label open candidates whose label is stale (``only``: these clusters, whatever their size):
+    representatives nearest the centroid and top terms by c-TF-IDF over every candidate (the
+    classes), translations collapsed to one term."""
+    stale = store.discovery_clusters(status="open", min_size=1 if only is not None else min_size, ids=only, stale=True)
     if not stale:
         return 0
     cands = store.discovery_clusters(status="open", min_size=min_size)
+    cands += [k for k in stale if k.id not in {c.id for c in cands}]
     rows = store.discovery_member_rows([k.id for k in cands])
     keys: dict[int, list[str]] = {}
     for r in rows:
@@ -382,7 +384,7 @@ def promote_candidate(store: Store, candidate_id: int, *, title: str | None = No
     if k.status != "open":
         raise InputError(f"Candidate {candidate_id} is {k.status}; only open candidates can be promoted.")
     if k.labelled_size != k.size:
-        relabel(store, min_size=1)
+        relabel(store, only=[candidate_id])
     [cand] = candidates(store, min_size=1, ids=[candidate_id])
     if not cand.representatives:
         raise InputError(f"Candidate {candidate_id} has no claims to use as examples.")
