@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -47,8 +45,6 @@ def _rows() -> list[tuple[str, str, str]]:
 
 def _load(store, rows, start: int = 0) -> list[int]:
     """One document per claim; the claim is the whole sentence."""
-    from factwatch.store import Store  # noqa: F401
-
     for n, (_, lang, text) in enumerate(rows, start):
         norm = normalize(text)
         day = f"2026-10-{1 + n % 20:02d}T08:00:00Z"
