@@ -19,11 +19,16 @@ def main() -> int:
         ["bench_language.py"],
         ["bench_ingest.py", *(["--big", "1024"] if "--big" in sys.argv else [])],
         ["bench_checkworthy.py"],
+        ["bench_paraphrase.py"],  # fits the ranker and decision on dev halves, reports test halves
         ["bench_matching.py"],
         ["bench_false_alarms.py"],
         ["bench_match_latency.py"],
         ["bench_dedup.py"],
         ["bench_stance.py"],
+        ["bench_coordination.py"],
+        ["bench_narratives.py"],
+        ["bench_discovery.py"],
+        ["bench_trends.py"],
     ]
     failed = []
     for script, *args in runs:
