@@ -82,6 +82,15 @@ def test_demo_serves_the_dashboard(demo_server):
     assert docs["total"] >= 20 and all(d["language"] == "mk" for d in docs["documents"])
 
 
+def test_demo_classifies_narratives_and_raises_alerts(demo_server):
+    # The demo loads the profile's narrative catalogue, so trends and alerts have something to show.
+    base, _ = demo_server
+    narratives = httpx.get(base + "/api/narratives").json()["narratives"]
+    assert len(narratives) >= 20 and sum(n["documents"] for n in narratives) > 0
+    for page in ("/narratives", "/trends", "/alerts", "/clusters", "/coordination"):
+        assert httpx.get(base + page).status_code == 200, page
+
+
 def test_demo_corpus_goes_in_whole_in_many_languages_and_scripts(demo_server):
     _, db = demo_server
     with open_store(str(db)) as store:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from factwatch.config import DEFAULT_PROFILE, demo_root, profile_file
+from factwatch.config import DEFAULT_PROFILE, demo_root, profile_dir, profile_file
 from factwatch.errors import ConfigError
 from factwatch.store import Store
 
@@ -122,6 +122,13 @@ def load_demo(
         f"{facts.duplicates} already there, {facts.rejected} rejected")
     for reason in facts.reasons:
         say(f"  rejected: {reason}")
+    # The profile's narrative catalogue, so the demo's documents get narratives, trends and alerts.
+    from factwatch.analysis.narratives import import_catalogue
+
+    catalogue = profile_dir(profile) / "narratives.yaml"
+    if catalogue.is_file():
+        narratives = import_catalogue(store, catalogue)
+        say(f"narratives: {_n(narratives.narratives, 'narrative')} in catalogue {narratives.catalogue}")
     pipeline: dict[str, Any] = {}
     if analyze:
         say("analysing (embeddings take a minute on first run)")
