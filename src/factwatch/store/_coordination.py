@@ -49,6 +49,19 @@ class CoordinationMixin:
         """Documents after ``after_id`` in id order, with their source's actor and story cluster."""
         return [_share(r) for r in self._query(_SHARE_SELECT, (after_id, limit))]
 
+    def account_share_documents(self, accounts: Sequence[str], *, limit: int = 5000) -> list[ShareDocument]:
+        """Documents posted by ``accounts`` (named as the stage names them: the author, else the source),
+        oldest first, at most ``limit``: the network page's shares and lags (indexes on author and source)."""
+        if not accounts:
+            return []
+        marks = ",".join("?" * len(accounts))
+        select = _SHARE_SELECT.replace("WHERE d.id > ? ORDER BY d.id LIMIT ?",
+                                       f"WHERE (d.author IN ({marks}) OR d.source IN ({marks}))"
+                                       " ORDER BY d.published_at IS NULL, d.published_at, d.id LIMIT ?")
+        wanted = set(accounts)
+        docs = [_share(r) for r in self._query(select, [*accounts, *accounts, limit])]
+        return [d for d in docs if ((d.author or "").strip() or d.source) in wanted]
+
     def coordination_watermark(self) -> str:
         """Changes when documents or story clusters change: the stage's reason to recompute."""
         docs = self._query("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM documents")[0]

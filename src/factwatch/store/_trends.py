@@ -183,6 +183,73 @@ class TrendsMixin:
         rows = self._query("SELECT name, type, country, notes FROM actors WHERE name = ?", (name,))
         return dict(rows[0]) if rows else None
 
+    # -- workbench pages (issue 10): overview, narrative and profile charts --------------------
+
+    def latest_document_time(self, not_after: str) -> str | None:
+        """The newest published_at at or before ``not_after`` (a future-dated post does not move "today")."""
+        return self._query("SELECT MAX(published_at) FROM documents WHERE published_at <= ?"
+                           " AND length(published_at) >= 13", (not_after,))[0][0]
+
+    def daily_language_source_counts(self, since: str, until: str) -> list[tuple[str, str, str, int]]:
+        """(day, language, source, documents) published in [since, until); read from the
+        (published_at, language, source) index alone (migration 017)."""
+        rows = self._query(
+            "SELECT substr(published_at, 1, 10) AS day, language, source, COUNT(*) FROM documents"
+            " WHERE published_at >= ? AND published_at < ? AND length(published_at) >= 13"
+            " GROUP BY day, language, source ORDER BY day", (since, until))
+        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+    def claims_published_between(self, since: str, until: str) -> tuple[int, int]:
+        """(claims, claims whose best fact-check addresses them) in documents published in [since, until)."""
+        row = self._query(
+            "SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM claim_matches cm WHERE cm.claim_id = c.id"
+            " AND cm.rank = 1 AND cm.addressed = 1)), 0) FROM documents d JOIN claims c ON c.document_id = d.id"
+            " WHERE d.published_at >= ? AND d.published_at < ?", (since, until))[0]
+        return (int(row[0] or 0), int(row[1] or 0))
+
+    def narrative_fact_checks(self, narrative_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Fact-checks that address claims in the narrative's documents (the best match when addressed,
+        or one an analyst confirmed; rejected ones left out), most claims first."""
+        rows = self._query(
+            f"""SELECT f.id, f.claim, f.verdict, f.url, f.publisher, f.language, COUNT(DISTINCT c.id) AS claims,
+                   SUM(r.decision = 'confirmed') > 0 AS confirmed
+            FROM narrative_assignments na JOIN claims c ON c.document_id = na.document_id
+            JOIN claim_matches cm ON cm.claim_id = c.id AND cm.target = 'fact_check'
+            JOIN fact_checks f ON f.id = cm.fact_check_id
+            LEFT JOIN review_decisions r ON r.claim_id = c.id AND r.target = 'fact_check' AND r.target_id = f.id
+            WHERE na.narrative_id = ? AND {_NOT_REJECTED} AND COALESCE(r.decision, '') != 'rejected'
+              AND (r.decision = 'confirmed' OR (cm.rank = 1 AND cm.addressed = 1))
+            GROUP BY f.id ORDER BY claims DESC, f.id LIMIT ?""", (narrative_id, limit))
+        return [dict(r) for r in rows]
+
+    def source_claim_months(self, sources: Sequence[str]) -> list[tuple[str, int]]:
+        """(month 'YYYY-MM' or '' when undated, claims) of the sources' documents."""
+        if not sources:
+            return []
+        marks = ",".join("?" * len(sources))
+        rows = self._query(
+            "SELECT COALESCE(substr(d.published_at, 1, 7), '') AS month, COUNT(*) FROM documents d"
+            f" JOIN claims c ON c.document_id = d.id WHERE d.source IN ({marks}) GROUP BY month ORDER BY month",
+            list(sources))
+        return [(r[0], int(r[1])) for r in rows]
+
+    def source_matched_claim_months(self, sources: Sequence[str]) -> list[tuple[str, str | None, int]]:
+        """(month, fact-check verdict, claims) for the sources' claims matched to a fact-check, as
+        ``source_fact_checked_claims`` counts them (addressed best match or confirmed; not rejected)."""
+        if not sources:
+            return []
+        marks = ",".join("?" * len(sources))
+        rows = self._query(
+            f"""SELECT COALESCE(substr(d.published_at, 1, 7), '') AS month, f.verdict, COUNT(DISTINCT c.id)
+            FROM claims c JOIN documents d ON d.id = c.document_id
+            JOIN claim_matches cm ON cm.claim_id = c.id AND cm.target = 'fact_check'
+            JOIN fact_checks f ON f.id = cm.fact_check_id
+            LEFT JOIN review_decisions r ON r.claim_id = c.id AND r.target = 'fact_check' AND r.target_id = f.id
+            WHERE d.source IN ({marks}) AND COALESCE(r.decision, '') != 'rejected'
+              AND (r.decision = 'confirmed' OR (cm.rank = 1 AND cm.addressed = 1))
+            GROUP BY month, f.verdict ORDER BY month""", list(sources))
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
     # -- alert inputs ---------------------------------------------------------------------------
 
     def state_actor_narratives(self) -> list[tuple[str, str, str, str | None, str, int, int]]:

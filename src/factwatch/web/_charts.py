@@ -68,3 +68,34 @@ def line_chart(buckets: Sequence[str], series: Mapping[str, Sequence[int]],
     marks = [ChartMarker(x=x(index[b]), y=y(series[k][index[b]]), colour=colours[k], title=title)
              for k, items in (markers or {}).items() if k in series for b, title in items if b in index]
     return Chart(WIDTH, HEIGHT, lines, x_labels, y_ticks, marks)
+
+
+# -- Chart.js specs (static/charts.js) ------------------------------------------------------------
+# Interactive charts get their data as a JSON block the page carries (<script type="application/json">,
+# not executed) and drawn by static/charts.js with the vendored Chart.js: no inline script under the CSP.
+# The spec is this module's own small format, so templates and the /api forms never depend on Chart.js.
+
+# One colour per actor type on every chart and on the network graph, so a colour means the same everywhere.
+ACTOR_TYPE_COLOURS = {"state": "#d62728", "state-affiliated": "#ff7f0e", "non-state": "#1f77b4",
+                      "independent media": "#2ca02c", "unknown": "#7f7f7f", "unassigned": "#bcbd22"}
+
+
+def colour_for(key: str, index: int) -> str:
+    return ACTOR_TYPE_COLOURS.get(key) or PALETTE[index % len(PALETTE)]
+
+
+def chart_spec(kind: str, labels: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str,
+               stacked: bool = False, horizontal: bool = False, links: Sequence[str | None] | None = None,
+               colours: Mapping[str, str] | None = None) -> dict[str, object]:
+    """A chart for static/charts.js: ``kind`` line|bar; ``series`` key -> one value per label;
+    ``links`` (one per label) makes a click on a bar or point open that page."""
+    if kind not in ("line", "bar"):
+        raise ValueError(f"chart kind is line or bar, not {kind!r}")
+    return {
+        "kind": kind, "title": title, "stacked": stacked, "horizontal": horizontal,
+        "labels": list(labels),
+        "series": [{"label": k, "data": list(v), "colour": (colours or {}).get(k) or colour_for(k, i)}
+                   for i, (k, v) in enumerate(series.items())],
+        "links": list(links) if links is not None else None,
+        "empty": not labels or not series or not any(any(v) for v in series.values()),
+    }
