@@ -56,3 +56,57 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# -- accounts (issue 10): every page and /api route needs a login --------------------------------
+
+TEST_PASSWORD = "correct horse battery"
+
+
+def add_user(db: Path | str, name: str = "tester", role: str = "viewer", password: str = TEST_PASSWORD) -> None:
+    """Create user ``name`` with ``role`` in the database file ``db`` (created and migrated if new)."""
+    from factwatch import accounts
+    from factwatch.store import open_store
+
+    with open_store(str(db)) as store:
+        if store.get_user(name) is None:
+            accounts.add_user(store, name, role, password)
+
+
+def bearer(db: Path | str, role: str = "viewer", name: str | None = None) -> dict[str, str]:
+    """Headers carrying a fresh API token of a user with ``role`` (created in ``db`` if missing)."""
+    from factwatch import accounts
+    from factwatch.store import open_store
+
+    name = name or f"test-{role}"
+    add_user(db, name, role)
+    with open_store(str(db)) as store:
+        return {"Authorization": "Bearer " + accounts.create_token(store, name)}
+
+
+def login(client: Any, name: str, password: str = TEST_PASSWORD, *, base: str = "") -> str:
+    """Log ``client`` (TestClient or httpx.Client) in through the /login form; returns the CSRF token.
+
+    The session cookie stays in the client's cookie jar; the token goes in forms as ``csrf_token``.
+    """
+    import re
+
+    form = client.get(base + "/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+    assert token, "no login_token in the login form"
+    response = client.post(base + "/login", data={"name": name, "password": password, "next": "/about",
+                                                  "login_token": token.group(1)}, follow_redirects=True)
+    assert response.status_code == 200, f"login as {name} failed: {response.status_code} {response.text[:300]}"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert csrf, "a logged-in page carries no csrf_token"
+    return csrf.group(1)
+
+
+def browser_login(page: Any, base_url: str, name: str, password: str = TEST_PASSWORD) -> None:
+    """Log a Playwright page in through the form, as a person would."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_load_state()
+

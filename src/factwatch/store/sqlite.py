@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from factwatch.errors import NotFoundError, StoreError
+from factwatch.store._accounts import AccountsMixin
 from factwatch.store._calibrations import CalibrationsMixin
 from factwatch.store._clock import utcnow
 from factwatch.store._clusters import ClustersMixin
@@ -25,6 +26,7 @@ from factwatch.store._narratives import NarrativesMixin
 from factwatch.store._reviews import ReviewsMixin
 from factwatch.store._trends import TrendsMixin
 from factwatch.store._views import ViewsMixin
+from factwatch.store._workflow import WorkflowMixin
 from factwatch.models import (
     ACTOR_TYPES,
     Actor,
@@ -48,7 +50,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, CalibrationsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, TrendsMixin, DiscoveryMixin):
+class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, CalibrationsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, TrendsMixin, DiscoveryMixin, WorkflowMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on
@@ -190,6 +192,11 @@ class SQLiteStore(FactsMixin, ViewsMixin, ReviewsMixin, CalibrationsMixin, Clust
             (run_id, limit),
         )
         return [Rejection(**dict(r)) for r in rows]
+
+    def run_document_ids(self, run_id: str, *, limit: int = 1000) -> list[int]:
+        """Ids of the documents a run stored, in order (016_documents_run.sql indexes it)."""
+        rows = self._query("SELECT id FROM documents WHERE run_id=? ORDER BY id LIMIT ?", (run_id, limit))
+        return [r[0] for r in rows]
 
     # -- documents --------------------------------------------------------------------------
 

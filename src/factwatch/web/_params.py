@@ -31,6 +31,15 @@ def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
+def get_write_store(request: Request) -> Store:
+    """A writable store on the same database, for logins, decisions and edits.
+
+    Reads keep the read-only store; this one is opened on the first write and kept. A database
+    the server may not write answers 503 saying so, and the pages that only read still work.
+    """
+    return request.app.state.write_store.get()
+
+
 def _given(**values: str | None) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 

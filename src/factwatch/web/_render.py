@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from factwatch.errors import ConfigError, FactwatchError, FetchError, InputError, NotFoundError, StoreError
+from factwatch.web._auth import csrf_token, current_user
 from factwatch.web._views import make_snippet, pretty_json, safe_href
 
 HERE = Path(__file__).resolve().parent
@@ -88,6 +89,10 @@ TEMPLATES = Jinja2Templates(env=_environment())
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("page_title", None)
+    # Every page knows who is logged in (nav, role-dependent buttons) and carries the CSRF token
+    # its forms post back (<input type="hidden" name="csrf_token" value="{{ csrf_token }}">).
+    context.setdefault("user", current_user(request))
+    context.setdefault("csrf_token", csrf_token(request))
     return TEMPLATES.TemplateResponse(
         request, name, {"current": request.url.path, **context}, status_code=status_code
     )

@@ -11,19 +11,21 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from factwatch.errors import FactwatchError
 from factwatch.store import open_store
+from factwatch.web._auth import LoginRequired, require_viewer
 from factwatch.web._hosts import allowed_host_names, host_name
 from factwatch.web._memo import DEFAULT_ENTRIES, VectorLRU
 from factwatch.web._ratelimit import TokenBuckets
 from factwatch.web._render import HERE, SECURITY_HEADERS, error_response, error_status
-from factwatch.web.routers import ROUTERS
+from factwatch.web._writestore import WriteStore
+from factwatch.web.routers import ROUTERS, auth, public
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +60,14 @@ def create_app(
             yield
         finally:
             store.close()
+            write_store.close()
 
     app = FastAPI(title="factwatch", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json")
     app.state.store = store
+    write_store = WriteStore(db_url)
+    app.state.write_store = write_store
+    app.state.login_throttle = auth.LoginThrottle()
     app.state.allowed_hosts = allowed_host_names(host, allowed_hosts)
     app.state.match_buckets = TokenBuckets(rate=match_rate, burst=match_burst)
     app.state.query_vectors = VectorLRU(query_vectors)
@@ -79,6 +85,10 @@ def create_app(
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(exc.next_url, status_code=303, headers=SECURITY_HEADERS)
 
     @app.exception_handler(FactwatchError)
     async def factwatch_error(request: Request, exc: FactwatchError) -> Response:
@@ -101,7 +111,11 @@ def create_app(
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(request, 500, "Internal error; it is logged. Please report it with the URL.")
 
+    # Every page and /api route needs a login (viewer or above); routes that change something
+    # ask for more themselves. Only /login, /public/* and /static are open.
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(require_viewer)])
+    app.include_router(auth.router)
+    app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

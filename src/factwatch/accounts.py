@@ -1,0 +1,113 @@
+"""Accounts: password hashing, sessions and API tokens, shared by the CLI and the web app.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile).
+Session ids and API tokens are 256-bit random values handed to the client once; the store keeps
+only their SHA-256, so a copy of the database logs nobody in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from factwatch.errors import InputError
+from factwatch.store import Store
+from factwatch.store._accounts import StoredUser
+
+Role = Literal["viewer", "analyst", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+SESSION_HOURS = 12
+MIN_PASSWORD = 8
+TOKEN_PREFIX = "fwt_"  # recognisable in a leaked log or a secret scanner
+
+_HASHER = PasswordHasher()
+# Verified against when the name is unknown, so a wrong name costs as long as a wrong password
+# and the timing does not tell which names exist.
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    role: Role
+
+    def can(self, role: Role) -> bool:
+        """True when this user's role is ``role`` or above (viewer < analyst < admin)."""
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+def as_user(stored: StoredUser) -> User:
+    return User(id=stored.id, name=stored.name, role=stored.role)  # type: ignore[arg-type]
+
+
+def secret_hash(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+    return _HASHER.hash(password)
+
+
+def add_user(store: Store, name: str, role: str, password: str) -> User:
+    name = name.strip()
+    if not name or len(name) > 64 or any(ch.isspace() or not ch.isprintable() for ch in name):
+        raise InputError(f"Bad user name {name!r}: 1-64 printable characters without spaces.")
+    if role not in ROLES:
+        raise InputError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
+    return as_user(store.add_user(name, role, hash_password(password)))
+
+
+def authenticate(store: Store, name: str, password: str) -> User | None:
+    """The user when ``password`` is theirs, else None (same cost whether or not the name exists)."""
+    stored = store.get_user(name.strip()) if name.strip() else None
+    try:
+        _HASHER.verify(stored.password_hash if stored else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    return as_user(stored) if stored else None
+
+
+def start_session(store: Store, user: User, *, hours: int = SESSION_HOURS) -> tuple[str, str]:
+    """A new session for ``user``: (session id for the cookie, its CSRF token)."""
+    session_id = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = (datetime.now(timezone.utc) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    store.add_session(user.id, secret_hash(session_id), csrf_token=csrf, expires_at=expires)
+    return session_id, csrf
+
+
+def session_user(store: Store, session_id: str) -> tuple[User, str] | None:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    found = store.session_user(secret_hash(session_id), now=now)
+    return (as_user(found[0]), found[1]) if found else None
+
+
+def end_session(store: Store, session_id: str) -> None:
+    store.delete_session(secret_hash(session_id))
+
+
+def create_token(store: Store, name: str, *, label: str | None = None) -> str:
+    """A new API token for user ``name``; shown once, only its hash is kept."""
+    stored = store.get_user(name)
+    if stored is None:
+        raise InputError(f"No user {name!r}; `factwatch users add {name} --role viewer` creates one.")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    store.add_api_token(stored.id, secret_hash(token), label=label)
+    return token
+
+
+def token_user(store: Store, token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    found = store.token_user(secret_hash(token))
+    return as_user(found) if found else None

@@ -1,0 +1,142 @@
+"""``/login``, ``/logout`` and ``/api/me``: server-side sessions for people, tokens for scripts.
+
+The session cookie holds an opaque random id (HttpOnly, SameSite=Lax, Secure over https); the
+store keeps its hash, an absolute expiry and the session's CSRF token. Failed logins are metered
+per name and per client address, so a password cannot be guessed at network speed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from factwatch import accounts
+from factwatch.accounts import User
+from factwatch.store import Store
+from factwatch.web._auth import SESSION_COOKIE, csrf_protect, require_viewer
+from factwatch.web._params import get_write_store
+from factwatch.web._render import render
+
+router = APIRouter()
+
+LOGIN_CSRF_COOKIE = "factwatch_login"  # double-submit token: another site cannot log a browser in
+FAILURES_ALLOWED = 5  # per name and window; a person mistyping stays below it
+FAILURE_WINDOW_S = 15 * 60
+ADDRESS_FAILURES_ALLOWED = 30  # per client address: many names tried from one place
+MAX_KEYS = 4096
+
+
+class LoginThrottle:
+    """Counts failed logins per key in a sliding window; ``blocked`` says how long a key must wait."""
+
+    def __init__(self, *, clock: Any = time.monotonic) -> None:
+        self._clock = clock
+        self._failures: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.pop(key, []) if now - t < FAILURE_WINDOW_S]
+        if times:
+            self._failures[key] = times
+        return times
+
+    def blocked(self, key: str, allowed: int) -> float:
+        now = self._clock()
+        with self._lock:
+            times = self._recent(key, now)
+            return FAILURE_WINDOW_S - (now - times[-allowed]) if len(times) >= allowed else 0.0
+
+    def fail(self, key: str) -> None:
+        now = self._clock()
+        with self._lock:
+            self._failures[key] = self._recent(key, now) + [now]
+            while len(self._failures) > MAX_KEYS:
+                self._failures.popitem(last=False)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: never ``//evil.example`` or ``https://...`` (an open redirect)."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")) or any(c in value for c in "\r\n\\"):
+        return "/"
+    return value
+
+
+def _login_page(request: Request, *, next_url: str, message: str | None = None, name: str = "",
+                status_code: int = 200) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", status_code=status_code, page_title="Log in", next_url=next_url,
+                      message=message, login_name=name, login_token=token)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", path="/login",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return _login_page(request, next_url=safe_next(next))
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    name: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/"),
+    login_token: str = Form(""),
+) -> Response:
+    next_url = safe_next(next)
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, login_token):
+        return _login_page(request, next_url=next_url, name=name, status_code=403,
+                           message="The login form was out of date (or cookies are off); please try again.")
+    throttle: LoginThrottle = request.app.state.login_throttle
+    name_key = "name:" + name.strip().casefold()
+    address_key = "addr:" + (request.client.host if request.client else "?")
+    wait = max(throttle.blocked(name_key, FAILURES_ALLOWED), throttle.blocked(address_key, ADDRESS_FAILURES_ALLOWED))
+    if wait > 0:
+        response = _login_page(request, next_url=next_url, name=name, status_code=429,
+                               message=f"Too many failed logins; try again in {int(wait // 60) + 1} minutes, "
+                                       "or ask an admin to reset the password.")
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
+    user = accounts.authenticate(request.app.state.store, name, password)
+    if user is None:
+        throttle.fail(name_key)
+        throttle.fail(address_key)
+        return _login_page(request, next_url=next_url, name=name, status_code=401,
+                           message="Wrong name or password.")
+    throttle.clear(name_key)
+    session_id, _ = accounts.start_session(get_write_store(request), user)
+    response = RedirectResponse(next_url, status_code=303)
+    response.set_cookie(SESSION_COOKIE, session_id, max_age=accounts.SESSION_HOURS * 3600, httponly=True,
+                        samesite="lax", path="/", secure=request.url.scheme == "https")
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout", include_in_schema=False, dependencies=[Depends(csrf_protect)])
+def logout(request: Request, user: User = Depends(require_viewer),
+           store: Store = Depends(get_write_store)) -> Response:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        accounts.end_session(store, session_id)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/api/me", tags=["api"])
+def me(user: User = Depends(require_viewer)) -> dict[str, Any]:
+    """Who the credentials belong to: ``{"id", "name", "role"}``."""
+    return {"id": user.id, "name": user.name, "role": user.role}
