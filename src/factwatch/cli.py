@@ -1067,5 +1067,8 @@ def demo(
     if sock is not None:
         _serve_on(sock, host=host, port=port, allowed_hosts=[])
 
+from factwatch._cli_accounts import tokens_app, users_app  # noqa: E402  (it imports this module's helpers)
+app.add_typer(users_app, name="users"); app.add_typer(tokens_app, name="tokens")  # noqa: E702
+
 if __name__ == "__main__":
     app()
