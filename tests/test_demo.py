@@ -41,6 +41,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# Every page needs a login (issue 10); the tests log in with the login the demo printed.
+WEB = httpx.Client(timeout=30)
+
+
+def _login_as_printed_demo_user(base: str) -> None:
+    text = " ".join("".join(DEMO_OUTPUT).split())
+    found = re.search(r"demo login: name (\S+), password (\S+) ", text)
+    assert found, "factwatch demo printed no login:\n" + text[-2000:]
+    form = WEB.get(base + "/login").text
+    token = re.search(r'name="login_token" value="([^"]+)"', form).group(1)
+    response = WEB.post(base + "/login", data={"name": found.group(1), "password": found.group(2), "next": "/",
+                                               "login_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/", response.text[:500]
+
+
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "demo.db"
@@ -60,12 +75,13 @@ def demo_server(tmp_path_factory):
                 reader.join(timeout=5)
                 pytest.fail("factwatch demo exited early:\n" + "".join(DEMO_OUTPUT))
             try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
+                if httpx.get(base + "/login", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
         else:
             pytest.fail("factwatch demo did not serve the dashboard within 300 s")
+        _login_as_printed_demo_user(base)
         yield base, db
     finally:
         proc.terminate()
@@ -74,21 +90,21 @@ def demo_server(tmp_path_factory):
 
 def test_demo_serves_the_dashboard(demo_server):
     base, _ = demo_server
-    home = httpx.get(base + "/").text
+    home = WEB.get(base + "/").text
     for page in ("/sources", "/documents", "/runs", "/claims", "/facts"):
-        assert httpx.get(base + page).status_code == 200, page
+        assert WEB.get(base + page).status_code == 200, page
     assert "Documents" in home
-    docs = httpx.get(base + "/api/documents", params={"language": "mk", "limit": 5}).json()
+    docs = WEB.get(base + "/api/documents", params={"language": "mk", "limit": 5}).json()
     assert docs["total"] >= 20 and all(d["language"] == "mk" for d in docs["documents"])
 
 
 def test_demo_classifies_narratives_and_raises_alerts(demo_server):
     # The demo loads the profile's narrative catalogue, so trends and alerts have something to show.
     base, _ = demo_server
-    narratives = httpx.get(base + "/api/narratives").json()["narratives"]
+    narratives = WEB.get(base + "/api/narratives").json()["narratives"]
     assert len(narratives) >= 20 and sum(n["documents"] for n in narratives) > 0
     for page in ("/narratives", "/trends", "/alerts", "/clusters", "/coordination"):
-        assert httpx.get(base + page).status_code == 200, page
+        assert WEB.get(base + page).status_code == 200, page
 
 
 def test_demo_corpus_goes_in_whole_in_many_languages_and_scripts(demo_server):
@@ -213,7 +229,7 @@ def test_kfor_card_says_telegram_then_x_then_outlets(demo_server):
     assert card.cascade_label == "Telegram → X → outlets"
     assert card.seen_label == "+50m 00s after the first appearance"  # the tabloid, 05:40 UTC
     assert card.cascade[1].accounts >= 11  # the burst and the organic post
-    assert "Telegram → X → outlets" in httpx.get(f"{base}/claims/{claim_id}").text  # the card partial
+    assert "Telegram → X → outlets" in WEB.get(f"{base}/claims/{claim_id}").text  # the card partial
     assert json.loads(render_card(card, "json"))["labels"]["cascade"] == "Telegram → X → outlets"
 
 
@@ -225,16 +241,16 @@ def test_document_page_links_its_story_cluster_and_first_publisher(demo_server):
         cluster_id = store.document_cluster(copy.id)
         first = store.cluster_members(cluster_id)[0]
     assert first.source == TABLOID and first.script == "Cyrl" and first.document_id != copy.id
-    page = httpx.get(f"{base}/documents/{copy.id}").text
+    page = WEB.get(f"{base}/documents/{copy.id}").text
     origin = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", re.search(r'<p class="copy-origin.*?</p>', page, re.S)[0])).split())
     # The tabloid at 07:40 Belgrade, the Latin copy at 09:05: 1 h 25 min earlier.
     assert f"first published by {TABLOID} (rss" in origin and "1h 25m earlier" in origin
     assert f'href="/documents/{first.document_id}"' in page and f'href="/clusters/{cluster_id}"' in page
-    first_page = httpx.get(f"{base}/documents/{first.document_id}").text
+    first_page = WEB.get(f"{base}/documents/{first.document_id}").text
     assert "First appearance of" in first_page and f'href="/clusters/{cluster_id}"' in first_page
-    api = httpx.get(f"{base}/api/documents/{copy.id}").json()
+    api = WEB.get(f"{base}/api/documents/{copy.id}").json()
     assert api["cluster_id"] == cluster_id and api["id"] == copy.id
-    listed = httpx.get(f"{base}/api/documents", params={"source": PORTAL, "limit": 100}).json()["documents"]
+    listed = WEB.get(f"{base}/api/documents", params={"source": PORTAL, "limit": 100}).json()["documents"]
     assert next(d for d in listed if d["id"] == copy.id) == api  # the list item equals the detail
 
 

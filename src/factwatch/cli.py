@@ -1045,7 +1045,7 @@ def demo(
     json_: JsonOpt = False,
 ) -> None:
     """Load the demo corpus and fact base, analyse them, and serve the dashboard."""
-    from factwatch.demo import load_demo
+    from factwatch.demo import demo_login, load_demo
     from factwatch.web.server import check_bind, claim_port
 
     sock = None
@@ -1058,12 +1058,15 @@ def demo(
     try:
         with _store() as store:
             summary = load_demo(store, progress=None if json_ else lambda m: out.console.print(m, markup=False))
+            login = demo_login(store)
     except BaseException:
         if sock is not None:
             sock.close()
         raise
     if json_:
-        out.emit_json(summary)
+        out.emit_json({**summary.as_dict(), "login": login.as_dict()})
+    else:
+        out.console.print(login.line(), markup=False)
     if sock is not None:
         _serve_on(sock, host=host, port=port, allowed_hosts=[])
 

@@ -139,3 +139,39 @@ def load_demo(
     for line in summary.lines():
         say(line)
     return summary
+
+
+DEMO_USER = "demo"
+DEMO_ROLE = "admin"  # the demo shows every page and action, user management included
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    name: str
+    password: str
+    role: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    def line(self) -> str:
+        return f"demo login: name {self.name}, password {self.password} (role {self.role}; valid until the next demo start)"
+
+
+def demo_login(store: Store) -> DemoLogin:
+    """Create the demo user, or give it a new password: a fresh random one each start.
+
+    Random rather than fixed, so a demo served with --insecure-public is not open to anyone who
+    read this code; the old password and its sessions stop working.
+    """
+    import secrets
+
+    from factwatch.accounts import add_user, hash_password
+
+    password = secrets.token_urlsafe(12)
+    if store.get_user(DEMO_USER) is None:
+        add_user(store, DEMO_USER, DEMO_ROLE, password)
+    else:
+        store.set_password_hash(DEMO_USER, hash_password(password))
+    return DemoLogin(DEMO_USER, password, DEMO_ROLE)
+
