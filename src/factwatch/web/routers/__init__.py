@@ -13,6 +13,7 @@ from factwatch.web.routers import (
     discovery,
     documents,
     facts,
+    ingest_api,
     match,
     narratives,
     overview,
@@ -24,6 +25,6 @@ from factwatch.web.routers import (
 
 ROUTERS = (overview.router, documents.router, sources.router, runs.router, claims.router, match.router,
            facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
-           about.router)
+           about.router, ingest_api.router)
 
 __all__ = ["ROUTERS"]
