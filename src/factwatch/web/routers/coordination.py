@@ -18,6 +18,8 @@ from factwatch.models import StoredNetwork
 from factwatch.store import Store
 from factwatch.web._filters import parse_paging
 from factwatch.web._params import LimitParam, OffsetParam, Text, get_store
+from factwatch.web._charts import ACTOR_TYPE_COLOURS
+from factwatch.web._network import NetworkGraph, network_graph
 from factwatch.web._render import render
 from factwatch.web._views import Page
 
@@ -71,10 +73,24 @@ def coordination_view(store: Store, q: CoordinationQuery) -> CoordinationListVie
         networks=store.list_coordination_networks(kind=q.kind, limit=q.limit, offset=q.offset))
 
 
-def network_view(store: Store, network_id: str) -> StoredNetwork:
+def _network(store: Store, network_id: str) -> StoredNetwork:
     if len(network_id) > 80 or not network_id.isascii():
         raise NotFoundError(f"No coordination network {network_id[:80]!r}; see /coordination.")
     return store.get_coordination_network(network_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkView:
+    network: StoredNetwork
+    graph: NetworkGraph
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"network": self.network.as_dict(), "graph": self.graph.as_dict()}
+
+
+def network_view(store: Store, network_id: str) -> NetworkView:
+    network = _network(store, network_id)
+    return NetworkView(network=network, graph=network_graph(store, network))
 
 
 NetworkId = Annotated[str, Path(description="A network id, e.g. url-c4c617e52196 (its object kind and a hash of its accounts).")]
@@ -96,11 +112,14 @@ def coordination_json(q: CoordinationQuery = Depends(coordination_query), store:
 
 @router.get("/coordination/{network_id}", response_class=HTMLResponse, include_in_schema=False)
 def network_page(request: Request, network_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
-    network = network_view(store, network_id)
-    return render(request, "coordination_network.html", network=network, page_title=f"Network {network.id}")
+    view = network_view(store, network_id)
+    return render(request, "coordination_network.html", network=view.network, graph=view.graph,
+                  colours=ACTOR_TYPE_COLOURS, page_title=f"Network {view.network.id}")
 
 
 @router.get("/api/coordination/{network_id}", tags=["api"])
 def network_json(network_id: NetworkId, store: Store = Depends(get_store)) -> dict[str, Any]:
-    """One network: its accounts with sources, actors and communities, its edges and most shared objects."""
-    return {"network": network_view(store, network_id).as_dict()}
+    """One network: its accounts with sources, actors and communities, its edges and most shared objects,
+    and its graph: accounts (size = co-shared posts, colour = actor type) and the objects they shared
+    with each account's lag after the network's first share of it."""
+    return network_view(store, network_id).as_dict()

@@ -124,10 +124,10 @@
     cy.on("tap", "edge", function (evt) {
       var d = evt.target.data();
       if (d.kind === "share") {
-        graphDetail(box, [d.source + " shared " + d.target_label, "at " + (d.at || "undated") + " · " +
+        graphDetail(box, [d.account + " shared " + d.target_label, "at " + (d.at || "undated") + " · " +
                           lagText(d.lag) + " after the network's first share"]);
       } else {
-        graphDetail(box, [d.source + " and " + d.target, "co-shared " + d.weight + " times"]);
+        graphDetail(box, [d.between[0] + " and " + d.between[1], "co-shared " + d.weight + " times"]);
       }
     });
     box.dataset.nodes = String(cy.nodes().length);

@@ -1,0 +1,111 @@
+"""A stored coordination network as a graph for the network page (drawn by static/charts.js with cytoscape).
+
+Accounts are nodes sized by their co-shared posts and coloured by their source's actor type; the
+edges between accounts are the stored co-share weights. The network's most shared objects are
+nodes too, each tied to the accounts that shared it with that account's lag after the network's
+first share of it: the lags are read from the accounts' documents, not stored by the stage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from factwatch.analysis.shares import document_objects
+from factwatch.models import StoredNetwork
+from factwatch.store import Store
+from factwatch.web._charts import ACTOR_TYPE_COLOURS
+
+TOP_OBJECTS = 12  # object nodes drawn; more make the graph unreadable
+MAX_DOCUMENTS = 5000  # of the accounts' documents read for the lags (oldest first)
+OBJECT_LABEL = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """One account's first share of one of the network's top objects."""
+
+    object: str
+    account: str
+    at: str | None
+    lag_seconds: int | None  # after the first share of the object by any account of the network
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkGraph:
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
+    actor_types: dict[str, int] = field(default_factory=dict)  # accounts per actor type (the legend)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def spec(self) -> dict[str, Any]:
+        """What static/charts.js reads: cytoscape's node and edge data."""
+        return {"nodes": self.nodes, "edges": self.edges}
+
+
+def _epoch(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= OBJECT_LABEL else text[:OBJECT_LABEL - 1] + "…"
+
+
+def network_graph(store: Store, network: StoredNetwork, *, top_objects: int = TOP_OBJECTS) -> NetworkGraph:
+    types = {a.name: a.type for a in store.list_actors()}
+    top_shares = max((a.shares for a in network.account_details), default=1) or 1
+    nodes: list[dict[str, Any]] = []
+    per_type: dict[str, int] = {}
+    for a in network.account_details:
+        kind = next((types[x] for x in a.actors if x in types), "unknown" if a.actors else "unassigned")
+        per_type[kind] = per_type.get(kind, 0) + 1
+        nodes.append({"id": "a:" + a.account, "label": a.account, "kind": "account", "actor_type": kind,
+                      "colour": ACTOR_TYPE_COLOURS.get(kind, ACTOR_TYPE_COLOURS["unknown"]), "shares": a.shares,
+                      "sources": a.sources, "size": round(14 + 30 * math.sqrt(a.shares / top_shares), 1)})
+    top_weight = max((int(w) for _a, _b, w in network.edge_list), default=1) or 1
+    drawn = {n["label"] for n in nodes}
+    # cytoscape refuses an edge to a node it does not have: keep edges between listed accounts only.
+    edges: list[dict[str, Any]] = [
+        {"source": "a:" + str(a), "target": "a:" + str(b), "kind": "co-share", "between": [str(a), str(b)],
+         "weight": int(w), "width": round(1 + 5 * int(w) / top_weight, 1)}
+        for a, b, w in network.edge_list if str(a) in drawn and str(b) in drawn]
+
+    wanted = [str(obj) for obj, _count in network.top_objects[:top_objects]]
+    first: dict[tuple[str, str], tuple[float | None, str | None]] = {}  # (object, account) -> first share
+    if wanted:
+        want = set(wanted)
+        for doc in store.account_share_documents(network.accounts, limit=MAX_DOCUMENTS):
+            account = (doc.author or "").strip() or doc.source
+            for obj in document_objects(doc, network.kind):
+                if obj in want and (obj, account) not in first:
+                    first[(obj, account)] = (_epoch(doc.published_at), doc.published_at)
+    shares: list[Share] = []
+    for obj in wanted:
+        times = [t for (o, _a), (t, _at) in first.items() if o == obj and t is not None]
+        start = min(times) if times else None
+        found = sorted(((a, t, at) for (o, a), (t, at) in first.items() if o == obj),
+                       key=lambda x: (x[1] is None, x[1] or 0.0, x[0]))
+        found = [f for f in found if f[0] in drawn]
+        for account, t, at in found:
+            shares.append(Share(obj, account, at, None if t is None or start is None else int(round(t - start))))
+        if not found:
+            continue
+        nodes.append({"id": "o:" + obj, "label": _short(obj), "full": obj, "kind": "object", "size": 12,
+                      "colour": "#555555", "accounts": len(found),
+                      "first_at": next((at for _a, _t, at in found if at), None)})
+        edges += [{"source": "a:" + a, "target": "o:" + obj, "account": a, "target_label": _short(obj), "kind": "share",
+                   "at": at, "lag": None if t is None or start is None else int(round(t - start)), "width": 1}
+                  for a, t, at in found]
+    return NetworkGraph(nodes=nodes, edges=edges, shares=shares,
+                        actor_types=dict(sorted(per_type.items(), key=lambda kv: -kv[1])))
