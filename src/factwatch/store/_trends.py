@@ -212,7 +212,7 @@ class TrendsMixin:
         or one an analyst confirmed; rejected ones left out), most claims first."""
         rows = self._query(
             f"""SELECT f.id, f.claim, f.verdict, f.url, f.publisher, f.language, COUNT(DISTINCT c.id) AS claims,
-                   SUM(r.decision = 'confirmed') > 0 AS confirmed
+                   COALESCE(SUM(r.decision = 'confirmed'), 0) > 0 AS confirmed
             FROM narrative_assignments na JOIN claims c ON c.document_id = na.document_id
             JOIN claim_matches cm ON cm.claim_id = c.id AND cm.target = 'fact_check'
             JOIN fact_checks f ON f.id = cm.fact_check_id

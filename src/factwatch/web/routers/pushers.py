@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 
 from factwatch.analysis.pushers import NarrativePushers, SourceProfile, narrative_pushers, source_profile
-from factwatch.analysis.trends import bucket_range
+from factwatch.analysis.trends import TrendSeries, bucket_range, trend_series
 from factwatch.errors import NotFoundError
 from factwatch.models import Narrative
 from factwatch.store import Store
-from factwatch.web._charts import Chart, line_chart
+from factwatch.web._charts import Chart, chart_spec, line_chart
 from factwatch.web._params import get_store
 from factwatch.web._render import render
 
 router = APIRouter()
+TOP_CARRIERS = 12  # outlets in the narrative's bar chart (the table lists them all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +30,26 @@ class NarrativeView:
     pushers: NarrativePushers
     alerts: list[Any]
     chart: Chart = field(repr=False)
+    by_actor_type: TrendSeries = field(default_factory=lambda: TrendSeries("actor_type", "day", []))
+    fact_checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def charts(self) -> dict[str, dict[str, object]]:
+        p = self.pushers
+        outlets = p.outlets[:TOP_CARRIERS]
+        return {
+            "chart-narrative-actors": chart_spec("bar", self.by_actor_type.buckets, self.by_actor_type.series,
+                                                 stacked=True, title="Documents a day by actor type"),
+            "chart-narrative-languages": chart_spec("bar", list(p.languages), {"documents": list(p.languages.values())},
+                                                    title="Documents by language"),
+            "chart-narrative-outlets": chart_spec(
+                "bar", [c.name for c in outlets], {"documents": [c.documents for c in outlets]}, horizontal=True,
+                title="Outlets and channels carrying it", links=[f"/sources/{quote(c.name, safe='')}" for c in outlets]),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {"narrative": self.narrative.as_dict(), "pushers": self.pushers.as_dict(),
-                "alerts": [a.as_dict() for a in self.alerts]}
+                "alerts": [a.as_dict() for a in self.alerts], "by_actor_type": self.by_actor_type.as_dict(),
+                "fact_checks": self.fact_checks}
 
 
 def _checked(value: str, what: str) -> str:
@@ -50,7 +68,9 @@ def narrative_view(store: Store, narrative_id: str) -> NarrativeView:
         counts = dict(pushers.daily)
         spikes = [(a.at, a.summary) for a in alerts if a.kind in ("spike", "candidate-growth")]
         chart = line_chart(days, {"documents": [counts.get(d, 0) for d in days]}, {"documents": spikes})
-    return NarrativeView(narrative=narrative, pushers=pushers, alerts=alerts, chart=chart)
+    return NarrativeView(narrative=narrative, pushers=pushers, alerts=alerts, chart=chart,
+                         by_actor_type=trend_series(store, dimension="actor_type", narrative_id=narrative.id),
+                         fact_checks=store.narrative_fact_checks(narrative.id))
 
 
 NarrativeId = Annotated[str, Path(description="A narrative id, as listed by /api/narratives.")]
@@ -60,13 +80,14 @@ SourceName = Annotated[str, Path(description="A source name (/api/sources) or an
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse, include_in_schema=False)
 def narrative_page(request: Request, narrative_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     view = narrative_view(store, narrative_id)
-    return render(request, "narrative.html", view=view, page_title=view.narrative.label)
+    return render(request, "narrative.html", view=view, charts=view.charts(), page_title=view.narrative.label)
 
 
 @router.get("/api/narratives/{narrative_id}", tags=["api"])
 def narrative_json(narrative_id: NarrativeId, store: Store = Depends(get_store)) -> dict[str, Any]:
     """One narrative and who pushes it: outlets, accounts, owning actors (type, country), first and latest
-    appearance, languages, documents a day, and its alerts."""
+    appearance, languages, documents a day (in all and by actor type), its alerts, and the fact-checks
+    that address claims in its documents."""
     return narrative_view(store, narrative_id).as_dict()
 
 
