@@ -7,6 +7,7 @@ returns a record of what the page shows; the HTML route renders it with a templa
 
 from factwatch.web.routers import (
     about,
+    actors,
     claims,
     clusters,
     coordination,
@@ -23,7 +24,7 @@ from factwatch.web.routers import (
     trends,
 )
 
-ROUTERS = (overview.router, documents.router, sources.router, runs.router, claims.router, match.router,
+ROUTERS = (overview.router, actors.router, documents.router, sources.router, runs.router, claims.router, match.router,
            facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
            about.router, ingest_api.router)
 

@@ -11,13 +11,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 
-from factwatch.analysis.pushers import NarrativePushers, SourceProfile, narrative_pushers, source_profile
+from factwatch.analysis.pushers import NarrativePushers, narrative_pushers
 from factwatch.analysis.trends import TrendSeries, bucket_range, trend_series
 from factwatch.errors import NotFoundError
 from factwatch.models import Narrative
 from factwatch.store import Store
 from factwatch.web._charts import Chart, chart_spec, line_chart
 from factwatch.web._params import get_store
+from factwatch.web._profiles import profile_view
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -93,12 +94,14 @@ def narrative_json(narrative_id: NarrativeId, store: Store = Depends(get_store))
 
 @router.get("/sources/{name}", response_class=HTMLResponse, include_in_schema=False)
 def source_page(request: Request, name: str, store: Store = Depends(get_store)) -> HTMLResponse:
-    profile: SourceProfile = source_profile(store, _checked(name, "source"))
-    return render(request, "source.html", profile=profile, page_title=profile.name)
+    view = profile_view(store, _checked(name, "source"))
+    return render(request, "source.html", profile=view.profile, view=view, charts=view.charts(),
+                  page_title=view.profile.name)
 
 
 @router.get("/api/sources/{name}", tags=["api"])
 def source_json(name: SourceName, store: Store = Depends(get_store)) -> dict[str, Any]:
     """A source (or an actor's sources): narratives carried by month, share of state or state-affiliated
-    content, claims matched to fact-checks ('confirmed' by an analyst, else 'candidate')."""
-    return {"source": source_profile(store, _checked(name, "source")).as_dict()}
+    content, claims matched to fact-checks ('confirmed' by an analyst, else 'candidate'), and claims a
+    month with how many fact-checks rate false, misleading or partly false (``false_share``)."""
+    return {"source": profile_view(store, _checked(name, "source")).as_dict()}
