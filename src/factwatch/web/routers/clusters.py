@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from factwatch.analysis.spread import ClusterList, ClusterReport, cluster_report, list_clusters
 from factwatch.errors import NotFoundError
 from factwatch.store import Store
+from factwatch.web._charts import chart_spec
 from factwatch.web._filters import MAX_ID, parse_int, parse_paging
 from factwatch.web._params import DIGITS, LimitParam, OffsetParam, Text, get_store
 from factwatch.web._render import render
@@ -85,6 +86,22 @@ def cluster_view(store: Store, cluster_id: str) -> ClusterReport:
     return cluster_report(store, _cluster_id(cluster_id))
 
 
+def copy_chain_chart(report: ClusterReport) -> dict[str, object]:
+    """Copies so far at each dated member's publication, per platform and altered ones: how the story
+    spread from its first appearance (a click on a point opens that copy)."""
+    dated = [c for c in report.copies if c.lag_seconds is not None]
+    series: dict[str, list[int]] = {}
+    for platform in sorted({c.platform for c in dated}):
+        running = 0
+        series[platform] = [running := running + (c.platform == platform) for c in dated]
+    running = 0
+    series["altered wording"] = [running := running + c.altered for c in dated]
+    colours = {**PLATFORM_COLOURS, "altered wording": "#e377c2"}
+    return chart_spec("line", [(c.published_at or "")[:16].replace("T", " ") for c in dated], series,
+                      title="Copies so far, from the first appearance", colours=colours,
+                      links=[f"/documents/{c.document_id}" for c in dated])
+
+
 ClusterId = Annotated[str, Path(description="A cluster id (a number: its founding document's id).",
                                 json_schema_extra=DIGITS)]
 
@@ -106,7 +123,7 @@ def clusters_json(q: ClusterQuery = Depends(cluster_query), store: Store = Depen
 @router.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
 def cluster_page(request: Request, cluster_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     report = cluster_view(store, cluster_id)
-    return render(request, "cluster.html", report=report, colours=PLATFORM_COLOURS,
+    return render(request, "cluster.html", report=report, colours=PLATFORM_COLOURS, chain=copy_chain_chart(report),
                   page_title=f"Cluster {report.id}")
 
 
