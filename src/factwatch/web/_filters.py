@@ -153,6 +153,15 @@ REVIEW_CHOICES = ("pending", "confirmed", "rejected")
 STANCE_CHOICES = ("repeats", "rejects", "reports", "asks")
 
 
+# Claims scored below this are hidden unless the user lowers min_score (the claims stage keeps
+# everything from 0.3 up; 0.3-0.5 is mostly reporting and procedure, a quarter of the demo's claims).
+DEFAULT_MIN_SCORE = 0.5
+MATCH_CHOICES = ("none", "candidate", "confirmed", "rejected")
+STATUS_CHOICES = ("new", "in_review", "responded")
+SORT_CHOICES = ("recency", "spread", "score")
+ACTOR_TYPE_CHOICES = ("state", "state-affiliated", "non-state", "independent media", "unknown")
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimFilter:
     """The filters of ``/claims`` and ``/api/claims``, validated."""
@@ -165,39 +174,62 @@ class ClaimFilter:
     offset: int = 0
     review: str | None = None
     stance: str | None = None
+    since: str | None = None
+    until: str | None = None
+    actor_type: str | None = None
+    country: str | None = None
+    narrative: str | None = None
+    min_score: float = DEFAULT_MIN_SCORE
+    match: str | None = None
+    status: str | None = None
+    assignee: str | None = None
+    fact_check: int | None = None
+    sort: str = "recency"
 
     @property
     def addressed_param(self) -> str:
         return "all" if self.addressed is None else ("yes" if self.addressed else "no")
 
-    def store_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``store.count_claim_rows`` (add limit/offset for ``list_claim_rows``)."""
-        query_key = None
-        if self.q:
-            from factwatch.text.script import latin_key
+    def triage_query(self) -> Any:
+        """The store's ``TriageQuery`` for these filters (``review=pending`` is ``match=candidate``)."""
+        from factwatch.store._workflow import TriageQuery
+        from factwatch.text.script import latin_key
 
-            query_key = latin_key(self.q, self.language or "sr") or None
-        return {
-            "addressed": self.addressed, "language": self.language, "source": self.source,
-            "query": self.q, "query_key": query_key, "review": self.review, "stance": self.stance,
-        }
+        query_key = latin_key(self.q, self.language or "sr") or None if self.q else None
+        match = self.match or {"pending": "candidate"}.get(self.review or "", self.review)
+        return TriageQuery(
+            since=self.since, until=self.until, language=self.language, source=self.source,
+            actor_type=self.actor_type, country=self.country, narrative=self.narrative,
+            min_score=self.min_score or None, match=match, status=self.status, assignee=self.assignee,
+            fact_check=self.fact_check, q=self.q, query_key=query_key, sort=self.sort,
+            addressed=self.addressed, stance=self.stance,
+        )
 
     def query_string(self, **overrides: Any) -> str:
         values: dict[str, Any] = {
             "addressed": None if self.addressed is None else self.addressed_param,
             "language": self.language, "source": self.source, "q": self.q,
-            "review": self.review, "stance": self.stance, "limit": self.limit, "offset": self.offset,
+            "review": self.review, "stance": self.stance, "since": self.since, "until": self.until,
+            "actor_type": self.actor_type, "country": self.country, "narrative": self.narrative,
+            "min_score": self.min_score, "match": self.match, "status": self.status, "assignee": self.assignee,
+            "fact_check": self.fact_check, "sort": self.sort, "limit": self.limit, "offset": self.offset,
         }
         values.update(overrides)
         if values["limit"] == DEFAULT_LIMIT:
             values["limit"] = None
         if not values["offset"]:
             values["offset"] = None
+        if values["min_score"] == DEFAULT_MIN_SCORE:
+            values["min_score"] = None
+        if values["sort"] == "recency":
+            values["sort"] = None
         return urlencode({k: v for k, v in values.items() if v not in (None, "")})
 
     @property
     def active(self) -> bool:
-        return self.addressed is not None or any((self.language, self.source, self.q, self.review, self.stance))
+        return self.addressed is not None or self.min_score != DEFAULT_MIN_SCORE or any((
+            self.language, self.source, self.q, self.review, self.stance, self.since, self.until, self.actor_type,
+            self.country, self.narrative, self.match, self.status, self.assignee, self.fact_check))
 
 
 def _language(params: Mapping[str, str]) -> str | None:
@@ -223,6 +255,13 @@ def parse_claim_filter(params: Mapping[str, str]) -> ClaimFilter:
     if raw not in _ADDRESSED:
         raise InputError(f"addressed={raw!r} is not understood; use yes, no or all.")
     limit, offset = parse_paging(params)
+    since = parse_date(_text(params, "since", max_chars=40), name="since")
+    until = parse_date(_text(params, "until", max_chars=40), name="until")
+    if since and until and since[:10] > until[:10]:
+        raise InputError(f"since={since} is after until={until}; swap them.")
+    fact_check = _text(params, "fact_check", max_chars=19)
+    if fact_check is not None and not (fact_check.isascii() and fact_check.isdigit() and int(fact_check) <= MAX_ID):
+        raise InputError(f"fact_check={fact_check!r} is not a fact-check id (a number, see /facts).")
     return ClaimFilter(
         addressed=_ADDRESSED[raw],
         language=_language(params),
@@ -232,7 +271,31 @@ def parse_claim_filter(params: Mapping[str, str]) -> ClaimFilter:
         offset=offset,
         review=_choice(params, "review", REVIEW_CHOICES),
         stance=_choice(params, "stance", STANCE_CHOICES),
+        since=since,
+        until=until,
+        actor_type=_choice(params, "actor_type", ACTOR_TYPE_CHOICES),
+        country=_text(params, "country", max_chars=60),
+        narrative=_text(params, "narrative", max_chars=200),
+        min_score=parse_score(params.get("min_score")),
+        match=_choice(params, "match", MATCH_CHOICES),
+        status=_choice(params, "status", STATUS_CHOICES),
+        assignee=_text(params, "assignee", max_chars=100),
+        fact_check=int(fact_check) if fact_check is not None else None,
+        sort=_choice(params, "sort", SORT_CHOICES) or "recency",
     )
+
+
+def parse_score(value: str | None) -> float:
+    """``min_score``: a check-worthiness between 0 and 1 (default 0.5; 0 shows every claim)."""
+    if value is None or value.strip() == "":
+        return DEFAULT_MIN_SCORE
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(f"min_score={value[:40]!r} is not a number; use 0 to 1 (0 shows every claim).") from None
+    if not 0.0 <= number <= 1.0:  # NaN fails this too
+        raise InputError(f"min_score={number} is out of range; use 0 to 1 (0 shows every claim).")
+    return number
 
 
 def _choice(params: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
@@ -263,6 +326,7 @@ class MatchQuery:
 
     text: str | None
     k: int = 5
+    url: str | None = None  # a page to fetch and match instead of pasted text
 
 
 def parse_match_query(params: Mapping[str, str]) -> MatchQuery:
@@ -272,4 +336,9 @@ def parse_match_query(params: Mapping[str, str]) -> MatchQuery:
     # Pasted articles may carry stray controls; they mean nothing to the matcher.
     text = _CONTROL_RE.sub(" ", text)
     k = parse_int(params.get("k"), name="k", default=5, minimum=1, maximum=MATCH_MAX_K)
-    return MatchQuery(text=text if text.strip() else None, k=k)
+    url = _text(params, "url", max_chars=2000)
+    if url is not None and not re.match(r"^https?://[^\s]+$", url, re.IGNORECASE):
+        raise InputError(f"url={url[:80]!r} is not an http(s) URL; paste the article's address, such as https://example.rs/vest.")
+    if url is not None and text.strip():
+        raise InputError("Give either text or url, not both.")
+    return MatchQuery(text=text if text.strip() else None, k=k, url=url)

@@ -81,9 +81,24 @@ def claim_filter(
                                               "claim: repeats, rejects, reports, asks or all.")] = None,
     limit: LimitParam = None,
     offset: OffsetParam = None,
+    since: Annotated[Text, Query(description="Published on or after: YYYY-MM-DD or ISO 8601.", json_schema_extra=DATE)] = None,
+    until: Annotated[Text, Query(description="Published on or before (a date: the whole day).", json_schema_extra=DATE)] = None,
+    actor_type: Annotated[Text, Query(description="The source's actor type: state, state-affiliated, non-state, "
+                                                  "independent media, unknown.")] = None,
+    country: Annotated[Text, Query(description="The source's country (else its actor's), as /api/sources lists it.")] = None,
+    narrative: Annotated[Text, Query(description="A narrative id (/api/narratives): claims in documents carrying it.")] = None,
+    min_score: Annotated[Text, Query(description="Lowest check-worthiness shown, 0-1 (default 0.5; 0: all).")] = None,
+    match: Annotated[Text, Query(description="Match status: none, candidate, confirmed, rejected or all.")] = None,
+    status: Annotated[Text, Query(description="Workflow status: new, in_review, responded or all.")] = None,
+    assignee: Annotated[Text, Query(description="The user the claim is assigned to.")] = None,
+    fact_check: Annotated[Text, Query(description="Claims this fact-check id addresses.", json_schema_extra=DIGITS)] = None,
+    sort: Annotated[Text, Query(description="recency (default), spread or score.")] = None,
 ) -> ClaimFilter:
     return parse_claim_filter(_given(addressed=addressed, language=language, source=source, q=q,
-                                     review=review, stance=stance, limit=limit, offset=offset))
+                                     review=review, stance=stance, limit=limit, offset=offset, since=since,
+                                     until=until, actor_type=actor_type, country=country, narrative=narrative,
+                                     min_score=min_score, match=match, status=status, assignee=assignee,
+                                     fact_check=fact_check, sort=sort))
 
 
 def paging(limit: LimitParam = None, offset: OffsetParam = None) -> tuple[int, int]:
@@ -99,8 +114,10 @@ def runs_limit(
 def match_query(
     text: Annotated[Text, Query(description="A claim or an article to match, up to 20,000 characters.")] = None,
     k: Annotated[Text, Query(description="Matches to return, 1-20 (default 5).", json_schema_extra=DIGITS)] = None,
+    url: Annotated[Text, Query(description="Or an article's http(s) URL: fetched (public addresses only, "
+                                           "with a deadline) and its main text matched.")] = None,
 ) -> MatchQuery:
-    return parse_match_query(_given(text=text, k=k))
+    return parse_match_query(_given(text=text, k=k, url=url))
 
 
 # Path ids: numbers in the schema, strings to the view, which answers 404 for anything else.

@@ -27,6 +27,7 @@ NAV: list[tuple[str, str]] = [
     ("/sources", "Sources"),
     ("/runs", "Runs"),
     ("/claims", "Claims"),  # check-worthy claims, their best fact-check, spread and response card
+    ("/review", "Review"),  # the review queue (matches, narrative labels, candidate narratives) and audit list
     ("/match", "Match"),  # fact-checks that address a pasted text
     ("/facts", "Facts"),  # the fact base: fact-checks and official statements
     ("/clusters", "Clusters"),  # story clusters: copies across outlets, scripts and platforms

@@ -19,6 +19,7 @@ from factwatch.web.routers import (
     narratives,
     overview,
     pushers,
+    review,
     runs,
     sources,
     trends,
@@ -26,6 +27,6 @@ from factwatch.web.routers import (
 
 ROUTERS = (overview.router, actors.router, documents.router, sources.router, runs.router, claims.router, match.router,
            facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
-           about.router, ingest_api.router)
+           about.router, ingest_api.router, review.router)
 
 __all__ = ["ROUTERS"]
