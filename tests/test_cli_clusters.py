@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from _live import bearer
+
 from factwatch.web.app import create_app
 
 CYRL = (
@@ -63,7 +65,7 @@ def run(db: Path):
 
 @pytest.fixture(scope="module")
 def client(db: Path):
-    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db)) as c:
         yield c
 
 

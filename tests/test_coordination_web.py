@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from _live import bearer
+
 from factwatch.web.app import create_app
 
 from test_coordination import BURST_ACCOUNTS, demo_db  # noqa: F401  (module fixture)
@@ -21,7 +23,7 @@ def client(demo_db, tmp_path_factory):  # noqa: F811
     shutil.copy(demo_db, db)
     with open_store(str(db)) as store:
         detect_coordination(store)
-    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db)) as c:
         yield c
 
 

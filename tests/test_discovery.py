@@ -21,6 +21,7 @@ from factwatch.text.normalize import normalize
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _discovery_data import GROUPS, UNRELATED  # noqa: E402
+from _live import bearer  # noqa: E402
 
 CATALOGUE = """\
 catalogue: small
@@ -286,7 +287,7 @@ def test_dashboard_lists_candidates(batch_db):
 
     from factwatch.web.app import create_app
 
-    with TestClient(create_app(str(batch_db[0])), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(str(batch_db[0])), base_url="http://127.0.0.1", headers=bearer(batch_db[0])) as client:
         api = client.get("/api/discovery")
         assert api.status_code == 200
         got = api.json()["candidates"]

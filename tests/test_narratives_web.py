@@ -6,6 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from _live import bearer
+
 from factwatch.ingest.narratives import load_catalogue, parse_catalogue_yaml
 from factwatch.store import open_store
 from factwatch.web.app import create_app
@@ -18,7 +20,7 @@ def test_narratives_page_and_api_list_the_catalogue(db_path: Path):
         store.save_narratives("western-balkans", load_catalogue(REPO / "profiles" / "western-balkans" / "narratives.yaml"))
         store.save_narratives("hostile", parse_catalogue_yaml(
             "- {id: x, title: '<script>alert(1)</script>', description: '<b>bold</b>'}\n", name="hostile"))
-    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1", headers=bearer(db_path)) as client:
         api = client.get("/api/narratives")
         assert api.status_code == 200
         rows = {n["id"]: n for n in api.json()["narratives"]}

@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from _live import bearer
+
 from factwatch.errors import ConfigError
 from factwatch.models import NewDocument, RejectedRecord, Source
 from factwatch.text.script import detect_script, latin_key
@@ -99,7 +101,7 @@ def corpus(store) -> dict[str, str]:
 
 @pytest.fixture
 def client(db_path: Path, corpus) -> TestClient:
-    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1", headers=bearer(db_path)) as c:
         yield c
 
 
@@ -381,7 +383,7 @@ def test_static_assets_are_local_and_served(client):
 
 def test_store_is_closed_on_shutdown(db_path, corpus):
     app = create_app(str(db_path))
-    with TestClient(app, base_url="http://127.0.0.1") as c:
+    with TestClient(app, base_url="http://127.0.0.1", headers=bearer(db_path)) as c:
         assert c.get("/api/stats").status_code == 200
     with pytest.raises(sqlite3.ProgrammingError):
         app.state.store.stats()

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from _live import free_port, live_dashboard
+from _live import bearer, free_port, live_dashboard
 from test_web_app import corpus  # noqa: F401  (the dashboard corpus fixture)
 from test_web_claims import FALSE_CLAIM, db  # noqa: F401  (a store with a fact base and matches)
 
@@ -34,7 +34,7 @@ def _has_security_headers(response: httpx.Response) -> bool:
 
 @pytest.fixture
 def client(db_path: Path, corpus):  # noqa: F811
-    with TestClient(create_app(str(db_path)), base_url=LOCAL) as c:
+    with TestClient(create_app(str(db_path)), base_url=LOCAL, headers=bearer(db_path)) as c:
         yield c
 
 
@@ -60,7 +60,7 @@ def test_loopback_names_are_served(client, host):
 def test_configured_host_names_are_served(db_path, corpus, monkeypatch):  # noqa: F811
     monkeypatch.setenv("FACTWATCH_ALLOWED_HOSTS", "dash.team.example, other.example")
     app = create_app(str(db_path), host="10.1.2.3", allowed_hosts=["factwatch.lan"])
-    with TestClient(app, base_url=LOCAL) as c:
+    with TestClient(app, base_url=LOCAL, headers=bearer(db_path)) as c:
         for host in ("10.1.2.3:8000", "factwatch.lan", "dash.team.example:443", "other.example"):
             assert c.get("/api/stats", headers={"Host": host}).status_code == 200, host
         assert c.get("/api/stats", headers={"Host": "factwatch.lan.attacker.example"}).status_code == 400
@@ -69,8 +69,9 @@ def test_configured_host_names_are_served(db_path, corpus, monkeypatch):  # noqa
 
 def test_real_server_refuses_a_rebound_host(db_path, corpus):  # noqa: F811
     """The issue's probe: curl -H 'Host: attacker.example' 127.0.0.1:PORT/api/documents?limit=1."""
+    headers = bearer(db_path)
     with live_dashboard(db_path) as url:
-        with httpx.Client(trust_env=False) as http:
+        with httpx.Client(trust_env=False, headers=headers) as http:
             bad = http.get(f"{url}/api/documents?limit=1", headers={"Host": "attacker.example"})
             good = http.get(f"{url}/api/documents?limit=1")
     assert bad.status_code == 400 and "documents" not in bad.json()
@@ -101,6 +102,7 @@ def test_serve_of_a_missing_database_says_so_and_creates_nothing(tmp_path):
 
 def test_serve_insecure_public_warns_and_still_checks_hosts(db_path, corpus):  # noqa: F811
     port = free_port()
+    headers = bearer(db_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "factwatch.cli", "--db", str(db_path), "serve", "--host", "0.0.0.0",
          "--port", str(port), "--insecure-public", "--allowed-host", "dash.example"],
@@ -108,7 +110,7 @@ def test_serve_insecure_public_warns_and_still_checks_hosts(db_path, corpus):  #
     )
     try:
         deadline = time.monotonic() + 30
-        with httpx.Client(trust_env=False) as http:
+        with httpx.Client(trust_env=False, headers=headers) as http:
             while True:
                 try:
                     ok = http.get(f"http://127.0.0.1:{port}/api/stats")
@@ -122,7 +124,7 @@ def test_serve_insecure_public_warns_and_still_checks_hosts(db_path, corpus):  #
         proc.terminate()
         _, stderr = proc.communicate(timeout=15)
     assert ok.status_code == 200 and named.status_code == 200 and foreign.status_code == 400
-    assert "warning: serving on 0.0.0.0" in stderr and "without accounts" in stderr
+    assert "warning: serving on 0.0.0.0" in stderr and "plain HTTP" in stderr
 
 
 # -- item 14 (the part in this area): demo checks its port first ---------------------------------
@@ -165,11 +167,12 @@ def _cached_vectors(path: Path) -> int:
 
 
 def test_match_gets_do_not_write_to_the_database(db):  # noqa: F811
+    headers = bearer(db)  # written before the mtime is taken: checking a token writes nothing
     app = create_app(str(db))
     before = _cached_vectors(db)
     mtime = db.stat().st_mtime_ns
     texts = [f"Vlada je {n}. put zabranila crkvu u gradu broj {n}." for n in range(3)]
-    with TestClient(app, base_url=LOCAL) as c:
+    with TestClient(app, base_url=LOCAL, headers=headers) as c:
         for text in texts:
             assert c.get("/api/match", params={"text": text}).status_code == 200
             assert c.get("/match", params={"text": text}).status_code == 200
@@ -184,7 +187,7 @@ def test_match_gets_do_not_write_to_the_database(db):  # noqa: F811
 
 def test_query_vector_memo_is_bounded(db):  # noqa: F811
     app = create_app(str(db), query_vectors=2)
-    with TestClient(app, base_url=LOCAL) as c:
+    with TestClient(app, base_url=LOCAL, headers=bearer(db)) as c:
         for n in range(4):
             assert c.get("/api/match", params={"text": f"Tvrdnja broj {n} o budžetu."}).status_code == 200
     assert len(app.state.query_vectors) == 2
@@ -192,13 +195,14 @@ def test_query_vector_memo_is_bounded(db):  # noqa: F811
 
 def test_match_is_rate_limited_per_client(db):  # noqa: F811
     app = create_app(str(db), match_burst=3, match_rate=0.05)
-    with TestClient(app, base_url=LOCAL) as c:
+    headers = bearer(db)
+    with TestClient(app, base_url=LOCAL, headers=headers) as c:
         codes = [c.get("/api/match", params={"text": "NATO širi prisustvo."}).status_code for _ in range(4)]
         limited = c.get("/api/match", params={"text": "NATO širi prisustvo."})
         page = c.get("/match", params={"text": "NATO širi prisustvo."})
         empty_form = c.get("/match")
         # Another address has its own bucket (no `with`: the app's lifespan is already running).
-        other = TestClient(app, base_url=LOCAL, client=("192.0.2.7", 5000))
+        other = TestClient(app, base_url=LOCAL, client=("192.0.2.7", 5000), headers=headers)
         elsewhere = other.get("/api/match", params={"text": "NATO širi prisustvo."})
     assert codes == [200, 200, 200, 429]
     assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 20
@@ -254,7 +258,7 @@ def test_probe_inputs_are_4xx_pages(client, path, status):
 
 def test_unexpected_errors_are_json_or_a_page_with_headers(db_path, corpus):  # noqa: F811
     app = create_app(str(db_path))
-    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as c:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False, headers=bearer(db_path)) as c:
         app.state.store.close()  # every store call now raises sqlite3.ProgrammingError: a bug, not input
         api = c.get("/api/stats")
         page = c.get("/")

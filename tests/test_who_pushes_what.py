@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from _live import bearer
+
 from factwatch.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -160,7 +162,7 @@ def test_dashboard_pages(demo):
     run, _first, _again, db = demo
     alerts = _alerts(run)
     narrative = next(a["narrative_id"] for a in alerts if a["narrative_id"])
-    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db)) as client:
         page = client.get("/trends")
         assert page.status_code == 200 and "<svg" in page.text and "<polyline" in page.text
         assert "<script" not in page.text

@@ -9,17 +9,37 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import typer
 
 from factwatch import _output as out
 from factwatch import accounts
-from factwatch.cli import JsonOpt, _store, _typer
 from factwatch.errors import InputError
+from factwatch.store import Access, Store
 
-users_app = _typer("Accounts for the dashboard and API: viewer (reads), analyst (decides, edits), admin (manages).")
-tokens_app = _typer("API tokens for scripts: send `Authorization: Bearer TOKEN` to /api.")
+# Plain click help, as cli._typer makes them (not imported from cli: `python -m factwatch.cli`
+# runs cli as __main__, and importing it back from here would load it twice).
+users_app = typer.Typer(help="Accounts for the dashboard and API: viewer (reads), analyst (decides, edits), admin "
+                             "(manages).", no_args_is_help=True, rich_markup_mode=None)
+tokens_app = typer.Typer(help="API tokens for scripts: send `Authorization: Bearer TOKEN` to /api.",
+                         no_args_is_help=True, rich_markup_mode=None)
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+_open: Callable[[Access], Store] | None = None
+
+
+def register(app: typer.Typer, open_store: Callable[[Access], Store]) -> None:
+    """Mount ``users`` and ``tokens`` on the main CLI; ``open_store`` is cli._store (it knows --db)."""
+    global _open
+    _open = open_store
+    app.add_typer(users_app, name="users")
+    app.add_typer(tokens_app, name="tokens")
+
+
+def _store(access: Access = "create") -> Any:
+    assert _open is not None, "register() mounts these commands"
+    return _open(access)
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The user's login name.")]
 

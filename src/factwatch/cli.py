@@ -1010,7 +1010,7 @@ def serve(
              "against DNS rebinding.")] = None,
     insecure_public: Annotated[bool, typer.Option(
         "--insecure-public",
-        help="Allow a non-loopback --host although there are no accounts yet: anyone who can reach it reads everything.",
+        help="Allow a non-loopback --host over plain HTTP (passwords and cookies in clear; use a TLS proxy).",
     )] = False,
 ) -> None:
     """Serve the dashboard and the REST API."""
@@ -1041,7 +1041,7 @@ def demo(
     port: Annotated[int, typer.Option(metavar="PORT", help="Port (checked before anything is loaded).")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Load and analyse only.")] = False,
     insecure_public: Annotated[bool, typer.Option(
-        "--insecure-public", help="As for serve: allow a non-loopback --host without accounts.")] = False,
+        "--insecure-public", help="As for serve: allow a non-loopback --host over plain HTTP.")] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Load the demo corpus and fact base, analyse them, and serve the dashboard."""
@@ -1070,8 +1070,8 @@ def demo(
     if sock is not None:
         _serve_on(sock, host=host, port=port, allowed_hosts=[])
 
-from factwatch._cli_accounts import tokens_app, users_app  # noqa: E402  (it imports this module's helpers)
-app.add_typer(users_app, name="users"); app.add_typer(tokens_app, name="tokens")  # noqa: E702
+from factwatch._cli_accounts import register as _register_accounts  # noqa: E402
+_register_accounts(app, _store)  # `users` and `tokens` (issue 10)
 
 if __name__ == "__main__":
     app()

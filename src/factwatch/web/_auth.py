@@ -68,18 +68,19 @@ def _resolve(request: Request) -> tuple[User | None, str, bool]:
 
 
 def current_user(request: Request) -> User | None:
-    """The logged-in user, or None (also None when resolving fails, as on an error page)."""
+    """The logged-in user, or None: for templates, so also None when resolving fails (a bad token,
+    or the store itself broken while the 500 page renders)."""
     try:
         return _resolve(request)[0]
-    except HTTPException:
+    except Exception:
         return None
 
 
 def csrf_token(request: Request) -> str:
-    """The session's CSRF token for forms ('' without a session)."""
+    """The session's CSRF token for forms ('' without a session, or when it cannot be read)."""
     try:
         return _resolve(request)[1]
-    except HTTPException:
+    except Exception:
         return ""
 
 

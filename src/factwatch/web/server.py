@@ -14,9 +14,10 @@ from factwatch.errors import ConfigError
 from factwatch.web._hosts import allowed_host_names, is_loopback
 
 PUBLIC_WARNING = (
-    "serving on {host}, which other machines can reach, without accounts: anyone who can "
-    "reach it reads the whole database and can run matches. Requests must still name an allowed "
-    "host ({names}); add this machine's name with --allowed-host NAME."
+    "serving on {host}, which other machines can reach, over plain HTTP: passwords, session cookies "
+    "and API tokens cross the network in clear, and /public pages are open to all. Put a TLS proxy in "
+    "front. Requests must still name an allowed host ({names}); add this machine's name with "
+    "--allowed-host NAME."
 )
 
 
@@ -26,9 +27,9 @@ def check_bind(host: str, *, insecure_public: bool) -> str | None:
         return None
     if not insecure_public:
         raise ConfigError(
-            f"--host {host} would serve the dashboard beyond this machine, and it has no accounts yet. "
-            "Serve on 127.0.0.1 (the default) and reach it through an SSH tunnel, or pass "
-            "--insecure-public to accept that anyone who can reach the address reads everything."
+            f"--host {host} would serve the dashboard beyond this machine over plain HTTP, where passwords and "
+            "session cookies travel in clear. Serve on 127.0.0.1 (the default) behind a TLS proxy or an SSH "
+            "tunnel, or pass --insecure-public to accept that risk."
         )
     return PUBLIC_WARNING.format(host=host, names=", ".join(sorted(allowed_host_names(host))))
 
