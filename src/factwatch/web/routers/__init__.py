@@ -8,6 +8,7 @@ returns a record of what the page shows; the HTML route renders it with a templa
 from factwatch.web.routers import (
     about,
     actors,
+    apidocs,
     claims,
     clusters,
     coordination,
@@ -27,6 +28,6 @@ from factwatch.web.routers import (
 
 ROUTERS = (overview.router, actors.router, documents.router, sources.router, runs.router, claims.router, match.router,
            facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
-           about.router, ingest_api.router, review.router)
+           about.router, ingest_api.router, apidocs.router, review.router)
 
 __all__ = ["ROUTERS"]
