@@ -108,5 +108,7 @@ def browser_login(page: Any, base_url: str, name: str, password: str = TEST_PASS
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", password)
     page.click("form.login-form button[type=submit]")
-    page.wait_for_load_state()
+    # Idle, not just loaded: the login page's favicon fetch must not be cut off by the caller's next goto.
+    page.wait_for_load_state("networkidle")
+    assert "/login" not in page.url, f"login as {name} failed: {page.url}"
 

@@ -13,7 +13,7 @@ import pytest
 
 # The dashboard corpus (Cyrillic/Latin, several languages, hostile records) and its fixture.
 # pytest's default "prepend" import mode puts tests/ on sys.path, so the sibling module imports.
-from _live import CHROMIUM, CHROMIUM_ARGS, live_dashboard, needs_chromium
+from _live import CHROMIUM, CHROMIUM_ARGS, add_user, browser_login, live_dashboard, needs_chromium
 from test_web_app import HOSTILE_TITLE, corpus  # noqa: F401
 
 SCREENSHOT = Path("/tmp/factwatch_dashboard.png")
@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 @pytest.fixture
 def server_url(db_path: Path, corpus):
+    add_user(db_path, "browser-viewer")  # every page needs a login (issue 10)
     with live_dashboard(db_path) as url:
         yield url
 
@@ -37,6 +38,7 @@ def test_dashboard_in_chromium(server_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900})
+            browser_login(page, server_url, "browser-viewer")
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: console_errors.append(str(e)))
@@ -97,7 +99,8 @@ def test_dns_rebinding_in_chromium(server_url):
             page.goto(f"http://attacker.example:{port}/documents")
             assert page.locator("h1").inner_text() == "400 · bad request"
             assert page.locator("table.documents").count() == 0
-            # The same server answers under its own name.
+            # The same server answers under its own name (to a logged-in browser).
+            browser_login(page, server_url, "browser-viewer")
             assert page.goto(f"{server_url}/api/stats").status == 200
         finally:
             browser.close()

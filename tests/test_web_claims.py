@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from _live import CHROMIUM, CHROMIUM_ARGS, live_dashboard, needs_chromium
+from _live import CHROMIUM, CHROMIUM_ARGS, add_user, bearer, browser_login, live_dashboard, needs_chromium
 
 from factwatch.models import NewDocument
 from factwatch.text.script import detect_script, latin_key
@@ -75,7 +75,7 @@ def db(tmp_path_factory) -> Path:
 def client(db: Path):
     from factwatch.web.app import create_app
 
-    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db)) as c:
         yield c
 
 
@@ -332,6 +332,7 @@ def test_overview_counts_and_latest_addressed(client, claims):
 
 @pytest.fixture(scope="module")
 def server_url(db: Path):
+    add_user(db, "browser-viewer")  # every page needs a login (issue 10)
     with live_dashboard(db) as url:
         yield url
 
@@ -347,6 +348,7 @@ def test_claims_in_chromium(server_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900})
+            browser_login(page, server_url, "browser-viewer")
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: console_errors.append(str(e)))
@@ -393,7 +395,7 @@ def test_claims_list_marks_sentences_that_reject_the_fact_checked_claim(tmp_path
                 _doc("desk", "sr", "2024-03-03T08:00:00Z", "Провера", denial, "https://desk.example/1")]
         store.insert_documents(docs, run_id=store.start_run("ingest", "stance"))
         run_pipeline(store)
-    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db)) as c:
         page = c.get("/claims", params={"addressed": "yes"}).text
     rows = {html.unescape(re.search(r'<td class="claim-text"[^>]*>(.*?)</td>', r, flags=re.S)[1]): r
             for r in re.findall(r'<tr class="addressed">(.*?)</tr>', page, flags=re.S)}

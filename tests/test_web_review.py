@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from _live import CHROMIUM, CHROMIUM_ARGS, live_dashboard, needs_chromium
+from _live import CHROMIUM, CHROMIUM_ARGS, add_user, bearer, browser_login, live_dashboard, needs_chromium
 from test_cli_review import ok, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def ids(built) -> dict[str, int]:
 def client(db: Path):
     from factwatch.web.app import create_app
 
-    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db)) as c:
         yield c
 
 
@@ -276,7 +276,7 @@ def test_pages_show_the_stance_stored_in_the_match_row(db, ids, tmp_path):
     with con:
         con.execute("UPDATE claim_matches SET stance = 'asks' WHERE claim_id = ? AND rank = 1", (ids[REPORTS],))
     con.close()
-    with TestClient(create_app(str(copy)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(copy)), base_url="http://127.0.0.1", headers=bearer(copy)) as c:
         row = list_rows(c.get("/claims").text)[REPORTS]
         assert "asks about the claim" in row and "reports the claim" not in row
         assert c.get(f"/api/claims/{ids[REPORTS]}").json()["claim"]["stance"] == "asks"
@@ -308,7 +308,7 @@ def test_a_later_decision_moves_the_counts_and_the_page(db, ids, tmp_path):
     assert (counts["reviews_confirmed"], counts["reviews_rejected"]) == (2, 0)
     from factwatch.web.app import create_app
 
-    with TestClient(create_app(str(copy)), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(str(copy)), base_url="http://127.0.0.1", headers=bearer(copy)) as c:
         row = list_rows(c.get("/claims").text)[REJECTED]
         assert "by vesna on" in row and "rejected" not in row
         assert c.get(f"/api/claims/{ids[REJECTED]}/card").json()["confirmed"] is True
@@ -328,6 +328,7 @@ def test_cli_claims_list_shows_the_decision_probability(db, ids):
 
 @pytest.fixture(scope="module")
 def server_url(db: Path):
+    add_user(db, "browser-viewer")  # every page needs a login (issue 10)
     with live_dashboard(db) as url:
         yield url
 
@@ -342,6 +343,7 @@ def test_claim_page_in_chromium_shows_a_candidate_and_no_verdict_badge(server_ur
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900})
+            browser_login(page, server_url, "browser-viewer")
             page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: console_errors.append(str(e)))
 

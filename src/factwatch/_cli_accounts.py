@@ -29,10 +29,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdo
 _open: Callable[[Access], Store] | None = None
 
 
-def register(app: typer.Typer, open_store: Callable[[Access], Store]) -> None:
-    """Mount ``users`` and ``tokens`` on the main CLI; ``open_store`` is cli._store (it knows --db)."""
+def register(app: typer.Typer, opener: Callable[[Access], Store]) -> None:
+    """Mount ``users`` and ``tokens`` on the main CLI; ``opener`` is cli._store (it knows --db)."""
     global _open
-    _open = open_store
+    _open = opener
     app.add_typer(users_app, name="users")
     app.add_typer(tokens_app, name="tokens")
 

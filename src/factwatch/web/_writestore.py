@@ -9,16 +9,19 @@ reason when the file cannot be written.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 
 from factwatch.errors import StoreError
-from factwatch.store import Store, open_store
+from factwatch.store import Store
 
 
 class WriteStore:
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, opener: Callable[[], Store]) -> None:
+        # The opener comes from app.py: only the edges open stores (tests/test_architecture.py).
         self.db_url = db_url
+        self._opener = opener
         self._store: Store | None = None
         self._lock = threading.Lock()
 
@@ -26,7 +29,7 @@ class WriteStore:
         with self._lock:
             if self._store is None:
                 try:
-                    self._store = open_store(self.db_url, access="write")
+                    self._store = self._opener()
                 except StoreError as exc:
                     raise HTTPException(
                         503, f"The database cannot be written, so logins, decisions and edits are off; pages "

@@ -25,7 +25,7 @@ from factwatch.web._memo import DEFAULT_ENTRIES, VectorLRU
 from factwatch.web._ratelimit import TokenBuckets
 from factwatch.web._render import HERE, SECURITY_HEADERS, error_response, error_status
 from factwatch.web._writestore import WriteStore
-from factwatch.web.routers import ROUTERS, auth, public
+from factwatch.web.routers import ROUTERS, auth, public, publish
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def create_app(
     app = FastAPI(title="factwatch", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json")
     app.state.store = store
-    write_store = WriteStore(db_url)
+    write_store = WriteStore(db_url, lambda: open_store(db_url, access="write"))
     app.state.write_store = write_store
     app.state.login_throttle = auth.LoginThrottle()
     app.state.allowed_hosts = allowed_host_names(host, allowed_hosts)
@@ -113,7 +113,7 @@ def create_app(
 
     # Every page and /api route needs a login (viewer or above); routes that change something
     # ask for more themselves. Only /login, /public/* and /static are open.
-    for router in ROUTERS:
+    for router in (*ROUTERS, publish.router):
         app.include_router(router, dependencies=[Depends(require_viewer)])
     app.include_router(auth.router)
     app.include_router(public.router)
