@@ -780,7 +780,7 @@ class StoredNetwork:
 
 # -- trends, alerts, who pushes what (issue 9; store/_trends.py) --------------------------------
 
-ALERT_KINDS = ("spike", "candidate-growth", "state-actor", "coordinated-amplification")
+ALERT_KINDS = ("spike", "candidate-growth", "state-actor", "coordinated-amplification", "saved-search")
 
 
 @dataclass(frozen=True, slots=True)
@@ -851,3 +851,25 @@ class FactCheckedClaim:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A list page's filters kept under a name; ``alert`` makes the alerts stage watch it (documents only)."""
+
+    id: int
+    name: str
+    path: str  # the list page: /documents, /claims, ...
+    query: str  # its filters as a URL query string
+    owner: str | None
+    alert: bool
+    alert_after: int  # alerts cover documents with a larger id
+    created_at: str
+    updated_at: str
+
+    @property
+    def url(self) -> str:
+        return self.path + ("?" + self.query if self.query else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "url": self.url}

@@ -18,7 +18,9 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 
@@ -138,6 +140,32 @@ def _network_alerts(store: Store, labels: dict[str, tuple[str, str]], *, min_doc
     return alerts
 
 
+def _saved_search_alerts(store: Store) -> list[NewAlert]:
+    """One alert per saved search of /documents that analysts watch, for the documents that match it
+    and arrived since its last alert (or since it was switched on), keyed on the first of them."""
+    alerts = []
+    for saved in store.list_saved_searches(alerts_only=True):
+        filters = {k: v[-1].strip() for k, v in parse_qs(saved.query).items() if v and v[-1].strip()}
+        after = max(saved.alert_after, store.saved_search_alerted_up_to(saved.id))
+        docs = store.saved_search_new_documents(
+            after, query=filters.get("q"), language=filters.get("language"), source=filters.get("source"),
+            since=filters.get("since"), until=filters.get("until"))
+        if not docs:
+            continue
+        first, last = docs[0][0], docs[-1][0]
+        alerts.append(NewAlert(
+            key=f"saved-search:{saved.id}:{first}", kind="saved-search", narrative_id=None, subject=saved.name,
+            at=max((p or "" for _d, p in docs), default="") or _now_iso(), score=float(len(docs)),
+            summary=f"{len(docs)} new document{'s' if len(docs) != 1 else ''} match the saved search {saved.name!r}",
+            details={"saved_search": saved.id, "url": saved.url, "documents": [d for d, _p in docs][:200],
+                     "first_document": first, "last_document": last}))
+    return alerts
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def _cursor(watermark: str, config: dict[str, Any]) -> str:
     return watermark + "|" + json.dumps(config, sort_keys=True)
 
@@ -161,13 +189,15 @@ def detect_alerts(
     params = SpikeParams(window=window, alpha=alpha, min_count=min_count, floor=floor, min_history=min_history)
     config = {"bucket": bucket, **asdict(params), "min_network_documents": min_network_documents,
               "min_network_accounts": min_network_accounts}
-    cursor = _cursor(store.alerts_watermark(), config)
+    # Saved searches that became alerts watch new documents, so those are part of the cursor too.
+    cursor = _cursor(store.alerts_watermark() + "|" + store.saved_searches_watermark(), config)
     found = new = 0
     if store.get_cursor(STAGE) != cursor:
         labels = {n.id: (n.label, n.status) for n in store.list_narratives()}
         alerts = [*_spike_alerts(store, labels, bucket=bucket, params=params),
                   *_candidate_alerts(store, bucket=bucket, params=params), *_state_alerts(store, labels),
-                  *_network_alerts(store, labels, min_documents=min_network_documents, min_accounts=min_network_accounts)]
+                  *_network_alerts(store, labels, min_documents=min_network_documents, min_accounts=min_network_accounts),
+                  *_saved_search_alerts(store)]
         found = len(alerts)
         new = store.save_alerts(alerts, stage=STAGE, cursor=cursor)
     delivered = failed = 0

@@ -24,6 +24,8 @@ from factwatch.store._discovery import DiscoveryMixin
 from factwatch.store._facts import FactsMixin
 from factwatch.store._narratives import NarrativesMixin
 from factwatch.store._reviews import ReviewsMixin
+from factwatch.store._saved import SavedSearchesMixin
+from factwatch.store._search import document_search_query
 from factwatch.store._trends import TrendsMixin
 from factwatch.store._views import ViewsMixin
 from factwatch.store._workflow import WorkflowMixin
@@ -50,7 +52,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, CalibrationsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, TrendsMixin, DiscoveryMixin, WorkflowMixin):
+class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, CalibrationsMixin, ClustersMixin, CoordinationMixin, NarrativesMixin, TrendsMixin, DiscoveryMixin, WorkflowMixin, SavedSearchesMixin):
     """The embedded store. One connection, guarded by a lock so the web app's threads can share it.
 
     ``read_only=True`` opens the file with ``mode=ro`` (``immutable=1`` when even that fails, as on
@@ -261,7 +263,7 @@ class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, Calibrati
             params.append(until)
         if query:
             where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(_fts_query(query))
+            params.append(document_search_query(query))  # both scripts, word forms (_search.py)
         return (" WHERE " + " AND ".join(where)) if where else "", params
 
     def list_documents(
