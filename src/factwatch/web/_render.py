@@ -16,6 +16,8 @@ from fastapi.templating import Jinja2Templates
 
 from factwatch.errors import ConfigError, FactwatchError, FetchError, InputError, NotFoundError, StoreError
 from factwatch.web._auth import csrf_token, current_user
+from factwatch.web._i18n import activate as activate_language
+from factwatch.web._i18n import install as install_i18n
 from factwatch.web._views import make_snippet, pretty_json, safe_href
 
 HERE = Path(__file__).resolve().parent
@@ -36,6 +38,7 @@ NAV: list[tuple[str, str]] = [
     ("/discovery", "Candidates"),  # candidate new narratives: clusters of claims no narrative matches
     ("/trends", "Trends"),  # documents over time per narrative, source, actor type, language, platform
     ("/alerts", "Alerts"),  # narrative spikes, state actors starting a narrative, coordinated amplification
+    ("/saved", "Saved"),  # saved searches of any list; those of /documents can become alerts
     ("/about", "About"),  # what p, candidate, review and stance mean (linked from every p shown)
 ]
 
@@ -82,6 +85,7 @@ def _environment() -> jinja2.Environment:
     env.filters["safe_href"] = safe_href
     env.filters["snippet"] = make_snippet
     env.filters["pretty_json"] = pretty_json
+    install_i18n(env)  # _(), language_name, url_with (web/_i18n.py)
     return env
 
 
@@ -90,6 +94,7 @@ TEMPLATES = Jinja2Templates(env=_environment())
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("page_title", None)
+    context.setdefault("ui_lang", activate_language(request))  # the interface language, for _() and <html lang>
     # Every page knows who is logged in (nav, role-dependent buttons) and carries the CSRF token
     # its forms post back (<input type="hidden" name="csrf_token" value="{{ csrf_token }}">).
     context.setdefault("user", current_user(request))

@@ -20,7 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from factwatch.errors import FactwatchError
 from factwatch.store import open_store
 from factwatch.web._auth import LoginRequired, require_viewer
+from factwatch.web._csv import CsvExport
 from factwatch.web._hosts import allowed_host_names, host_name
+from factwatch.web._i18n import remember_language
 from factwatch.web._memo import DEFAULT_ENTRIES, VectorLRU
 from factwatch.web._ratelimit import TokenBuckets
 from factwatch.web._render import HERE, SECURITY_HEADERS, error_response, error_status
@@ -84,6 +86,7 @@ def create_app(
             )
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
+        remember_language(request, response)  # ?lang= switches the interface language and keeps it (cookie)
         return response
 
     @app.exception_handler(LoginRequired)
@@ -118,4 +121,5 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(CsvExport)  # /PAGE?format=csv and /PAGE.csv for every list page (web/_csv.py)
     return app

@@ -22,12 +22,13 @@ from factwatch.web.routers import (
     pushers,
     review,
     runs,
+    saved,
     sources,
     trends,
 )
 
 ROUTERS = (overview.router, actors.router, documents.router, sources.router, runs.router, claims.router, match.router,
            facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
-           about.router, ingest_api.router, apidocs.router, review.router)
+           about.router, ingest_api.router, apidocs.router, review.router, saved.router)
 
 __all__ = ["ROUTERS"]

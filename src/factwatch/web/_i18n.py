@@ -1,0 +1,219 @@
+"""The interface in English and Serbian (Latin and Cyrillic script), and languages shown by name.
+
+Templates call ``_("English text", name=value)``: the message is looked up in the catalogue of
+the request's interface language and formatted with ``str.format``; a message missing from a
+catalogue shows in English, so a new string never breaks a page. The Cyrillic catalogue is the
+Latin one transliterated (serbian-translit), so the two never drift apart.
+
+The language comes from ``?lang=`` (which ``remember_language`` also stores in a cookie, so a
+plain link switches it, no JavaScript), else the cookie, else English. ``render()`` calls
+``activate`` before rendering; the current language lives in a context variable, so macros
+imported without the page's context translate too.
+"""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import Response
+
+LANGUAGES: tuple[str, ...] = ("en", "sr-Latn", "sr-Cyrl")
+DEFAULT = "en"
+COOKIE = "factwatch_lang"
+# Each interface language named in itself, for the switch.
+SELF_NAMES = {"en": "English", "sr-Latn": "Srpski", "sr-Cyrl": "Српски"}
+
+_current: ContextVar[str] = ContextVar("factwatch_interface_language", default=DEFAULT)
+_request: ContextVar[Request | None] = ContextVar("factwatch_request", default=None)
+
+# English -> Serbian (Latin). Keys are the exact English strings of the templates.
+SR_LATN: dict[str, str] = {
+    # navigation and frame (base.html, _render.NAV)
+    "Overview": "Pregled",
+    "Documents": "Dokumenti",
+    "Sources": "Izvori",
+    "Runs": "Učitavanja",
+    "Claims": "Tvrdnje",
+    "Review": "Provera",
+    "Match": "Uparivanje",
+    "Facts": "Činjenice",
+    "Clusters": "Klasteri",
+    "Coordination": "Koordinacija",
+    "Narratives": "Narativi",
+    "Candidates": "Kandidati",
+    "Trends": "Trendovi",
+    "Alerts": "Upozorenja",
+    "About": "O alatu",
+    "Saved": "Sačuvano",
+    "Saved searches": "Sačuvane pretrage",
+    "Actors": "Akteri",
+    "Log out {name}": "Odjavi {name}",
+    "Log out {name} ({role})": "Odjavi {name} ({role})",
+    "Main": "Glavni meni",
+    "Menu": "Meni",
+    "Interface language": "Jezik interfejsa",
+    "Western Balkans media monitoring · text from sources is shown as received, never trusted":
+        "praćenje medija Zapadnog Balkana · tekst iz izvora prikazan je onako kako je primljen, bez poverenja",
+    # lists (_macros.html, list pages)
+    "Pages": "Stranice",
+    "← prev": "← prethodna",
+    "next →": "sledeća →",
+    "{first}–{last} of {total}": "{first}–{last} od {total}",
+    "any": "sve",
+    "Search": "Pretraga",
+    "full text, any script": "ceo tekst, bilo koje pismo",
+    "Language": "Jezik",
+    "Source": "Izvor",
+    "Since": "Od",
+    "Until": "Do",
+    "Filter": "Filtriraj",
+    "Clear": "Poništi",
+    "Date": "Datum",
+    "Lang": "Jezik",
+    "Script": "Pismo",
+    "Title": "Naslov",
+    "Snippet": "Odlomak",
+    "untitled": "bez naslova",
+    "No documents match these filters.": "Nijedan dokument ne odgovara ovim filterima.",
+    "No documents match.": "Nijedan dokument ne odgovara.",
+    "Download this list as CSV (every page, these filters)": "Preuzmi ovaj spisak kao CSV (sve stranice, ovi filteri)",
+    "Save this search": "Sačuvaj ovu pretragu",
+    "Name": "Naziv",
+    "Save": "Sačuvaj",
+    "Page": "Stranica",
+    "Filters": "Filteri",
+    "Owner": "Vlasnik",
+    "Alert": "Upozorenje",
+    "Created": "Napravljeno",
+    "on": "uključeno",
+    "off": "isključeno",
+    "Make it an alert": "Pretvori u upozorenje",
+    "Stop alerting": "Isključi upozorenje",
+    "Delete": "Obriši",
+    "Open": "Otvori",
+    "No saved searches yet: filter a list, then save the search from its page.":
+        "Još nema sačuvanih pretraga: filtrirajte spisak, pa sačuvajte pretragu na njegovoj stranici.",
+    "A saved search of Documents can become an alert: the next `factwatch analyze` raises one for the documents that match it and arrived after it was switched on.":
+        "Sačuvana pretraga dokumenata može postati upozorenje: sledeće `factwatch analyze` javlja dokumente koji joj odgovaraju i stigli su posle uključivanja.",
+    # match status and stance (_macros.html)
+    "confirmed": "potvrđeno",
+    "rejected": "odbijeno",
+    "by {who} on {when}": "{who}, {when}",
+    "candidate fact-check": "moguća provera činjenica",
+    "not addressed": "nije obrađeno",
+    "p not stored": "p nije sačuvan",
+    "repeats the claim": "ponavlja tvrdnju",
+    "rejects the claim": "odbacuje tvrdnju",
+    "reports the claim": "prenosi tvrdnju",
+    "asks about the claim": "pita o tvrdnji",
+    "the fact-check rates its claim:": "provera činjenica ocenjuje svoju tvrdnju:",
+    "a fact from the fact base": "činjenica iz baze činjenica",
+    "p: calibrated probability that this fact-check addresses this sentence (not that the sentence is false); an analyst confirms it":
+        "p: kalibrisana verovatnoća da se ova provera činjenica odnosi na ovu rečenicu (ne da je rečenica netačna); analitičar to potvrđuje",
+}
+
+# Language names, per interface language (ISO 639 codes as the store keeps them).
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "cnr": "Montenegrin", "sq": "Albanian",
+        "mk": "Macedonian", "ru": "Russian", "en": "English", "bg": "Bulgarian", "uk": "Ukrainian",
+        "sl": "Slovenian", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "tr": "Turkish",
+        "hu": "Hungarian", "ro": "Romanian", "el": "Greek", "pl": "Polish", "cs": "Czech", "sk": "Slovak",
+        "ar": "Arabic", "zh": "Chinese", "und": "undetermined",
+    },
+    "sr-Latn": {
+        "sr": "srpski", "hr": "hrvatski", "bs": "bosanski", "cnr": "crnogorski", "sq": "albanski",
+        "mk": "makedonski", "ru": "ruski", "en": "engleski", "bg": "bugarski", "uk": "ukrajinski",
+        "sl": "slovenački", "de": "nemački", "fr": "francuski", "es": "španski", "it": "italijanski",
+        "tr": "turski", "hu": "mađarski", "ro": "rumunski", "el": "grčki", "pl": "poljski", "cs": "češki",
+        "sk": "slovački", "ar": "arapski", "zh": "kineski", "und": "neodređen",
+    },
+}
+
+# Tokens that stay in Latin script in the Cyrillic interface: placeholders, names, code.
+_KEEP_LATIN_RE = re.compile(r"(\{[^}]*\}|`[^`]*`|\b(?:factwatch|API|JSON|CSV|URL|p)\b)")
+
+
+def _to_cyrillic(message: str) -> str:
+    from factwatch.text.search import to_cyrillic
+
+    parts = _KEEP_LATIN_RE.split(message)
+    # split() with one group puts the kept tokens at odd positions.
+    return "".join(part if i % 2 else to_cyrillic(part) for i, part in enumerate(parts))
+
+
+@lru_cache(maxsize=1)
+def _catalogues() -> dict[str, dict[str, str]]:
+    cyrillic = {k: _to_cyrillic(v) for k, v in SR_LATN.items()}
+    return {"en": {}, "sr-Latn": SR_LATN, "sr-Cyrl": cyrillic}
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, dict[str, str]]:
+    return {**LANGUAGE_NAMES, "sr-Cyrl": {k: _to_cyrillic(v) for k, v in LANGUAGE_NAMES["sr-Latn"].items()}}
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    return _catalogues()[lang]
+
+
+def _valid(value: str | None) -> str | None:
+    return value if value in LANGUAGES else None
+
+
+def request_language(request: Request) -> str:
+    """?lang=, else the cookie, else English."""
+    return _valid(request.query_params.get("lang")) or _valid(request.cookies.get(COOKIE)) or DEFAULT
+
+
+def activate(request: Request) -> str:
+    """Make ``request``'s language (and the request, for links) current for rendering; returns it."""
+    lang = request_language(request)
+    _current.set(lang)
+    _request.set(request)
+    return lang
+
+
+def gettext(message: str, **values: Any) -> str:
+    """``message`` in the current interface language, formatted with ``values``."""
+    text = _catalogues()[_current.get()].get(message, message)
+    return text.format(**values) if values else text
+
+
+def language_name(code: str | None) -> str:
+    """A language code as a name in the interface language; an unknown code as itself."""
+    if not code:
+        return ""
+    names = _language_names()[_current.get()]
+    return names.get(code) or LANGUAGE_NAMES["en"].get(code) or code
+
+
+def url_with(**changes: str | None) -> str:
+    """The current page's URL (path and query) with ``changes`` applied; None removes a parameter."""
+    request = _request.get()
+    if request is None:
+        return "/"
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    params += [(k, v) for k, v in changes.items() if v is not None]
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def remember_language(request: Request, response: Response) -> None:
+    """A valid ``?lang=`` stays chosen: store it in a cookie (a year, this site only)."""
+    lang = _valid(request.query_params.get("lang"))
+    if lang and request.cookies.get(COOKIE) != lang:
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+
+
+def install(env: jinja2.Environment) -> None:
+    env.globals["_"] = gettext
+    env.globals["url_with"] = url_with
+    env.globals["interface_languages"] = [(code, SELF_NAMES[code]) for code in LANGUAGES]
+    env.globals["interface_language"] = _current.get  # called: {{ interface_language() }}
+    env.filters["language_name"] = language_name

@@ -1,0 +1,89 @@
+"""``/saved``: saved searches (named filters of a list page) and which of them are alerts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from factwatch.errors import InputError, NotFoundError
+from factwatch.models import SavedSearch
+from factwatch.store import Store
+from factwatch.store._saved import ALERTABLE_PATH
+from factwatch.web._auth import User, csrf_protect, require_analyst
+from factwatch.web._filters import MAX_ID, parse_document_filter
+from factwatch.web._params import get_store, get_write_store
+from factwatch.web._render import render
+
+router = APIRouter()
+
+# Paging and the interface language are not part of a search.
+_NOT_FILTERS = {"offset", "limit", "lang", "format", "csrf_token"}
+
+
+@dataclass(frozen=True, slots=True)
+class SavedList:
+    searches: list[SavedSearch]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"saved_searches": [s.as_dict() for s in self.searches], "total": len(self.searches)}
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """(path, filters as a query string) of a local list-page URL; paging and language dropped."""
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        raise InputError("Save a page of this dashboard, e.g. /documents?q=vize, not another site's address.")
+    path = parts.path[:-4] if parts.path.endswith(".csv") else parts.path
+    if path.startswith("/api/"):
+        path = path[len("/api"):]
+    params = [(k, v) for k, v in parse_qsl(parts.query) if k not in _NOT_FILTERS and v.strip()]
+    return path, urlencode(params)
+
+
+def _id(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or int(value) > MAX_ID:
+        raise NotFoundError(f"No saved search {value!r}; /saved lists them.")
+    return int(value)
+
+
+@router.get("/saved", response_class=HTMLResponse, include_in_schema=False)
+def saved_page(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+    return render(request, "saved.html", searches=store.list_saved_searches(), alertable=ALERTABLE_PATH,
+                  page_title="Saved searches")
+
+
+@router.get("/api/saved", tags=["api"])
+def saved_json(store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Saved searches: name, list page, filters, owner, and whether the alerts stage watches it."""
+    return SavedList(store.list_saved_searches()).as_dict()
+
+
+@router.post("/saved", include_in_schema=False, dependencies=[Depends(csrf_protect)])
+async def save_search_form(request: Request, user: User = Depends(require_analyst),
+                           store: Store = Depends(get_write_store)) -> RedirectResponse:
+    """Form fields: name, url (the list page with its filters), alert (optional, "1")."""
+    form = await request.form()
+    path, query = split_url(str(form.get("url") or ""))
+    if path == ALERTABLE_PATH:
+        parse_document_filter(dict(parse_qsl(query)))  # a bad filter is refused now, not by the alerts stage
+    store.save_search(str(form.get("name") or ""), path, query, owner=user.name, alert=form.get("alert") == "1")
+    return RedirectResponse("/saved", status_code=303)
+
+
+@router.post("/saved/{search_id}/alert", include_in_schema=False, dependencies=[Depends(csrf_protect)])
+async def saved_alert_form(request: Request, search_id: str, user: User = Depends(require_analyst),
+                           store: Store = Depends(get_write_store)) -> RedirectResponse:
+    form = await request.form()
+    store.set_saved_search_alert(_id(search_id), form.get("alert") == "1")
+    return RedirectResponse("/saved", status_code=303)
+
+
+@router.post("/saved/{search_id}/delete", include_in_schema=False, dependencies=[Depends(csrf_protect)])
+def saved_delete_form(search_id: str, user: User = Depends(require_analyst),
+                      store: Store = Depends(get_write_store)) -> RedirectResponse:
+    store.delete_saved_search(_id(search_id))
+    return RedirectResponse("/saved", status_code=303)
