@@ -110,7 +110,8 @@ def _doc_ids(html: str) -> list[int]:
 
 
 def _row_languages(html: str) -> set[str]:
-    return set(re.findall(r'<span class="lang">([a-z]+)</span>', html))
+    # Languages are shown by name, the code kept in the title (issue 10).
+    return set(re.findall(r'<span class="lang" title="([a-z]+)">', html))
 
 
 def _assert_no_live_markup(html: str) -> None:
