@@ -220,7 +220,7 @@ class TrendsMixin:
             WHERE na.narrative_id = ? AND {_NOT_REJECTED} AND COALESCE(r.decision, '') != 'rejected'
               AND (r.decision = 'confirmed' OR (cm.rank = 1 AND cm.addressed = 1))
             GROUP BY f.id ORDER BY claims DESC, f.id LIMIT ?""", (narrative_id, limit))
-        return [dict(r) for r in rows]
+        return [{**dict(r), "confirmed": bool(r["confirmed"])} for r in rows]
 
     def source_claim_months(self, sources: Sequence[str]) -> list[tuple[str, int]]:
         """(month 'YYYY-MM' or '' when undated, claims) of the sources' documents."""
