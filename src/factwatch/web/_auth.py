@@ -13,6 +13,7 @@ import hmac
 from urllib.parse import quote
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from factwatch import accounts
@@ -112,14 +113,21 @@ require_analyst = _require("analyst")
 require_admin = _require("admin")
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def csrf_protect(request: Request) -> None:
     """Reject a state-changing request from a session unless it carries the session's CSRF token.
 
-    The token comes in the form field ``csrf_token`` or the ``X-CSRF-Token`` header (for fetch()).
-    Bearer requests are exempt: a browser never adds that header on its own, so another site cannot
-    forge one.
+    app.py mounts every router with it, so no POST, PUT, PATCH or DELETE behind the login can skip
+    it; routes may name it too (FastAPI runs it once). The token comes in the form field
+    ``csrf_token`` or the ``X-CSRF-Token`` header (for fetch()). Bearer requests are exempt: a
+    browser never adds that header on its own, so another site cannot forge one.
     """
-    user, expected, via_bearer = _resolve(request)
+    if request.method in SAFE_METHODS:
+        return
+    # In a worker thread: the lookup takes the store's lock, which a slow query may hold.
+    user, expected, via_bearer = await run_in_threadpool(_resolve, request)
     if via_bearer:
         return
     given = request.headers.get(CSRF_HEADER)
