@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from factwatch.errors import FactwatchError
 from factwatch.store import open_store
-from factwatch.web._auth import LoginRequired, require_viewer
+from factwatch.web._auth import LoginRequired, csrf_protect, require_viewer
 from factwatch.web._csv import CsvExport
 from factwatch.web._hosts import allowed_host_names, host_name
 from factwatch.web._i18n import remember_language
@@ -114,10 +114,11 @@ def create_app(
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(request, 500, "Internal error; it is logged. Please report it with the URL.")
 
-    # Every page and /api route needs a login (viewer or above); routes that change something
-    # ask for more themselves. Only /login, /public/* and /static are open.
+    # Every page and /api route needs a login (viewer or above), and every write from a session
+    # its CSRF token; routes that change something ask for a higher role themselves. Only /login,
+    # /public/* and /static are open.
     for router in (*ROUTERS, publish.router):
-        app.include_router(router, dependencies=[Depends(require_viewer)])
+        app.include_router(router, dependencies=[Depends(require_viewer), Depends(csrf_protect)])
     app.include_router(auth.router)
     app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
