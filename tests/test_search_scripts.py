@@ -120,3 +120,12 @@ def test_real_politika_titles_meet_their_transliterations(shared_data: Path, sto
         assert found, query
         # Each found pair is found twice: its Cyrillic and its Latin headline.
         assert all(found.count(p) == 2 for p in found), query
+
+
+def test_snippet_marks_the_word_search_found_in_the_other_script():
+    from factwatch.web._views import make_snippet
+
+    snippet = make_snippet("Влада је данас укинула визе за грађане Косова.", "vize")
+    assert snippet.hit == "визе"
+    assert make_snippet("Protest na Kosovu danas.", "Косов").hit == "Kosovu"
+    assert make_snippet("Ova vizija nije reč o putovanju.", "vize").hit == ""  # no hit: the opening

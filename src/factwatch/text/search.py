@@ -8,12 +8,13 @@ FTS5 query over the documents' Latin key. Pure functions: no I/O.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from factwatch.text.script import latin_key
 
-__all__ = ["SearchTerm", "search_terms", "stem", "to_cyrillic"]
+__all__ = ["SearchTerm", "find_hit", "search_terms", "stem", "to_cyrillic"]
 
 # Case endings of Serbian, Croatian, Bosnian and Montenegrin nouns and adjectives, in the
 # Latin key (no diacritics). Longest first, so "vizama" loses "ama", not "a". No "ov"/"ova":
@@ -87,3 +88,26 @@ def _latin_to_cyrillic():  # type: ignore[no-untyped-def]
 def to_cyrillic(text: str) -> str:
     """Serbian Latin -> Cyrillic (serbian-translit's table), for matching Cyrillic titles."""
     return str(_latin_to_cyrillic().apply(text))
+
+
+_WORD_RE = re.compile(r"\w+")
+# A snippet is shown from the first hit in this many characters; past it, from the start.
+MAX_HIT_SCAN = 20_000
+
+
+@lru_cache(maxsize=65_536)
+def _word_key(word: str) -> str:
+    return latin_key(word, "sr")
+
+
+def find_hit(text: str, query: str) -> tuple[int, int] | None:
+    """(start, end) of the first word of ``text`` that a term of ``query`` matches, in either
+    script and any word form, as the store's search does; None when no word does."""
+    terms = search_terms(query)
+    if not terms:
+        return None
+    for m in _WORD_RE.finditer(text, 0, min(len(text), MAX_HIT_SCAN)):
+        key = _word_key(m.group())
+        if any(key in t.forms or (t.prefix and key.startswith(t.prefix)) for t in terms):
+            return m.start(), m.end()
+    return None

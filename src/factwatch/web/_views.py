@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from factwatch.models import Source
+from factwatch.text.search import find_hit
 
 SNIPPET_CHARS = 220
 _CONTROL_RE = re.compile(r"[\x00-\x20\x7f]")
@@ -58,6 +59,14 @@ def make_snippet(text: str, query: str | None = None, *, width: int = SNIPPET_CH
             before = ("…" if start else "") + flat[start:at]
             after = flat[at + len(word):end] + ("…" if end < len(flat) else "")
             return Snippet(before, flat[at:at + len(word)], after)
+        # Not literally there: the word in the other script or another form, as search found it.
+        hit = find_hit(flat, query)
+        if hit is not None:
+            at, end_hit = hit
+            start = max(0, at - width // 3)
+            end = min(len(flat), end_hit + width - width // 3)
+            return Snippet(("…" if start else "") + flat[start:at], flat[at:end_hit],
+                           flat[end_hit:end] + ("…" if end < len(flat) else ""))
     if len(flat) <= width:
         return Snippet(flat)
     return Snippet(flat[:width].rstrip() + "…")
