@@ -164,3 +164,13 @@ def test_alerts_only_for_documents_and_writes_need_analyst_and_csrf(app_db):
     with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1", headers=bearer(app_db, "analyst")) as c:
         # A script with a token needs no CSRF token.
         assert c.post("/saved", data={"name": "api", "url": "/documents?q=x"}, follow_redirects=False).status_code == 303
+
+
+def test_every_pager_links_a_prefilled_save_form(app_db):
+    with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1") as c:
+        login(c, "ana")
+        html = c.get("/documents?q=vize&language=sr&offset=0&lang=sr-Latn").text
+        href = re.search(r'<a class="save" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+        assert href == "/saved?url=/documents%3Fq%3Dvize%26language%3Dsr"
+        form = c.get(href).text
+        assert 'value="/documents?q=vize&amp;language=sr"' in form

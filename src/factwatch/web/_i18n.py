@@ -84,6 +84,7 @@ SR_LATN: dict[str, str] = {
     "No documents match.": "Nijedan dokument ne odgovara.",
     "Download this list as CSV (every page, these filters)": "Preuzmi ovaj spisak kao CSV (sve stranice, ovi filteri)",
     "Save this search": "Sačuvaj ovu pretragu",
+    "Save search": "Sačuvaj pretragu",
     "Name": "Naziv",
     "Save": "Sačuvaj",
     "Page": "Stranica",

@@ -52,8 +52,10 @@ def _id(value: str) -> int:
 
 @router.get("/saved", response_class=HTMLResponse, include_in_schema=False)
 def saved_page(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+    # "Save search" on a list page's pager links here with that page's URL to prefill the form.
+    prefill = request.query_params.get("url", "")[:2000]
     return render(request, "saved.html", searches=store.list_saved_searches(), alertable=ALERTABLE_PATH,
-                  page_title="Saved searches")
+                  prefill=prefill, page_title="Saved searches")
 
 
 @router.get("/api/saved", tags=["api"])
