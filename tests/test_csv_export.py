@@ -62,7 +62,7 @@ def test_csv_follows_the_page_filters_and_search(client):
 
 
 @pytest.mark.parametrize("page", ["/documents", "/sources", "/runs", "/claims", "/facts", "/clusters", "/coordination",
-                                  "/narratives", "/discovery", "/alerts", "/review", "/saved", "/actors"])
+                                  "/narratives", "/discovery", "/alerts", "/review", "/saved", "/actors", "/trends"])
 def test_every_list_page_exports(client, page):
     response = client.get(page + "?format=csv")
     _rows(response)
@@ -86,3 +86,11 @@ def test_a_bad_filter_is_an_error_not_an_empty_file(client):
     response = client.get("/documents.csv?since=not-a-date")
     assert response.status_code == 400
     assert "since" in response.text
+
+
+def test_a_time_series_exports_one_row_per_bucket(client):
+    rows = _rows(client.get("/trends.csv?by=language"))
+    api = client.get("/api/trends?by=language").json()
+    assert [r["bucket"] for r in rows] == api["buckets"]
+    assert set(rows[0]) == {"bucket", *api["series"]}
+    assert sum(int(r["sr"]) for r in rows) == sum(api["series"]["sr"])

@@ -48,6 +48,11 @@ def records_of(payload: Any) -> list[dict[str, Any]] | None:
         return [r if isinstance(r, dict) else {"value": r} for r in payload]
     if not isinstance(payload, dict):
         return None
+    buckets, series = payload.get("buckets"), payload.get("series")
+    if isinstance(buckets, list) and isinstance(series, dict) and all(
+            isinstance(v, list) and len(v) == len(buckets) for v in series.values()):
+        # A time series (/trends): one row per bucket, one column per series.
+        return [{"bucket": b, **{str(k): v[i] for k, v in series.items()}} for i, b in enumerate(buckets)]
     lists = [v for v in payload.values() if isinstance(v, list) and all(isinstance(r, dict) for r in v)]
     if not lists:
         return None
