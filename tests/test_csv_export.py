@@ -94,3 +94,11 @@ def test_a_time_series_exports_one_row_per_bucket(client):
     assert [r["bucket"] for r in rows] == api["buckets"]
     assert set(rows[0]) == {"bucket", *api["series"]}
     assert sum(int(r["sr"]) for r in rows) == sum(api["series"]["sr"])
+
+
+def test_a_long_list_is_cut_at_the_limit_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(_csv, "PAGE_SIZE", 3)
+    monkeypatch.setattr(_csv, "MAX_ROWS", 7)
+    response = client.get("/documents.csv")
+    assert len(_rows(response)) == 7
+    assert response.headers["x-factwatch-truncated"] == f"first 7 of {len(CORPUS) + 1} rows"

@@ -3,7 +3,8 @@
 Every list page has a JSON twin under ``/api`` (the datasette pattern, routers/__init__.py), so one
 ASGI middleware serves them all: it asks the app for ``/api/PAGE`` with the page's filters, page
 after page (limit/offset) while the JSON says there are more, takes the list of records out of
-each answer and writes them as CSV. The sub-requests carry the caller's headers, so the login,
+each answer and streams them as CSV
+(one API page in memory at a time; at most MAX_ROWS rows, a header says when the list was cut). The sub-requests carry the caller's headers, so the login,
 roles and errors are the API's own.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading
@@ -59,15 +60,15 @@ def records_of(payload: Any) -> list[dict[str, Any]] | None:
     return max(lists, key=len)
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    columns: dict[str, None] = {}
-    for row in rows:
-        columns.update(dict.fromkeys(row))
+def _paging(offset: int) -> list[tuple[str, str]]:
+    return [("limit", str(PAGE_SIZE)), ("offset", str(offset))]
+
+
+def csv_lines(rows: list[list[Any]], *, header: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_cell(c) for c in columns])
     for row in rows:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(str(v) if header else v) for v in row])
     return out.getvalue()
 
 
@@ -115,44 +116,59 @@ class CsvExport:
             await self.app(scope, receive, send)
             return
         api = "/api/overview" if page == "/" else "/api" + page
-        filters = [(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=False)
+        filters = [(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
                    if k not in _PAGE_ONLY]
-        rows: list[dict[str, Any]] = []
-        truncated = False
-        offset = 0
+        # The first page decides the status and the columns; later pages are streamed as they
+        # come, so a 100,000-row export never sits in memory whole.
         paged = True
-        while True:
-            params = filters + ([("limit", str(PAGE_SIZE)), ("offset", str(offset))] if paged else [])
-            status, body = await self._get(scope, api, params)
-            if status == 400 and paged and offset == 0:
-                paged = False  # a list without limit/offset paging: ask once, whole
-                continue
-            if status != 200:
-                await self._error(send, status, _message(body, status, page))
-                return
-            batch = records_of(json.loads(body))
-            if batch is None:
-                await self._error(send, 404, f"{page} is not a list; CSV export is for list pages.")
-                return
-            rows.extend(batch)
-            payload_total = _total(body)
-            offset += len(batch)
-            if len(rows) >= MAX_ROWS:
-                truncated = len(rows) > MAX_ROWS or (payload_total or 0) > MAX_ROWS
-                rows = rows[:MAX_ROWS]
-                break
-            if not paged or not batch or payload_total is None or offset >= payload_total:
-                break
-        data = ("\ufeff" + to_csv(rows)).encode("utf-8")  # the BOM makes Excel read UTF-8
+        status, payload = await self._get_json(scope, api, filters + _paging(0))
+        if status == 400:
+            paged = False  # a list without limit/offset paging: ask once, whole
+            status, payload = await self._get_json(scope, api, filters)
+        if status != 200:
+            await self._error(send, status, _message(payload, status, page))
+            return
+        batch = records_of(payload)
+        if batch is None:
+            await self._error(send, 404, f"{page} is not a list; CSV export is for list pages.")
+            return
+        total = _total(payload)
         name = page.strip("/").replace("/", "-") or "overview"
         headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
         headers += [(b"content-type", b"text/csv; charset=utf-8"),
-                    (b"content-disposition", f'attachment; filename="factwatch-{name}.csv"'.encode()),
-                    (b"content-length", str(len(data)).encode()), (b"x-factwatch-rows", str(len(rows)).encode())]
-        if truncated:
-            headers.append((b"x-factwatch-truncated", f"first {MAX_ROWS} rows".encode()))
+                    (b"content-disposition", f'attachment; filename="factwatch-{name}.csv"'.encode())]
+        if total is not None:
+            headers.append((b"x-factwatch-rows", str(min(total, MAX_ROWS)).encode()))
+            if total > MAX_ROWS:
+                headers.append((b"x-factwatch-truncated", f"first {MAX_ROWS} of {total} rows".encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": data if scope["method"] == "GET" else b""})
+        if scope["method"] == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+            return
+        columns = list(dict.fromkeys(k for row in batch for k in row))
+        # The BOM makes Excel read the file as UTF-8.
+        await send({"type": "http.response.body", "body": ("\ufeff" + csv_lines([columns], header=True)).encode(),
+                    "more_body": True})
+        written = 0
+        while batch:
+            batch = batch[: MAX_ROWS - written]
+            await send({"type": "http.response.body", "more_body": True,
+                        "body": csv_lines([[row.get(c) for c in columns] for row in batch]).encode()})
+            written += len(batch)
+            if not paged or total is None or written >= min(total, MAX_ROWS):
+                break
+            status, payload = await self._get_json(scope, api, filters + _paging(written))
+            if status != 200:
+                break  # the status is sent; the file ends at the last whole page
+            batch = records_of(payload) or []
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _get_json(self, scope: Scope, path: str, params: list[tuple[str, str]]) -> tuple[int, Any]:
+        status, body = await self._get(scope, path, params)
+        try:
+            return status, json.loads(body)
+        except ValueError:
+            return (status if status != 200 else 502), None
 
     @staticmethod
     async def _error(send: Send, status: int, message: str) -> None:
@@ -163,18 +179,13 @@ class CsvExport:
         await send({"type": "http.response.body", "body": data})
 
 
-def _total(body: bytes) -> int | None:
-    payload = json.loads(body)
+def _total(payload: Any) -> int | None:
     total = payload.get("total") if isinstance(payload, dict) else None
     return total if isinstance(total, int) else None
 
 
-def _message(body: bytes, status: int, page: str) -> str:
-    try:
-        payload = json.loads(body)
-        text = payload.get("error") or payload.get("detail") if isinstance(payload, dict) else None
-    except ValueError:
-        text = None
+def _message(payload: Any, status: int, page: str) -> str:
+    text = (payload.get("error") or payload.get("detail")) if isinstance(payload, dict) else None
     if status == 404:
         return f"{page} has no CSV export (no /api{page} list)."
     return f"CSV export of {page} failed ({status}): {text or 'see the page itself'}"
