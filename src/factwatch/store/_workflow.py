@@ -137,6 +137,8 @@ class TriageQuery:
     query_key: str | None = None
     sort: str = "recency"
     addressed: bool | None = None  # the match stage's decision on any candidate
+    # Hide claims scored below this unless a fact-check addresses them or an analyst decided on one.
+    hide_below: float | None = None
     stance: str | None = None  # the stored stance of the best match
 
 
@@ -244,6 +246,10 @@ def _triage_where(t: TriageQuery, *, skip: str | None = None) -> tuple[str, list
                       f" AND x.rank = {_BEST_MATCH})", t.stance)
     if t.min_score is not None:
         add("min_score", "c.score >= ?", t.min_score)
+    if t.hide_below is not None:
+        add("min_score", "(c.score >= ? OR EXISTS (SELECT 1 FROM claim_matches x WHERE x.claim_id = c.id"
+                         " AND x.addressed = 1) OR EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = c.id))",
+            t.hide_below)
     if t.match:
         add("match", f"{_MATCH_STATUS} = ?", t.match)
     if t.status:
@@ -311,6 +317,14 @@ class WorkflowMixin:
                 sql = f"SELECT {expr} AS v, COUNT(*){_JOINS}{fwhere} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
             counts[name] = [(str(r[0] or ""), int(r[1])) for r in self._query(sql, [*fparams, FACET_LIMIT])]
         return TriagePage(rows=rows, total=total, facets=counts)
+
+    def triage_row(self, claim_id: int) -> TriageRow:
+        """One claim as the triage list shows it (its row, status, assignee and spread)."""
+        rows = self._query(f"{_CLAIM_SELECT} WHERE c.id = ?", (claim_id,))
+        if not rows:
+            raise NotFoundError(f"No claim {claim_id}; /claims lists the claims `factwatch analyze` extracted.")
+        extra = self._query(f"SELECT {_STATUS}, {_ASSIGNEE}, {_SPREAD} FROM claims c WHERE c.id = ?", (claim_id,))[0]
+        return TriageRow(claim=_claim_row(rows[0]), status=extra[0], assignee=extra[1], spread=extra[2])
 
     def claim_assignees(self) -> list[str]:
         return [r[0] for r in self._query(

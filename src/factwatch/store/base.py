@@ -53,7 +53,7 @@ from factwatch.store._discovery import PendingClaim, StoredCluster, ClusterState
 from factwatch.store._calibrations import StoredCalibration  # noqa: E402
 from factwatch.store._accounts import PublishedCard, StoredUser  # noqa: E402
 from factwatch.store._workflow import (  # noqa: E402
-    AuditEntry, CandidateReview, ClaimState, PendingLabel, ReplyDraft, ReplyPost, TriagePage, TriageQuery,
+    AuditEntry, CandidateReview, ClaimState, PendingLabel, ReplyDraft, ReplyPost, TriagePage, TriageQuery, TriageRow,
 )
 
 
@@ -273,6 +273,7 @@ class Store(Protocol):
 
     # the analysts' workbench: triage, claim status, drafts, posts, candidates, fact edits, audit (issue 10; store/_workflow.py)
     def triage_claims(self, t: TriageQuery, *, limit: int = 50, offset: int = 0, facets: Sequence[str] = ()) -> TriagePage: ...
+    def triage_row(self, claim_id: int) -> TriageRow: ...
     def claim_assignees(self) -> list[str]: ...
     def claim_state(self, claim_id: int) -> ClaimState: ...
     def set_claim_state(self, claim_id: int, *, status: str, assignee: str | None, changed_by: str, note: str | None = None) -> ClaimState: ...

@@ -87,7 +87,8 @@ def claim_filter(
                                                   "independent media, unknown.")] = None,
     country: Annotated[Text, Query(description="The source's country (else its actor's), as /api/sources lists it.")] = None,
     narrative: Annotated[Text, Query(description="A narrative id (/api/narratives): claims in documents carrying it.")] = None,
-    min_score: Annotated[Text, Query(description="Lowest check-worthiness shown, 0-1 (default 0.5; 0: all).")] = None,
+    min_score: Annotated[Text, Query(description="Lowest check-worthiness shown, 0-1 (0: all). Without it, "
+                                                 "claims below 0.5 are hidden unless a fact-check addresses them.")] = None,
     match: Annotated[Text, Query(description="Match status: none, candidate, confirmed, rejected or all.")] = None,
     status: Annotated[Text, Query(description="Workflow status: new, in_review, responded or all.")] = None,
     assignee: Annotated[Text, Query(description="The user the claim is assigned to.")] = None,

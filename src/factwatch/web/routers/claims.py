@@ -84,12 +84,13 @@ class ClaimView:
     # Every copy and translation (same sentence, story cluster, same fact-check), in time order.
     reach: ClaimSpreadReport
     state: ClaimState
+    row: TriageRow  # the claim as /api/claims lists it: with status, assignee and spread
     drafts: dict[str, ReplyDraft]  # the analysts' latest edits; the card keeps the generated drafts
     posts: list[ReplyPost]
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "claim": self.claim.as_dict(),
+            "claim": self.row.as_dict(),
             "matches": [m.as_dict() for m in self.matches],
             "spread": {**asdict(self.spread), "copies": [c.as_dict() for c in self.copies]},
             "reach": self.reach.as_dict(),
@@ -109,6 +110,7 @@ def claim_view(store: Store, claim_id: str) -> ClaimView:
         copies=store.claim_copies(row.latin_key, exclude_claim_id=row.id),
         reach=claim_spread(store, row.id),
         state=store.claim_state(row.id),
+        row=store.triage_row(row.id),
         drafts=store.reply_drafts(row.id),
         posts=store.reply_posts(row.id),
     )
