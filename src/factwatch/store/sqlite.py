@@ -25,6 +25,7 @@ from factwatch.store._facts import FactsMixin
 from factwatch.store._narratives import NarrativesMixin
 from factwatch.store._reviews import ReviewsMixin
 from factwatch.store._saved import SavedSearchesMixin
+from factwatch.store._cache import QueryCache
 from factwatch.store._search import document_search_query
 from factwatch.store._trends import TrendsMixin
 from factwatch.store._views import ViewsMixin
@@ -71,6 +72,9 @@ class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, Calibrati
         self.url = path
         self.read_only = read_only
         self._lock = threading.RLock()
+        # Only a read-only store caches: it never writes, so every change it could miss comes from
+        # another connection, which moves PRAGMA data_version (_cache.py).
+        self._cache = QueryCache() if read_only else None
         try:
             self._conn = _connect(path, read_only=read_only)
             self._conn.row_factory = sqlite3.Row
@@ -117,7 +121,15 @@ class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, Calibrati
 
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock, _translated(self.url):
-            return self._conn.execute(sql, params).fetchall()
+            if self._cache is None:
+                return self._conn.execute(sql, params).fetchall()
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            key = QueryCache.key(sql, params)
+            rows = self._cache.get(version, key)
+            if rows is None:
+                rows = self._conn.execute(sql, params).fetchall()
+                self._cache.put(version, key, rows)
+            return rows
 
     def pending_migrations(self) -> list[str]:
         """Names of the migrations this database still lacks (empty when it is current)."""
