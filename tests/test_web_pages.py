@@ -287,9 +287,32 @@ def test_cluster_copy_chain_chart_counts_every_dated_copy(site):
 
 # -- in the browser ------------------------------------------------------------------------------
 
-_PAINTED = """el => { const c = el.tagName === 'CANVAS' ? el : el.querySelector('canvas');
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n; }"""
+# Pixels with any paint, over every canvas of the element (cytoscape draws on stacked layers).
+_PAINTED = """el => { let n = 0;
+  for (const c of (el.tagName === 'CANVAS' ? [el] : el.querySelectorAll('canvas'))) {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } }
+  return n; }"""
+
+
+def _until(page, script: str, arg=None, timeout: float = 15.0):
+    """Poll ``page.evaluate(script, arg)`` until truthy. Not wait_for_function: its polling evals a
+    string, which the page's CSP (no 'unsafe-eval') rightly refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script, arg)
+        if value or time.monotonic() > deadline:
+            assert value, f"still false after {timeout} s: {script[:120]}"
+            return value
+        page.wait_for_timeout(100)
+
+
+def _rendered(page, chart: str) -> int:
+    """Wait for static/charts.js to draw ``chart``; returns its painted pixels."""
+    _until(page, "c => document.querySelector(`canvas[data-chart=\"${c}\"]`)?.dataset.rendered", chart)
+    return page.locator(f'canvas[data-chart="{chart}"]').evaluate(_PAINTED)
 
 
 @pytest.mark.browser
@@ -304,44 +327,44 @@ def test_charts_and_network_graph_render_in_chromium(site):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             browser_login(page, url, "pages-viewer")
 
             page.goto(url + "/")
             for chart in ("chart-languages", "chart-actor-types", "chart-rising", "chart-networks"):
-                canvas = page.locator(f'canvas[data-chart="{chart}"]')
-                canvas.wait_for(state="attached")
-                page.wait_for_function(f"document.querySelector('canvas[data-chart=\"{chart}\"]').dataset.rendered")
-                assert canvas.evaluate(_PAINTED) > 500, f"{chart} drew nothing"
+                assert _rendered(page, chart) > 500, f"{chart} drew nothing"
 
             page.goto(f"{url}/narratives/{RISING}")
-            page.wait_for_function("document.querySelector('canvas[data-chart=\"chart-narrative-outlets\"]').dataset.rendered")
-            assert page.locator('canvas[data-chart="chart-narrative-outlets"]').evaluate(_PAINTED) > 500
+            assert _rendered(page, "chart-narrative-outlets") > 500
 
             network_id = _largest_network(site)
             page.goto(f"{url}/coordination/{network_id}")
             box = page.locator("#network-graph")
-            page.wait_for_function("document.getElementById('network-graph').dataset.nodes")
+            _until(page, "() => document.getElementById('network-graph').dataset.nodes")
             graph = site["client"].get(f"/api/coordination/{network_id}").json()["graph"]
             assert int(box.get_attribute("data-nodes")) == len(graph["nodes"])
             assert int(box.get_attribute("data-edges")) == len(graph["edges"])
-            assert box.evaluate(_PAINTED) > 500
-            # Interactive: a click on an account node shows its details.
-            pos = box.evaluate("el => { const n = el.factwatchGraph.nodes('[kind = \"account\"]')[0];"
-                               " const p = n.renderedPosition(); return [p.x, p.y, n.data('label')]; }")
-            box.click(position={"x": pos[0], "y": pos[1]})
-            page.wait_for_function("document.getElementById('network-graph-detail').textContent.startsWith('Account:')")
+            # cytoscape paints on the next animation frame: wait for the pixels, not a fixed time.
+            _until(page, f"() => ({_PAINTED})(document.getElementById('network-graph')) > 500")
+            # Interactive: a click on an account node shows its details. The node is looked up again
+            # before each try: the layout may still be settling (cose fits the view when it stops).
+            for _ in range(10):
+                pos = box.evaluate("el => { const n = el.factwatchGraph.nodes('[kind = \"account\"]')[0];"
+                                   " const p = n.renderedPosition(); return [p.x, p.y, n.data('label')]; }")
+                box.click(position={"x": pos[0], "y": pos[1]})
+                page.wait_for_timeout(200)
+                if page.locator("#network-graph-detail").inner_text().startswith("Account:"):
+                    break
             assert pos[2] in page.locator("#network-graph-detail").inner_text()
 
             page.goto(f"{url}/sources/{STATE_SOURCE}")
-            page.wait_for_function("document.querySelector('canvas[data-chart=\"chart-profile-claims\"]').dataset.rendered")
-            assert page.locator('canvas[data-chart="chart-profile-claims"]').evaluate(_PAINTED) > 200
+            assert _rendered(page, "chart-profile-claims") > 200
 
             page.set_viewport_size({"width": 390, "height": 844})
             page.goto(f"{url}/coordination/{network_id}")
-            page.wait_for_function("document.getElementById('network-graph').dataset.nodes")
+            _until(page, "() => document.getElementById('network-graph').dataset.nodes")
             width = page.locator("#network-graph").evaluate("el => el.getBoundingClientRect().width")
             assert 0 < width <= 390
         finally:
