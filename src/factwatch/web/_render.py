@@ -27,6 +27,7 @@ NAV: list[tuple[str, str]] = [
     ("/", "Overview"),
     ("/documents", "Documents"),
     ("/sources", "Sources"),
+    ("/actors", "Actors"),  # who owns the sources; an actor's profile: all its sources together
     ("/runs", "Runs"),
     ("/claims", "Claims"),  # check-worthy claims, their best fact-check, spread and response card
     ("/review", "Review"),  # the review queue (matches, narrative labels, candidate narratives) and audit list
