@@ -185,3 +185,57 @@ def test_semeval_catalogue_labels_are_the_task_strings(shared_data, tmp_path):
     assert labels[0] == "URW: Discrediting Ukraine", labels
     assert "URW: Discrediting Ukraine: Ukraine is associated with nazism" in labels
     assert not any(lab.startswith("CC:") for lab in labels)  # the domain step keeps climate out
+
+
+# The demo's four coordinated bursts (demo/social/posts.csv, found by the link every copy carries)
+# and the narrative each one was written to carry. Burst 1 used to be filed under "Ukraine is ruled
+# by Nazis" via its Ukrainian-mercenaries sub-narrative: the catalogue had no narrative for a KFOR
+# attack, and every statement about "Serbs in northern Kosovo" sits near 0.91 to every other.
+BURSTS = {
+    "kfor-napadenie": "kfor-turns-on-serbs",
+    "brisel-cirilica": "eu-bans-cyrillic",
+    "crna-gora-nato": "nato-membership-regret",
+    "biolaboratorii": "western-biolabs",
+}
+
+
+def test_demo_bursts_get_the_narrative_they_were_planted_with(tmp_path):
+    import csv
+
+    from factwatch.ingest.narratives import load_catalogue
+    from factwatch.store import open_store
+
+    repo = Path(__file__).resolve().parents[1]
+    profile = repo / "profiles" / "western-balkans" / "narratives.yaml"
+    parent = {n.id: n.parent for n in load_catalogue(profile)}
+
+    def root(nid: str) -> str:
+        while parent.get(nid):
+            nid = parent[nid]
+        return nid
+
+    with (repo / "demo" / "social" / "posts.csv").open(encoding="utf-8", newline="") as f:
+        posts = list(csv.DictReader(f))
+    with open_store(str(tmp_path / "wb.db")) as store:
+        import_catalogue(store, profile)
+        for link, expected in BURSTS.items():
+            texts = sorted({p["text"] for p in posts if link in p["text"]})
+            assert len(texts) >= 2, link
+            for text in texts:
+                ids = {h.id for h in classify_text(store, text)}
+                assert expected in ids, (text, ids)
+                assert {root(i) for i in ids} == {root(expected)}, (text, ids)
+
+
+def test_profile_examples_are_whole_statements():
+    # An unquoted example with a comma in a YAML flow list ("[A, b.]") silently became two
+    # fragments ("A", "b."): 51 examples of the profile were cut so, and a fragment such as
+    # "Since joining NATO" matches any text about NATO.
+    import re
+
+    from factwatch.ingest.narratives import load_catalogue
+
+    profile = Path(__file__).resolve().parents[1] / "profiles" / "western-balkans" / "narratives.yaml"
+    bad = [(n.id, e.language, e.text) for n in load_catalogue(profile) for e in n.examples
+           if not (e.text[:1].isupper() and re.search(r"[.!?]$", e.text))]
+    assert bad == []

@@ -24,7 +24,7 @@ def test_narratives_page_and_api_list_the_catalogue(db_path: Path):
         api = client.get("/api/narratives")
         assert api.status_code == 200
         rows = {n["id"]: n for n in api.json()["narratives"]}
-        assert len(rows) == 26 and rows["kfor-occupation"]["parent"] == "kfor-abandons-serbs"
+        assert len(rows) == 27 and rows["kfor-occupation"]["parent"] == "kfor-abandons-serbs"
         assert rows["kfor-occupation"]["documents"] == 0
         page = client.get("/narratives")
         assert page.status_code == 200

@@ -41,6 +41,11 @@ class Calibration:
     threshold: float = 0.905
     sub_threshold: float = 0.905
     claim_threshold: float = 0.905  # one sentence on its own: its raw similarity
+    # Uncalibrated only: a narrative must also come within ``margin`` of the text's best one. e5
+    # puts any two statements about "Serbs in northern Kosovo" near 0.91, so without it a post
+    # that clearly fits one narrative also collects its neighbours (demo burst 1 got the Ukrainian
+    # mercenaries narrative beside KFOR). Picked by the catalogue self-check, like the threshold.
+    margin: float | None = 0.02
     threshold_alone: float | None = None  # thresholds when the catalogue has no labelled documents
     sub_threshold_alone: float | None = None
     domain_gate: bool = False
@@ -160,6 +165,9 @@ class NarrativeModel:
         cal = self.calibration
         t = cal.threshold if threshold is None else threshold
         ts = cal.sub_threshold if sub_threshold is None else sub_threshold
+        if not cal.standardised and cal.margin is not None and len(doc.scores):
+            t = max(t, float(np.max(doc.scores)) - cal.margin)
+            ts = max(ts, float(np.max(doc.scores)) - cal.margin)
         found: list[int] = []
         for j, nn in enumerate(self.narratives):
             if nn.parent is None and doc.scores[j] >= t:

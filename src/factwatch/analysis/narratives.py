@@ -194,7 +194,10 @@ def classify_text(store: Store, text: str, *, models: Sequence[NarrativeModel] |
 def _claim_hits(model: NarrativeModel, vector: np.ndarray) -> list[int]:
     """A claim is one sentence: its raw best cosine to a narrative's exemplars, over the claim threshold."""
     s = model.sentence_scores(vector[None, :])[0]
-    return [j for j in np.argsort(-s) if s[j] >= model.calibration.claim_threshold]
+    t = model.calibration.claim_threshold
+    if model.calibration.margin is not None and len(s):
+        t = max(t, float(s.max()) - model.calibration.margin)
+    return [j for j in np.argsort(-s) if s[j] >= t]
 
 
 def classify_new_documents(store: Store, *, batch: int = 200, progress: Progress | None = None) -> NarrativeStats:
