@@ -129,3 +129,35 @@ def test_snippet_marks_the_word_search_found_in_the_other_script():
     assert snippet.hit == "визе"
     assert make_snippet("Protest na Kosovu danas.", "Косов").hit == "Kosovu"
     assert make_snippet("Ova vizija nije reč o putovanju.", "vize").hit == ""  # no hit: the opening
+
+
+@pytest.mark.browser
+def test_search_in_cyrillic_and_latin_in_the_browser(db_path, corpus_store):
+    """As a person types it: the same rows for `визе` and `vize`, the hit marked in either script."""
+    import shutil
+
+    from _live import CHROMIUM, CHROMIUM_ARGS, add_user, browser_login, live_dashboard
+
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"{CHROMIUM} is absent; `make browser` installs it")
+    from playwright.sync_api import sync_playwright
+
+    add_user(db_path, "searcher")
+    with live_dashboard(db_path) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            browser_login(page, url, "searcher")
+            found = {}
+            for query in ("визе", "vize"):
+                page.goto(url + "/documents")
+                page.fill('input[name="q"]', query)
+                page.get_by_role("button", name="Filter").click()
+                page.wait_for_url("**/documents?q=*")
+                links = page.locator("table.documents td.title a")
+                found[query] = sorted(links.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
+                marks = page.locator("table.documents td.snippet mark").all_inner_texts()
+                assert sorted(marks) == ["vizama", "vize", "визе"], marks
+            assert found["визе"] == found["vize"] and len(found["vize"]) == 3
+        finally:
+            browser.close()
