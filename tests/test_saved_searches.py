@@ -174,3 +174,19 @@ def test_every_pager_links_a_prefilled_save_form(app_db):
         assert href == "/saved?url=/documents%3Fq%3Dvize%26language%3Dsr"
         form = c.get(href).text
         assert 'value="/documents?q=vize&amp;language=sr"' in form
+
+
+def test_the_json_api_saves_switches_and_deletes(app_db):
+    with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1", headers=bearer(app_db, "analyst")) as c:
+        response = c.post("/api/saved", json={"name": "vize", "url": "/documents?q=визе&offset=50", "alert": True})
+        assert response.status_code == 201
+        saved = response.json()
+        assert (saved["path"], saved["query"], saved["alert"]) == ("/documents", "q=%D0%B2%D0%B8%D0%B7%D0%B5", True)
+        assert c.put(f"/api/saved/{saved['id']}/alert", json={"alert": False}).json()["alert"] is False
+        bad = c.post("/api/saved", json={"name": "x", "url": "/claims", "alert": True})
+        assert bad.status_code == 400 and "Only searches of /documents" in bad.json()["error"]
+        assert c.delete(f"/api/saved/{saved['id']}").json() == {"deleted": saved["id"]}
+        assert c.delete(f"/api/saved/{saved['id']}").status_code == 404
+        assert c.delete("/api/saved/abc").status_code == 404
+    with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1", headers=bearer(app_db, "viewer")) as c:
+        assert c.post("/api/saved", json={"name": "x", "url": "/documents"}).status_code == 403

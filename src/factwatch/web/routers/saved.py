@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
 
 from factwatch.errors import InputError, NotFoundError
 from factwatch.models import SavedSearch
@@ -69,10 +70,7 @@ async def save_search_form(request: Request, user: User = Depends(require_analys
                            store: Store = Depends(get_write_store)) -> RedirectResponse:
     """Form fields: name, url (the list page with its filters), alert (optional, "1")."""
     form = await request.form()
-    path, query = split_url(str(form.get("url") or ""))
-    if path == ALERTABLE_PATH:
-        parse_document_filter(dict(parse_qsl(query)))  # a bad filter is refused now, not by the alerts stage
-    store.save_search(str(form.get("name") or ""), path, query, owner=user.name, alert=form.get("alert") == "1")
+    _save(store, str(form.get("name") or ""), str(form.get("url") or ""), owner=user.name, alert=form.get("alert") == "1")
     return RedirectResponse("/saved", status_code=303)
 
 
@@ -89,3 +87,45 @@ def saved_delete_form(search_id: str, user: User = Depends(require_analyst),
                       store: Store = Depends(get_write_store)) -> RedirectResponse:
     store.delete_saved_search(_id(search_id))
     return RedirectResponse("/saved", status_code=303)
+
+
+# -- the same writes for scripts (Bearer token; a session needs the X-CSRF-Token header) ----------
+
+
+class NewSavedSearch(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    url: str = Field(min_length=1, max_length=2000, description="A list page with its filters, e.g. /documents?q=vize.")
+    alert: bool = Field(default=False, description="Raise an alert for new matching documents (/documents only).")
+
+
+class AlertSwitch(BaseModel):
+    alert: bool
+
+
+def _save(store: Store, name: str, url: str, *, owner: str, alert: bool) -> SavedSearch:
+    path, query = split_url(url)
+    if path == ALERTABLE_PATH:
+        parse_document_filter(dict(parse_qsl(query)))  # a bad filter is refused now, not by the alerts stage
+    return store.save_search(name, path, query, owner=owner, alert=alert)
+
+
+@router.post("/api/saved", tags=["api"], status_code=201, dependencies=[Depends(csrf_protect)])
+def save_search_json(body: NewSavedSearch, user: User = Depends(require_analyst),
+                     store: Store = Depends(get_write_store)) -> dict[str, Any]:
+    """Save a list page's filters under a name (analyst); `alert` makes the alerts stage watch it."""
+    return _save(store, body.name, body.url, owner=user.name, alert=body.alert).as_dict()
+
+
+@router.put("/api/saved/{search_id}/alert", tags=["api"], dependencies=[Depends(csrf_protect)])
+def saved_alert_json(search_id: str, body: AlertSwitch, user: User = Depends(require_analyst),
+                     store: Store = Depends(get_write_store)) -> dict[str, Any]:
+    """Switch a saved search's alert on (from the documents stored now on) or off."""
+    return store.set_saved_search_alert(_id(search_id), body.alert).as_dict()
+
+
+@router.delete("/api/saved/{search_id}", tags=["api"], dependencies=[Depends(csrf_protect)])
+def saved_delete_json(search_id: str, user: User = Depends(require_analyst),
+                      store: Store = Depends(get_write_store)) -> dict[str, Any]:
+    """Delete a saved search."""
+    store.delete_saved_search(_id(search_id))
+    return {"deleted": int(search_id)}
