@@ -29,11 +29,15 @@ from _common import write_results  # noqa: E402
 
 from factwatch.analysis import _retrieval  # noqa: E402
 from factwatch.analysis.match_features import DECISION_FEATURES  # noqa: E402
+from factwatch.analysis._concepts import agreement, concepts, split_agreement  # noqa: E402
 from factwatch.analysis.matching import calibration  # noqa: E402
 
 FOLDS = 5
 REF_TOP = 10  # CSLS-style neighbourhood: mean of the 10 highest cosines to the reference set
 BASE = list(DECISION_FEATURES)
+# Concept agreement (analysis/_concepts.py) as decision evidence, split into what happens and
+# who and where, with its cross-language share and the candidate's concept count: tried, not shipped.
+CONCEPT = ["x_cc_pred", "x_cc_pred_extra", "x_cc_act", "x_cc_act_extra", "x_cc_xl_pred", "x_cc_n"]
 
 
 def dev_rows() -> list[dict]:
@@ -79,6 +83,14 @@ def dev_rows() -> list[dict]:
                 csls.append(2 * c - q_top - p_top)  # both sides' hubness removed
                 pz.append((c - p_mean) / p_sd)  # how unusual the cosine is for this passage
             s = f["d_same"]
+            qc = concepts(d["key"])
+            pcs = [concepts(ret.passages[row].latin_key) for row in ret.target_rows(top.target, top.target_id)]
+            rec, extra = agreement(qc, pcs)
+            n_c = max((len(p) for p in pcs), default=0)
+            pr, pe, ar, ae = split_agreement(qc, pcs)
+            f.update(x_cc_rec=rec, x_cc_extra=extra, x_cc_xl_rec=(1 - s) * rec, x_cc_n=min(n_c, 6) / 6.0,
+                     x_cc_rec_cos=rec * f["d_cos"], x_cc_pred=pr, x_cc_pred_extra=pe, x_cc_act=ar, x_cc_act_extra=ae,
+                     x_cc_xl_pred=(1 - s) * pr)
             f.update(x_csls=max(csls), x_pz=max(pz),
                      x_z_ent=f["d_ref_z"] * f["d_entity_recall"], x_csls_ent=max(csls) * f["d_entity_recall"],
                      x_s_gap=s * f["d_ref_gap"], x_s_z=s * f["d_ref_z"], x_x_gap=(1 - s) * f["d_ref_gap"],
@@ -212,14 +224,28 @@ def ranker_cv() -> dict:
         d["base"] = "full"
         bp.evaluate_query(d, ret, v, None)
         hub_cos = [[float(c.features["cos"] - hub[c.row])] for c in d["cands"]]
+        qc = concepts(d["key"])
+        conc = [list(agreement(qc, pcs)) + list(split_agreement(qc, pcs))
+                for c in d["cands"]
+                for pcs in [[concepts(ret.passages[r].latin_key) for r in ret.target_rows(c.target, c.target_id)]]]
         data.append({"set": d["set"], "fold": int(hashlib.md5(group.get(d["text"], d["text"]).encode()).hexdigest(), 16) % FOLDS,
-                     "X": features_matrix(d["cands"]), "H": np.array(hub_cos),
+                     "X": features_matrix(d["cands"]), "H": np.array(hub_cos), "C": np.array(conc).reshape(-1, 6),
                      "y": np.array([float(c.target == "fact_check" and c.target_id in d["gold"]) for c in d["cands"]])})
     out = {}
-    for name, hubbed in (("shipped ranker features", False), ("+ hubness-corrected cosine", True)):
+    from factwatch.analysis.match_features import RANKER_FEATURES
+
+    keep = np.array([not f.startswith("concept_") for f in RANKER_FEATURES])
+    for name, hubbed in (("shipped ranker features (with concept agreement)", False),
+                         ("without concept agreement (issue 6 first pass)", "before"),
+                         ("+ hubness-corrected cosine", True),
+                         ("+ concept agreement split: what happens / who and where", "C")):
         ranks: dict[str, list[int]] = defaultdict(list)
         for k in range(FOLDS):
             def mat(q):
+                if hubbed == "before":
+                    return q["X"][:, keep]
+                if hubbed == "C":
+                    return np.hstack([q["X"], q["C"][:, 2:]])
                 return np.hstack([q["X"], q["H"]]) if hubbed else q["X"]
             tr = [q for q in data if q["fold"] != k]
             Xa = np.vstack([mat(q) for q in tr])
@@ -241,19 +267,21 @@ def main() -> None:
     rows = dev_rows()
     variants = {
         "shipped features (logistic, FA 2x, L2 1)": dict(feats=BASE, misses=True),
+        "+ concept agreement: what happens / who and where, cross-language, count": dict(feats=BASE + CONCEPT,
+                                                                                          misses=True),
+        "+ concept agreement, not split (recall, extra)": dict(feats=BASE + ["x_cc_rec", "x_cc_extra"]),
         "+ CSLS (cosine minus both sides' reference neighbourhoods)": dict(feats=BASE + ["x_csls"]),
-        "+ passage-side reference z": dict(feats=BASE + ["x_pz"]),
-        "+ CSLS, passage z": dict(feats=BASE + ["x_csls", "x_pz"]),
-        "+ cosine z x entity recall, CSLS x entity recall": dict(feats=BASE + ["x_csls", "x_z_ent", "x_csls_ent"]),
         "+ per-language-group slopes (same / cross language x ref gap, ref z, cosine)":
             dict(feats=BASE + ["x_s_gap", "x_s_z", "x_x_gap", "x_x_z", "x_s_cos"]),
         "false alarm 1x": dict(feats=BASE, fp=1.0),
-        "false alarm 1.5x": dict(feats=BASE, fp=1.5),
         "false alarm 3x": dict(feats=BASE, fp=3.0),
         "L2 0.1": dict(feats=BASE, l2=0.1),
         "L2 10": dict(feats=BASE, l2=10.0),
-        "boosted stumps (150 x 0.1) on shipped + CSLS": dict(feats=BASE + ["x_csls"], model=stumps),
     }
+    only = sys.argv[1:]  # optional name fragments: run only those variants (the first always)
+    if only:
+        keep = [n for i, n in enumerate(variants) if i == 0 or any(o in n for o in only)]
+        variants = {n: variants[n] for n in keep}
     res = {}
     for name, kw in variants.items():
         res[name] = cv(rows, **kw)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 import time
@@ -73,6 +74,14 @@ FALSE_POSITIVE_COST = 2.0
 DECISION_L2 = 1.0
 RANKER_L2 = 1.0
 RANKER_SET_WEIGHT = {"paraphrase": 3.0, "translated": 1.0}
+# Where to say "addressed": the line passes at most this share of dev near-topic sentences when
+# each is scored by a decision fitted without its claim group (5-fold cross-validation inside
+# dev). In-sample dev rates flatter the model (0.9% in-sample against 4.1% cross-validated for
+# the first issue-6 decision), so the line is read off held-out scores.
+# None keeps the weighted fit's own line (z = 0) and only reports the held-out near-topic share
+# there. Tried at 0.02 with the concept decision features: see docs/benchmarks.md.
+NEAR_TOPIC_LINE: float | None = None
+LINE_FOLDS = 5
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, l2: float = 1.0, iters: int = 60) -> tuple[np.ndarray, float]:
@@ -90,6 +99,18 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, l2: float = 1.0
         if np.abs(step).max() < 1e-8:
             break
     return beta[:-1], float(beta[-1])
+
+
+def held_out_z(X: np.ndarray, y: np.ndarray, w: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    """Each dev decision's z from a decision fitted like the shipped one on the other folds
+    (folds by claim group): how the line behaves on sentences the fit did not see."""
+    z = np.zeros(len(y))
+    for k in np.unique(folds):
+        tr, te = folds != k, folds == k
+        m, sc = X[tr].mean(0), X[tr].std(0) + 1e-9
+        wt, bt = fit_logistic((X[tr] - m) / sc, y[tr], w[tr], l2=DECISION_L2)
+        z[te] = ((X[te] - m) / sc) @ wt + bt
+    return z
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -172,19 +193,20 @@ def load_queries(rows: list[dict], by_ext, by_title) -> list[dict]:
         if gold:
             qs.append({"set": "paraphrase", "text": d["text"], "language": d.get("language"), "gold": gold,
                        "split": d["split"], "tag": f"{d.get('language')}-{d.get('script')}",
-                       "source": d["gold"].get("source"), "id": d.get("id")})
+                       "source": d["gold"].get("source"), "id": d.get("id"), "group": "p:" + d.get("group", "")})
     for d in read_jsonl(DATA / "near_topic_negatives.jsonl"):
         qs.append({"set": "near_topic", "text": d["text"], "language": d.get("language"), "gold": set(),
-                   "split": d["split"], "tag": d.get("kind", ""), "id": d.get("id")})
+                   "split": d["split"], "tag": d.get("kind", ""), "id": d.get("id"),
+                   "group": "n:" + json.dumps(d.get("near"))})
     for d in read_jsonl(DATA / "translated_claims.jsonl"):
         title = " ".join((rows[d["issue_row"]].get("title") or "").split())
         gold = set(by_title.get(title, set()))
         if gold:
             qs.append({"set": "translated", "text": d["text"], "language": d["language"], "gold": gold,
-                       "split": d["split"], "tag": f"{d['language']}-{d['script']}"})
+                       "split": d["split"], "tag": f"{d['language']}-{d['script']}", "group": f"t:{d['issue_row']}"})
     for d in read_jsonl(DATA / "unrelated_claims.jsonl"):
         qs.append({"set": "unrelated", "text": d["text"], "language": d["language"], "gold": set(),
-                   "split": d["split"], "tag": d["language"]})
+                   "split": d["split"], "tag": d["language"], "group": "u:" + d["text"]})
     return qs
 
 
@@ -242,6 +264,7 @@ def alo_claims() -> list[dict]:
         out.append({"set": "alo", "base": "profile", "text": c.text, "language": c.language, "gold": set(), "claim_id": c.id,
                     "vec": q, "key": c.latin_key,
                     "split": "dev" if line % 2 == 0 else "test", "tag": "alo", "line": line, "cands": cands,
+                    "group": f"a:{line}",
                     "retriever": retriever})
     return out
 
@@ -338,7 +361,11 @@ def main() -> None:
     ap.add_argument("--no-fit", action="store_true", help="evaluate the shipped calibration, do not refit")
     ap.add_argument("--no-alo", action="store_true", help="leave out the Alo.rs claims (bench/tmp/alo.db)")
     ap.add_argument("--make-reference", action="store_true", help="re-embed the decision's reference population")
+    ap.add_argument("--doc-only", action="store_true", help="rewrite the docs section from bench/results only")
     args = ap.parse_args()
+    if args.doc_only:
+        write_doc(json.loads((REPO / "bench" / "results" / "matching_paraphrase.json").read_text(encoding="utf-8")))
+        return
     require_shared()
     if args.make_reference or not REFERENCE.exists():
         make_reference()
@@ -368,7 +395,7 @@ def main() -> None:
         cal = fit_ranker(queries, cal)
     # -- fit the decision on dev --------------------------------------------------------------
     if not args.no_fit:
-        X, y, groups = [], [], []
+        X, y, groups, folds, near = [], [], [], [], []
         for d in queries + alo:
             if d["split"] != "dev":
                 continue
@@ -379,6 +406,8 @@ def main() -> None:
                     continue
                 X.append(decision_features(r["top"]))
                 y.append(r["label"])
+                folds.append(int(hashlib.md5(d.get("group", d["text"]).encode()).hexdigest(), 16) % LINE_FOLDS)
+                near.append(d["set"] == "near_topic")
                 groups.append(d["base"] + ":" + ("leftout-" if lo else "") + d["set"]
                               + ("-wrong" if r["positive"] and not r["label"] else ""))
         X, y = np.array(X), np.array(y)
@@ -400,7 +429,16 @@ def main() -> None:
         z = ((X - mean) / scale) @ weights + bias
         a, b = fit_logistic(z[:, None], y, np.ones(len(y)), l2=1e-3)
         cal["decision"]["platt"] = [float(a[0]), float(b)]
-        cal["threshold"] = float(1.0 / (1.0 + np.exp(-b)))  # P at z = 0: the same decisions
+        # The line: the held-out z that passes NEAR_TOPIC_LINE of dev near-topic sentences (never
+        # below z = 0, the weighted fit's own line), as a P on the shown scale.
+        z_held = held_out_z(X, y, w, np.array(folds))
+        near_z = z_held[np.array(near)]
+        z_line = 0.0 if NEAR_TOPIC_LINE is None else max(0.0, float(np.quantile(near_z, 1.0 - NEAR_TOPIC_LINE)))
+        cal["threshold"] = float(1.0 / (1.0 + np.exp(-(a[0] * z_line + b))))
+        cal["decision"]["line"] = {"z": z_line, "folds": LINE_FOLDS,
+                                   "near_topic_share_held_out": round(float((near_z >= z_line).mean()), 4)}
+        print(f"line at z = {z_line:.3f} (P = {cal['threshold']:.3f}); held-out dev near-topic share there "
+              f"{cal['decision']['line']['near_topic_share_held_out']:.3f}", flush=True)
         CAL_PATH.write_text(json.dumps(cal, indent=1) + "\n")
         print("decision fitted on", dict(counts), flush=True)
     report = evaluate(queries, alo, cal)
@@ -517,7 +555,11 @@ def write_doc(report: dict) -> None:
              f"distractors ({report['base']['records']} records, {report['base']['passages']} passages); **profile** = "
              "the profile's own records only (a newsroom's small base). TEST halves (by gold group); the re-ranker "
              "and the decision were fitted on the dev halves. Previous figures: issue 6, before this change.", ""]
-    rows = [["paraphrases (issue 6, before)", "", "", "", "0.891 / 0.957", "", "0.87", ""]]
+    rows = [["paraphrases (issue 6, before)", "", "", "", "0.891 / 0.957", "", "0.87", ""],
+            ["paraphrase (issue 6 first pass, no concept table)", 102, "0.431 / 0.716", "0.824 / 0.980",
+             "0.863 / 0.980", "1.000", "0.402", "0.029"],
+            ["translated (issue 6 first pass, no concept table)", 148, "0.338 / 0.561", "0.960 / 1.000",
+             "0.987 / 1.000", "1.000", "0.595", "0.054"]]
     for name in ("paraphrase", "translated"):
         s = f.get(name)
         if not s:
@@ -534,9 +576,11 @@ def write_doc(report: dict) -> None:
     if pr.get("paraphrase"):
         s = pr["paraphrase"]
         lines.append(f"Profile base, paraphrases of its own claims (n = {s['n']}): s@1 {s['hybrid']['s@1']:.3f}, "
-                     f"addressed recall {s['addressed_recall']:.3f}, addressed with gold left out {s['leftout_addressed']:.3f}.")
+                     f"addressed recall {s['addressed_recall']:.3f}, addressed with gold left out {s['leftout_addressed']:.3f} "
+                     "(first pass: 0.943, 0.486, 0.000).")
         lines.append("")
-    neg = [["near-topic (issue 6, before)", "profile + EUvsDisinfo", 44, 7, "15.9%"]]
+    neg = [["near-topic (issue 6, before)", "profile + EUvsDisinfo", 44, 7, "15.9%"],
+           ["near_topic (issue 6 first pass)", "full / profile", 177, 1, "0.56%"]]
     for base, sec in (("full", f), ("profile", pr)):
         for name in ("near_topic", "unrelated", "absent-paraphrase", "absent-translated"):
             s = sec.get(name)

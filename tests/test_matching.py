@@ -305,3 +305,57 @@ def test_dense_only_candidates_are_kept(store, tmp_path):
     cands = candidate_features(retriever, q, key, "en", n_dense=1, n_keyword=1)
     assert any(c.row == war[0] for c in cands) and np.isfinite([c.features["cos"] for c in cands]).all()
     assert "NATO is at war with Russia" in [m.claim for m in match_text(store, text, k=5).matches]
+
+
+def _concepts_of(text: str, language: str) -> frozenset[str]:
+    from factwatch.analysis._concepts import concepts
+    from factwatch.analysis._text import latin_key
+
+    return concepts(latin_key(text, language))
+
+
+def test_concepts_agree_across_languages_on_what_happens():
+    # Issue 6: a rewording in another language shares no word with an English-only fact-check,
+    # so the decision had only e5's cosine, where rewordings and same-topic news overlap.
+    from factwatch.analysis._concepts import split_agreement
+
+    claim = _concepts_of("NATO is training Ukrainian mercenaries at a base in Kosovo", "en")
+    rewording = _concepts_of("На Косову альянс обучает украинских наемников на своей базе.", "ru")
+    serbian = _concepts_of("У бази на Косову Алијанса обучава плаћенике из Украјине.", "sr")
+    near_topic = _concepts_of("NATO je održao vežbu na Kosovu sa ukrajinskim oficirima.", "sr")
+    assert {"NATO", "KOSOVO", "UKRAINE", "MERCENARY", "TRAIN", "BASE"} <= claim
+    for text in (rewording, serbian):
+        pred, pred_extra, actor, _ = split_agreement(text, [claim])
+        assert pred == 1.0 and pred_extra == 0.0 and actor == 1.0
+    pred, pred_extra, actor, _ = split_agreement(near_topic, [claim])
+    assert actor == 1.0 and pred == 0.0 and pred_extra == 1.0  # same actors, another event
+
+
+@pytest.mark.parametrize("text,language,absent", [
+    ("Sad je vreme da se odluči.", "sr", "USA"),  # "sad" = now, not SAD (the USA)
+    ("Vladimir je došao na mali sastanak.", "sr", "GOVERNMENT"),
+    ("The decision was based on the report.", "en", "BASE"),
+    ("Nacionalni park je otvoren.", "sr", "NAZI"),
+    ("The secretary said nothing.", "en", "SECRET"),
+])
+def test_short_words_that_collide_across_languages_are_not_concepts(text, language, absent):
+    assert absent not in _concepts_of(text, language)
+
+
+def test_concept_agreement_is_ranker_evidence(store, tmp_path):
+    from factwatch.analysis import _retrieval
+    from factwatch.analysis.embed import embed_texts
+    from factwatch.analysis.matching import rank_query
+
+    _one_claim_base(store, tmp_path, "The EU will collapse because of the refugees, and Merkel is to blame",
+                    url="https://factcheck.example.org/eu-collapse")
+    retriever = _retrieval.get_retriever(store)
+
+    def features(text, lang):
+        q = embed_texts(store, [text], kind="query")[0]
+        return rank_query(retriever, q, _retrieval.query_key(text, lang), lang, text=text).ranked[0][0].features
+
+    feats = features("Избеглице ће срушити Европску унију, а крива је Меркелова.", "sr")
+    assert feats["concept_recall"] == 1.0 and feats["concept_extra"] == 0.0
+    feats = features("Европска унија је одобрила нови буџет за пољопривреду.", "sr")
+    assert feats["concept_recall"] < 0.5

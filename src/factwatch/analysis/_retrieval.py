@@ -81,6 +81,7 @@ class Retriever:
             self._by_target.setdefault((p.target, p.target_id), []).append(i)
         self._word_keys: dict[int, str] = {}
         self._terms: dict[int, Any] = {}
+        self._concepts: dict[int, frozenset[str]] = {}
         self._sample_vectors: np.ndarray | None = None
 
     def token_set(self, row: int) -> set[str]:
@@ -111,6 +112,15 @@ class Retriever:
             p = self.passages[row]
             t = self._terms[row] = text_terms(p.text, p.latin_key, p.language)
         return t
+
+    def concepts(self, row: int) -> frozenset[str]:
+        """The passage's concept ids (_concepts.py), memoised."""
+        c = self._concepts.get(row)
+        if c is None:
+            from factwatch.analysis._concepts import concepts
+
+            c = self._concepts[row] = concepts(self.passages[row].latin_key)
+        return c
 
     def __len__(self) -> int:
         return len(self.passages)

@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from factwatch.analysis import _retrieval
+from factwatch.analysis import _concepts, _retrieval
 from factwatch.analysis._text import latin_key
 
 __all__ = [
@@ -81,6 +81,12 @@ FEATURE_TABLE: tuple[Feature, ...] = (
     Feature("cos_claim", "ranker", True, "cosine of the candidate's claim (or statement) as filed"),
     Feature("cos_claim_gap", "ranker", False, "cos_claim minus the best cos_claim among the candidates"),
     Feature("inv_rank_claim", "ranker", False, "1 / competition rank by cos_claim"),
+    # A rewording in another language shares no word with the claim; the concept table
+    # (_concepts.py: the region's words for actors and for what is said to happen, on the Latin
+    # key) lets "Мигрантска криза ће срушити ЕУ" and "The EU will collapse under refugees" agree.
+    Feature("concept_recall", "ranker", True,
+            "best share of a passage's concepts (_concepts.py) found in the query, over the record's passages"),
+    Feature("concept_extra", "ranker", True, "share of the query's concepts missing from that passage"),
     # -- decision: does the best candidate address the sentence (absolute only) ---------------
     # "Evidence passage": the candidate's passage in the query's language group (a translation
     # of the fact-check, BCMS counted as one), else its best passage by cosine.
@@ -292,6 +298,7 @@ def candidate_features(
     cos_sorted = g_cos[order_d]
     q_cos_margin = float(cos_sorted[0] - cos_sorted[1]) if len(cos_sorted) > 1 else 0.05
     q_words = content_words(key)
+    q_concepts = _concepts.concepts(key)
     g_claim = np.array([float(retriever.vectors[retriever.claim_row(*k)] @ q) for k in keys], dtype=np.float32)
     rank_c = _competition_rank(g_claim)
     claim_top = float(g_claim.max())
@@ -345,6 +352,8 @@ def candidate_features(
             "cos_claim_gap": float(g_claim[j]) - claim_top,
             "inv_rank_claim": 1.0 / int(rank_c[j]),
         })
+        feats["concept_recall"], feats["concept_extra"] = _concepts.agreement(
+            q_concepts, [retriever.concepts(r) for r in retriever.target_rows(*k)])
         out.append(Candidate(k[0], k[1], int(g_row[j]), feats))
     return out
 
