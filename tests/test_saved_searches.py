@@ -141,6 +141,7 @@ def test_analyst_saves_from_the_documents_page_and_makes_it_an_alert(app_db):
 @pytest.mark.parametrize("url, message", [
     ("https://evil.example/documents?q=x", "not another site"),
     ("//evil.example/documents", "not another site"),
+    ("/\\evil.example/documents", "not another site"),  # Chrome reads /\ as //
     ("/documents?since=yesterday", "since"),
 ])
 def test_bad_saved_search_urls_are_refused(app_db, url, message):

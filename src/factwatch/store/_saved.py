@@ -48,7 +48,7 @@ class SavedSearchesMixin:
         name = name.strip()
         if not name or len(name) > 200:
             raise InputError("Give the saved search a name of 1 to 200 characters.")
-        if not path.startswith("/") or path.startswith("//") or len(path) > 200:
+        if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 200:
             raise InputError(f"A saved search belongs to a list page such as /documents, not {path[:60]!r}.")
         if alert and path != ALERTABLE_PATH:
             raise InputError(f"Only searches of {ALERTABLE_PATH} can become alerts.")

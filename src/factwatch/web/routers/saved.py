@@ -36,7 +36,8 @@ class SavedList:
 def split_url(url: str) -> tuple[str, str]:
     """(path, filters as a query string) of a local list-page URL; paging and language dropped."""
     parts = urlsplit(url.strip())
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+    # A browser reads "/\\host" as "//host": a backslash anywhere in the path is refused too.
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//") or "\\" in parts.path:
         raise InputError("Save a page of this dashboard, e.g. /documents?q=vize, not another site's address.")
     path = parts.path[:-4] if parts.path.endswith(".csv") else parts.path
     if path.startswith("/api/"):
