@@ -59,6 +59,11 @@ def test_pages_without_login_redirect_to_the_login_form(anon, path):
     assert "content-security-policy" in r.headers
 
 
+def test_a_form_post_without_login_goes_to_the_plain_login_form(anon):
+    r = anon.post("/claims/1/publish", data={"csrf_token": "x"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+
+
 def test_login_static_and_public_need_no_login(anon):
     for path in ("/login", "/static/factwatch.css", "/public/cards", "/public/feed.atom"):
         assert anon.get(path).status_code == 200, path

@@ -86,6 +86,10 @@ def csrf_token(request: Request) -> str:
 
 
 def login_url(request: Request) -> str:
+    """Where to send a browser without a login; back to the page after it (a GET only: replaying a
+    form post's URL as a GET would answer 405)."""
+    if request.method not in ("GET", "HEAD"):
+        return "/login"
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return "/login?next=" + quote(target, safe="")
 
