@@ -106,6 +106,11 @@ def test_menu_folds_and_opens_without_script(server_url):
             page.goto(server_url + "/documents")
             nav = page.get_by_role("navigation", name="Main")
             assert not nav.is_visible()
+            page.focus("#nav-toggle")  # a keyboard opens it too
+            page.keyboard.press("Space")
+            assert nav.is_visible()
+            page.click("label.nav-toggle-label")
+            assert not nav.is_visible()
             page.click("label.nav-toggle-label")
             assert nav.is_visible()
             nav.get_by_role("link", name="Sources").click()
