@@ -115,6 +115,12 @@ def test_reject_a_narrative_label_by_api(base, api):
     missing = httpx.post(f"{base}/api/review/decisions", headers=api,
                          json={"kind": "match", "item": "999999.1", "decision": "confirmed"})
     assert missing.status_code == 404
+    # Ids past SQLite's 64-bit integers overflowed in the driver (a 500).
+    for kind, item in [("match", "99999999999999999999.1"), ("narrative", "99999999999999999999:x"),
+                       ("candidate", "99999999999999999999")]:
+        huge = httpx.post(f"{base}/api/review/decisions", headers=api,
+                          json={"kind": kind, "item": item, "decision": "rejected"})
+        assert huge.status_code == 404 and huge.json()["error"], (kind, huge.text)
 
 
 def test_candidate_narratives_confirm_promotes_reject_removes(base, api):

@@ -211,6 +211,10 @@ def test_where_a_reply_was_posted(analyst, api):
     assert r.status_code == 201 and r.json()["posted_by"] == "ana"
     bad = client.post(f"/api/claims/{claim}/posts", json={"url": "javascript:alert(1)"}, headers=api)
     assert bad.status_code == 400 and "http" in bad.json()["error"]
+    # Before year 1 once converted to UTC: an OverflowError, which was a 500.
+    early = client.post(f"/api/claims/{claim}/posts", json={"url": "https://x.com/a/1",
+                                                            "posted_at": "0001-01-01T00:00:00+01:00"}, headers=api)
+    assert early.status_code == 400 and "posted_at" in early.json()["error"]
     posts = client.get(f"/api/claims/{claim}", headers=api).json()["posts"]
     assert [(p["url"], p["posted_at"], p["posted_by"]) for p in posts][0] == (
         "https://x.com/team/status/1", "2024-03-02T10:30:00Z", "ana")

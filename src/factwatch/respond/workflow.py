@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from factwatch.analysis.discovery import MIN_SIZE, Candidate, candidates, promote_candidate
-from factwatch.errors import InputError
+from factwatch.errors import InputError, NotFoundError
 from factwatch.ingest._factfields import claim_key, key
 from factwatch.models import Fact, FactCheck, NewFact, NewFactCheck, ReviewCandidate
 from factwatch.respond.cards import SHORT_LIMIT
@@ -37,6 +37,7 @@ DECISIONS = ("confirmed", "rejected")
 NOTE_MAX = 2000
 LONG_MAX = 10_000
 _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+MAX_ID = 2**63 - 1
 _NARRATIVE_ITEM = re.compile(r"^(\d+):([^:\s]+)(?::(\d+))?$")
 
 
@@ -105,6 +106,9 @@ def decide(store: Store, kind: str, item_id: str, decision: str, *, who: str, no
     the candidate's id (confirming promotes it to a narrative, titled ``title`` if given)."""
     if decision not in DECISIONS:
         raise InputError(f"decision is confirmed or rejected, not {decision!r}.")
+    # Ids beyond SQLite's 64-bit integers name nothing (the driver would overflow: a 500).
+    if any(int(n) > MAX_ID for n in re.findall(r"\d+", item_id)):
+        raise NotFoundError(f"No {kind} item {item_id[:40]!r}; /api/review lists the items and their ids.")
     note = _note(note)
     if kind == "match":
         return decide_match(store, item_id, decision=decision, note=note, reviewer=who).as_dict()
@@ -157,11 +161,12 @@ def parse_when(value: str | None) -> str:
         return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        # 0001-01-01T00:00+01:00 falls before year 1 in UTC: OverflowError, not ValueError.
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError):
         raise InputError(f"posted_at={value[:40]!r} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM.") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def check_url(url: str | None, *, name: str = "url") -> str:
