@@ -288,3 +288,22 @@ def test_every_write_route_needs_login_and_csrf(app):
             for extra in ({}, {"data": {"csrf_token": "forged"}}):
                 r = c.request(method, path, follow_redirects=False, **extra)
                 assert r.status_code == 403 and "CSRF" in r.text, (method, path, r.status_code, r.text[:200])
+
+
+# -- a database the server may not write ------------------------------------------------------------
+
+def test_unwritable_database_still_serves_tokens_and_says_why_logins_fail(db):
+    import subprocess
+
+    headers = bearer(db, "viewer", name="vera")  # made while the file is writable
+    if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not allowed here (needs root and a file system with attributes)")
+    try:
+        with TestClient(create_app(str(db)), base_url=LOCAL) as c:
+            assert c.get("/api/me", headers=headers).json()["name"] == "vera"  # reads need no writes
+            token = re.search(r'name="login_token" value="([^"]+)"', c.get("/login").text).group(1)
+            r = c.post("/login", data={"name": "ana", "password": TEST_PASSWORD, "login_token": token})
+            assert r.status_code == 503 and "read-only" in r.text and "writable" in r.text
+            assert "factwatch_session" not in r.headers.get("set-cookie", "")
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
