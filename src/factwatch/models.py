@@ -6,8 +6,10 @@ DESIGN.md's CLI contract promises.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from factwatch._records import asdict  # dataclasses.asdict without its per-leaf deepcopy
 
 
 @dataclass(frozen=True, slots=True)
