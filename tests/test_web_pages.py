@@ -266,6 +266,30 @@ def test_network_graph_sizes_accounts_and_ties_objects_with_lags(site):
     assert _json_block(html, "network-graph-data")["nodes"] == graph["nodes"]
 
 
+def test_network_graph_narrowing_reads_the_same_shares_and_is_cached(site):
+    """The store's pre-filter (story clusters, substrings, Latin keys for Cyrillic hashtags) must not
+    lose a share: every network's graph equals the one read from all its accounts' documents."""
+    from factwatch.web._network import GraphCache, network_graph
+
+    with open_store(str(site["db"]), access="read") as store:
+        ids = [r[0] for r in _sql(site["db"], "SELECT id FROM coordination_networks ORDER BY id")]
+        kinds = set()
+        for network_id in ids:
+            network = store.get_coordination_network(network_id)
+            kinds.add(network.kind)
+            narrowed, full = network_graph(store, network), network_graph(store, network, narrow=False)
+            assert narrowed == full and narrowed.shares, network_id
+        assert {"url", "hashtag", "text"} <= kinds
+        hashtags = store.get_coordination_network(next(i for i in ids if i.startswith("hashtag")))
+        assert any(not str(o).isascii() for o, _ in hashtags.top_objects)  # a Cyrillic tag is among them
+        cache = GraphCache(maxsize=1)
+        first = network_graph(store, hashtags, cache=cache)
+        assert network_graph(store, hashtags, cache=cache) is first
+        other = store.get_coordination_network(ids[0] if ids[0] != hashtags.id else ids[1])
+        network_graph(store, other, cache=cache)  # evicts the first (maxsize 1)
+        assert cache.get(hashtags) is None
+
+
 # -- story cluster -------------------------------------------------------------------------------
 
 def test_cluster_copy_chain_chart_counts_every_dated_copy(site):

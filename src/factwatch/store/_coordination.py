@@ -49,17 +49,44 @@ class CoordinationMixin:
         """Documents after ``after_id`` in id order, with their source's actor and story cluster."""
         return [_share(r) for r in self._query(_SHARE_SELECT, (after_id, limit))]
 
-    def account_share_documents(self, accounts: Sequence[str], *, limit: int = 5000) -> list[ShareDocument]:
+    def account_share_documents(
+        self, accounts: Sequence[str], *, since: str | None = None, until: str | None = None,
+        clusters: Sequence[int] | None = None, needles: Sequence[str] | None = None, limit: int = 5000,
+    ) -> list[ShareDocument]:
         """Documents posted by ``accounts`` (named as the stage names them: the author, else the source),
-        oldest first, at most ``limit``: the network page's shares and lags (indexes on author and source)."""
+        oldest first, at most ``limit``: the network page's shares and lags. ``since``/``until`` bound
+        ``published_at``; ``clusters`` keeps members of those story clusters; ``needles`` keeps
+        documents whose text, meta or Latin key contains one of them (case-insensitive for ASCII). The filters
+        narrow in SQL what the caller then checks exactly (indexes on author, source, published_at)."""
         if not accounts:
             return []
         marks = ",".join("?" * len(accounts))
+        where = [f"(d.author IN ({marks}) OR d.source IN ({marks}))"]
+        params: list[Any] = [*accounts, *accounts]
+        if since:
+            # Unary + keeps SQLite on the author/source indexes: scanning a busy span of the
+            # published_at index and looking each row up was 6x slower on 100k documents.
+            where.append("+d.published_at >= ?")
+            params.append(since)
+        if until:
+            where.append("+d.published_at <= ?")
+            params.append(until)
+        if clusters is not None:
+            # As a subquery on cluster_members' index: SQLite then starts from the few members
+            # (0.1 ms) instead of every document of the accounts (240 ms on 100k documents).
+            where.append(f"d.id IN (SELECT document_id FROM cluster_members WHERE cluster_id IN"
+                         f" ({','.join('?' * len(clusters))}))" if clusters else "0")
+            params += list(clusters)
+        if needles is not None:
+            like = [n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for n in needles]
+            where.append("(" + (" OR ".join("d.text LIKE ? ESCAPE '\\' OR d.meta LIKE ? ESCAPE '\\'"
+                                             " OR d.latin_key LIKE ? ESCAPE '\\'" for _ in like) or "0") + ")")
+            for n in like:
+                params += [f"%{n}%"] * 3
         select = _SHARE_SELECT.replace("WHERE d.id > ? ORDER BY d.id LIMIT ?",
-                                       f"WHERE (d.author IN ({marks}) OR d.source IN ({marks}))"
-                                       " ORDER BY d.published_at IS NULL, d.published_at, d.id LIMIT ?")
+                                       f"WHERE {' AND '.join(where)} ORDER BY d.published_at IS NULL, d.published_at, d.id LIMIT ?")
         wanted = set(accounts)
-        docs = [_share(r) for r in self._query(select, [*accounts, *accounts, limit])]
+        docs = [_share(r) for r in self._query(select, [*params, limit])]
         return [d for d in docs if ((d.author or "").strip() or d.source) in wanted]
 
     def coordination_watermark(self) -> str:

@@ -9,6 +9,8 @@ first share of it: the lags are read from the accounts' documents, not stored by
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -16,11 +18,13 @@ from typing import Any
 from factwatch.analysis.shares import document_objects
 from factwatch.models import StoredNetwork
 from factwatch.store import Store
+from factwatch.text.script import latin_key
 from factwatch.web._charts import ACTOR_TYPE_COLOURS
 
 TOP_OBJECTS = 12  # object nodes drawn; more make the graph unreadable
 MAX_DOCUMENTS = 5000  # of the accounts' documents read for the lags (oldest first)
 OBJECT_LABEL = 40
+MARGIN = 86_400  # seconds read either side of the network's first and last co-share
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +62,82 @@ def _epoch(value: str | None) -> float | None:
     return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
 
 
+def _shifted(value: str | None, seconds: float) -> str | None:
+    t = _epoch(value)
+    if t is None:
+        return None
+    return datetime.fromtimestamp(t + seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _narrowing(kind: str, objects: list[str]) -> tuple[list[int] | None, list[str] | None]:
+    """(story clusters, substrings) that every document sharing one of ``objects`` has, for the store
+    to filter on before ``document_objects`` decides exactly; (None, None) when there is no safe filter.
+    SQLite's LIKE folds ASCII case only, so a non-ASCII needle also goes as its Latin key, which the
+    store matches against each document's Latin key (any case, either script)."""
+    if kind == "text":
+        return [int(o.split(":", 1)[1]) for o in objects if o.startswith("cluster:") and o[8:].isdigit()], None
+    needles: list[str] = []
+    for o in objects:
+        if kind == "url":
+            needle = o.split("://", 1)[-1]
+        elif kind == "hashtag":
+            needle = o.lstrip("#")
+        elif kind == "repost":
+            parts = o.split(":")
+            needle = parts[1] if len(parts) > 1 else ""
+        elif kind == "media":
+            needle = o.split(":", 1)[-1]
+        else:
+            return None, None
+        key = latin_key(needle) if not needle.isascii() else needle
+        if not needle or not key:
+            return None, None
+        needles += [needle] if needle.isascii() else [needle, key]
+    return None, needles
+
+
 def _short(text: str) -> str:
     return text if len(text) <= OBJECT_LABEL else text[:OBJECT_LABEL - 1] + "…"
 
 
-def network_graph(store: Store, network: StoredNetwork, *, top_objects: int = TOP_OBJECTS) -> NetworkGraph:
+class GraphCache:
+    """The graphs drawn lately, by network id and the time the stage computed it: the lags are read
+    from the accounts' documents (a second on a busy account set), and they change only when the
+    coordination stage recomputes the network, which changes ``computed_at``."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[tuple[str, str], NetworkGraph] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, network: StoredNetwork) -> NetworkGraph | None:
+        with self._lock:
+            graph = self._data.get((network.id, network.computed_at))
+            if graph is not None:
+                self._data.move_to_end((network.id, network.computed_at))
+            return graph
+
+    def put(self, network: StoredNetwork, graph: NetworkGraph) -> None:
+        with self._lock:
+            self._data[(network.id, network.computed_at)] = graph
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+
+def network_graph(store: Store, network: StoredNetwork, *, top_objects: int = TOP_OBJECTS,
+                  cache: GraphCache | None = None, narrow: bool = True) -> NetworkGraph:
+    """``narrow``: let the store pre-filter the accounts' documents by object (off, every document
+    of the accounts in the span is read: the same graph, slower; the tests compare the two)."""
+    cached = cache.get(network) if cache is not None else None
+    if cached is not None:
+        return cached
+    graph = _network_graph(store, network, top_objects=top_objects, narrow=narrow)
+    if cache is not None:
+        cache.put(network, graph)
+    return graph
+
+
+def _network_graph(store: Store, network: StoredNetwork, *, top_objects: int, narrow: bool) -> NetworkGraph:
     types = {a.name: a.type for a in store.list_actors()}
     top_shares = max((a.shares for a in network.account_details), default=1) or 1
     nodes: list[dict[str, Any]] = []
@@ -85,7 +160,11 @@ def network_graph(store: Store, network: StoredNetwork, *, top_objects: int = TO
     first: dict[tuple[str, str], tuple[float | None, str | None]] = {}  # (object, account) -> first share
     if wanted:
         want = set(wanted)
-        for doc in store.account_share_documents(network.accounts, limit=MAX_DOCUMENTS):
+        clusters, needles = _narrowing(network.kind, wanted) if narrow else (None, None)
+        docs = store.account_share_documents(
+            network.accounts, since=_shifted(network.first_at, -MARGIN), until=_shifted(network.last_at, MARGIN),
+            clusters=clusters, needles=needles, limit=MAX_DOCUMENTS)
+        for doc in docs:
             account = (doc.author or "").strip() or doc.source
             for obj in document_objects(doc, network.kind):
                 if obj in want and (obj, account) not in first:

@@ -19,7 +19,7 @@ from factwatch.store import Store
 from factwatch.web._filters import parse_paging
 from factwatch.web._params import LimitParam, OffsetParam, Text, get_store
 from factwatch.web._charts import ACTOR_TYPE_COLOURS
-from factwatch.web._network import NetworkGraph, network_graph
+from factwatch.web._network import GraphCache, NetworkGraph, network_graph
 from factwatch.web._render import render
 from factwatch.web._views import Page
 
@@ -88,9 +88,17 @@ class NetworkView:
         return {"network": self.network.as_dict(), "graph": self.graph.as_dict()}
 
 
-def network_view(store: Store, network_id: str) -> NetworkView:
+def network_view(store: Store, network_id: str, cache: GraphCache | None = None) -> NetworkView:
     network = _network(store, network_id)
-    return NetworkView(network=network, graph=network_graph(store, network))
+    return NetworkView(network=network, graph=network_graph(store, network, cache=cache))
+
+
+def graph_cache(request: Request) -> GraphCache:
+    """One cache per app (so per store), made on first use."""
+    cache = getattr(request.app.state, "network_graphs", None)
+    if cache is None:
+        cache = request.app.state.network_graphs = GraphCache()
+    return cache
 
 
 NetworkId = Annotated[str, Path(description="A network id, e.g. url-c4c617e52196 (its object kind and a hash of its accounts).")]
@@ -112,14 +120,14 @@ def coordination_json(q: CoordinationQuery = Depends(coordination_query), store:
 
 @router.get("/coordination/{network_id}", response_class=HTMLResponse, include_in_schema=False)
 def network_page(request: Request, network_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
-    view = network_view(store, network_id)
+    view = network_view(store, network_id, graph_cache(request))
     return render(request, "coordination_network.html", network=view.network, graph=view.graph,
                   colours=ACTOR_TYPE_COLOURS, page_title=f"Network {view.network.id}")
 
 
 @router.get("/api/coordination/{network_id}", tags=["api"])
-def network_json(network_id: NetworkId, store: Store = Depends(get_store)) -> dict[str, Any]:
+def network_json(network_id: NetworkId, request: Request, store: Store = Depends(get_store)) -> dict[str, Any]:
     """One network: its accounts with sources, actors and communities, its edges and most shared objects,
     and its graph: accounts (size = co-shared posts, colour = actor type) and the objects they shared
     with each account's lag after the network's first share of it."""
-    return network_view(store, network_id).as_dict()
+    return network_view(store, network_id, graph_cache(request)).as_dict()

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from factwatch.models import Alert, ClaimRow, Run, StoredNetwork
+from factwatch.models import Alert, ClaimRow, Run, Source, StoredNetwork
 from factwatch.store import Store
 from factwatch.web._charts import chart_spec
 from factwatch.web._params import get_store
@@ -105,7 +105,7 @@ def _day(value: str) -> date:
     return date.fromisoformat(value[:10])
 
 
-def _activity(store: Store, now: datetime) -> Activity:
+def _activity(store: Store, now: datetime, sources: list[Source]) -> Activity:
     latest = store.latest_document_time(now.strftime("%Y-%m-%dT%H:%M:%SZ"))
     if latest is None:
         return Activity(today=None, is_today=False)
@@ -113,7 +113,7 @@ def _activity(store: Store, now: datetime) -> Activity:
     first = end - timedelta(days=WINDOW_DAYS - 1)
     days = [(first + timedelta(days=i)).isoformat() for i in range(WINDOW_DAYS)]
     index = {d: i for i, d in enumerate(days)}
-    actor_type = {s.name: s.actor_type or ("unknown" if s.actor else "unassigned") for s in store.list_sources()}
+    actor_type = {s.name: s.actor_type or ("unknown" if s.actor else "unassigned") for s in sources}
     by_language: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
     by_type: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
     for day, language, source, n in store.daily_language_source_counts(days[0], (end + timedelta(days=1)).isoformat()):
@@ -149,7 +149,8 @@ def _rising(store: Store, today: str | None) -> list[RisingNarrative]:
 
 def overview_view(store: Store, *, now: datetime | None = None) -> Overview:
     now = now or datetime.now(timezone.utc)
-    activity = _activity(store, now)
+    sources = store.list_sources()
+    activity = _activity(store, now, sources)
     claims = addressed = 0
     todays: list[ClaimRow] = []
     if activity.today is not None:
@@ -163,7 +164,7 @@ def overview_view(store: Store, *, now: datetime | None = None) -> Overview:
         stats=store.stats(),
         languages=store.language_counts(),
         runs=store.list_runs(limit=10),
-        actor_types=actor_type_counts(store.list_sources()),
+        actor_types=actor_type_counts(sources),
         latest_addressed=store.list_claim_rows(addressed=True, limit=LATEST_ADDRESSED),
         activity=activity, rising=_rising(store, activity.today),
         claims_today=claims, claims_today_addressed=addressed, todays_claims=todays,
