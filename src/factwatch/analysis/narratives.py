@@ -9,6 +9,7 @@ bench/bench_narratives.py from the dev half of the SemEval documents (never the 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import MutableMapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -28,7 +29,7 @@ from factwatch.text.sentences import sentences as split_sentences
 
 __all__ = [
     "ImportStats", "NarrativeStats", "import_catalogue", "build_models", "classify_text", "classify_new_documents",
-    "document_sentences", "exemplar_texts", "load_calibration", "semeval_labels",
+    "document_sentences", "exemplar_texts", "load_calibration", "semeval_labels", "shipped_pool",
 ]
 
 STAGE = "narratives"
@@ -122,6 +123,22 @@ def load_calibration(catalogue: str) -> Calibration:
     return Calibration(**{k: v for k, v in data.items() if k in Calibration.__slots__})  # type: ignore[attr-defined]
 
 
+def shipped_pool(catalogue: str) -> tuple[np.ndarray, list[list[str]]] | None:
+    """The labelled documents a catalogue was calibrated with, shipped in the package: their mean
+    sentence vectors (``_narrative_pool_<catalogue>.npy``, float16) and narrative ids (in the
+    calibration file). Not their text. Lets `classify` and the stage use the neighbour vote when
+    the store has no labelled documents (a taxonomy imported without its articles)."""
+    labels = (_calibrations().get(catalogue) or {}).get("pool_labels")
+    if not labels:
+        return None
+    try:
+        raw = resources.files("factwatch.analysis").joinpath(f"_narrative_pool_{catalogue}.npy").read_bytes()
+    except FileNotFoundError:
+        return None
+    vectors = np.load(io.BytesIO(raw), allow_pickle=False).astype(np.float32)
+    return (vectors, [list(x) for x in labels]) if len(vectors) == len(labels) else None
+
+
 def build_models(store: Store, *, memo: MutableMapping[str, bytes] | None = None) -> list[NarrativeModel]:
     """One model per catalogue with active narratives (retired and candidate ones are not used)."""
     models = []
@@ -133,14 +150,18 @@ def build_models(store: Store, *, memo: MutableMapping[str, bytes] | None = None
         vectors = embed_texts(store, texts, kind="query", memo=memo) if texts else np.zeros((0, 384), np.float32)
         pool = store.narrative_documents(name)
         cal = load_calibration(name)
-        if not pool and cal.standardised:
+        pool_vectors, pool_labels = None, []
+        if pool:
+            pool_vectors = np.stack([np.frombuffer(b, dtype="<f4") for _, _, b in pool])
+            pool_labels = [labels for _, labels, _ in pool]
+        elif (shipped := shipped_pool(name)) is not None:
+            pool_vectors, pool_labels = shipped
+        if pool_vectors is None and cal.standardised:
             # Calibrated with a neighbour vote that this store lacks: weigh similarity alone.
             cal = replace(cal, mix=1.0, threshold=cal.threshold_alone if cal.threshold_alone is not None else cal.threshold,
                           sub_threshold=cal.sub_threshold_alone if cal.sub_threshold_alone is not None else cal.sub_threshold)
         models.append(NarrativeModel(
-            active, vectors, owners, calibration=cal,
-            pool_vectors=np.stack([np.frombuffer(b, dtype="<f4") for _, _, b in pool]) if pool else None,
-            pool_labels=[labels for _, labels, _ in pool]))
+            active, vectors, owners, calibration=cal, pool_vectors=pool_vectors, pool_labels=pool_labels))
     return models
 
 
