@@ -250,3 +250,16 @@ def test_copy_button_copies_the_edited_draft(base, db):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_sorting_by_spread_counts_each_key_once(db):
+    """As a correlated COUNT in ORDER BY, sorting 54k claims by spread took 173 s (0.04 s with the
+    counts joined from one grouped pass): the plan must not count per row."""
+    import sqlite3
+
+    from factwatch.store._workflow import TriageQuery, page_sql
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        plan = " ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + page_sql(TriageQuery(sort="spread")),
+                                                    [0, 0]))
+    assert "CORRELATED SCALAR SUBQUERY" not in plan and "claims_latin_key" in plan, plan

@@ -271,6 +271,13 @@ def _triage_where(t: TriageQuery, *, skip: str | None = None) -> tuple[str, list
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+def page_sql(t: TriageQuery) -> str:
+    """The query for one page of claim ids (parameters: the WHERE clause's, then limit, offset)."""
+    where, _ = _triage_where(t)
+    joins = _JOINS + (_SPREAD_JOIN if t.sort == "spread" else "")
+    return f"SELECT c.id{joins}{where} ORDER BY {_ORDER[t.sort]} LIMIT ? OFFSET ?"
+
+
 def _state(row: sqlite3.Row | None, claim_id: int) -> ClaimState:
     if row is None:
         return ClaimState(claim_id=claim_id, status="new")
@@ -293,9 +300,7 @@ class WorkflowMixin:
             raise InputError(f"sort is one of {', '.join(SORTS)}, not {t.sort!r}.")
         where, params = _triage_where(t)
         # The page first (ids only, cheap), then the full rows of those ids.
-        joins = _JOINS + (_SPREAD_JOIN if t.sort == "spread" else "")
-        ids_sql = f"SELECT c.id{joins}{where} ORDER BY {_ORDER[t.sort]} LIMIT ? OFFSET ?"
-        ids = [r[0] for r in self._query(ids_sql, [*params, limit, offset])]
+        ids = [r[0] for r in self._query(page_sql(t), [*params, limit, offset])]
         rows: list[TriageRow] = []
         if ids:
             marks = ",".join("?" * len(ids))
