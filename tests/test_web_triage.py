@@ -70,20 +70,32 @@ def test_low_checkworthiness_is_hidden_by_default(analyst, api):
 
 def test_the_default_keeps_low_scored_claims_the_fact_base_addresses(db):
     """Short disinformation slogans score low yet are what the fact base answers: the default
-    hides a low-scored claim only when nothing addresses it and no analyst decided on it."""
+    hides a low-scored claim only when nothing addresses it and no analyst decided on it. The
+    threshold is set just above the addressed claims' scores, whatever the scorer gives them."""
     from factwatch.store import open_store
     from factwatch.store._workflow import TriageQuery
 
     with open_store(str(db), access="read") as store:
-        kept = {r.claim.text for r in store.triage_claims(TriageQuery(hide_below=0.95), limit=500).rows}
-        strict = {r.claim.text for r in store.triage_claims(TriageQuery(min_score=0.95), limit=500).rows}
-    assert {FALSE_CLAIM, LATIN_COPY, HOSTILE} <= kept and UNADDRESSED not in kept  # addressed at 0.88 stay
-    assert strict == {HOSTILE}
+        every = [r.claim for r in store.triage_claims(TriageQuery(), limit=500).rows]
+        cut = max(c.score for c in every if c.addressed) + 1e-6
+        kept = {r.claim.text for r in store.triage_claims(TriageQuery(hide_below=cut), limit=500).rows}
+        strict = {r.claim.text for r in store.triage_claims(TriageQuery(min_score=cut), limit=500).rows}
+    assert kept == {c.text for c in every if c.addressed or c.score >= cut}
+    assert {FALSE_CLAIM, LATIN_COPY} <= kept and not {FALSE_CLAIM, LATIN_COPY} & strict
+    assert strict == {c.text for c in every if c.score >= cut}
+
+
+def test_match_none_is_every_claim_nothing_addresses(analyst, api):
+    client, _ = analyst
+    every = claims(client, "min_score=0&limit=500", api)["claims"]
+    none = claims(client, "min_score=0&match=none&limit=500", api)["claims"]
+    assert {c["id"] for c in none} == {c["id"] for c in every if not c["addressed"] and c["review"] is None}
+    assert UNADDRESSED in {c["text"] for c in none} and FALSE_CLAIM not in {c["text"] for c in none}
 
 
 @pytest.mark.parametrize("query,expected", [
     ("match=candidate", {FALSE_CLAIM, LATIN_COPY}),
-    ("match=none&min_score=0.85", {UNADDRESSED, HOSTILE}),
+    ("match=candidate&actor_type=state", {LATIN_COPY}),
     ("actor_type=state", {LATIN_COPY}),
     ("country=RS", {LATIN_COPY}),
     ("narrative=test-church", {FALSE_CLAIM, LATIN_COPY}),
