@@ -169,6 +169,9 @@ def test_overview_page_carries_its_charts_as_data(site):
     html = site["client"].get("/").text
     languages = _json_block(html, "chart-languages")
     assert languages["kind"] == "line" and len(languages["labels"]) == 30 and not languages["empty"]
+    assert {s["label"] for s in languages["series"]} >= {"Serbian", "Macedonian"}  # names, not codes
+    latin = _json_block(site["client"].get("/?lang=sr-Latn").text, "chart-languages")
+    assert "srpski" in {s["label"] for s in latin["series"]}  # in the interface language
     rising = _json_block(html, "chart-rising")
     assert f"/narratives/{RISING}" in rising["links"]
     assert 'src="/static/charts.js"' in html and "<script>" not in html  # no inline script anywhere

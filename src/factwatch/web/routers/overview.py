@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from factwatch.models import Alert, ClaimRow, Run, Source, StoredNetwork
 from factwatch.store import Store
 from factwatch.web._charts import chart_spec
+from factwatch.web._i18n import language_name
 from factwatch.web._params import get_store
 from factwatch.web._render import render
 from factwatch.web._views import actor_type_counts
@@ -70,7 +71,9 @@ class Overview:
     def charts(self) -> dict[str, dict[str, object]]:
         a = self.activity
         return {
-            "chart-languages": chart_spec("line", a.days, a.by_language, title="Documents a day by language"),
+            "chart-languages": chart_spec("line", a.days, {language_name(k) if k != "other" else k: v
+                                                           for k, v in a.by_language.items()},
+                                          title="Documents a day by language"),
             "chart-actor-types": chart_spec("bar", a.days, a.by_actor_type, stacked=True,
                                             title="Documents a day by actor type of the source"),
             "chart-rising": chart_spec(
@@ -178,7 +181,7 @@ def overview_page(request: Request, store: Store = Depends(get_store)) -> HTMLRe
     return render(
         request, "overview.html", view=view, stats=view.stats, languages=view.languages,
         language_max=max(view.languages.values(), default=0), runs=view.runs, actor_types=view.actor_types,
-        latest_addressed=view.latest_addressed, charts=view.charts(),
+        latest_addressed=view.latest_addressed,
     )
 
 

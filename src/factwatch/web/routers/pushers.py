@@ -17,6 +17,7 @@ from factwatch.errors import NotFoundError
 from factwatch.models import Narrative
 from factwatch.store import Store
 from factwatch.web._charts import Chart, chart_spec, line_chart
+from factwatch.web._i18n import language_name
 from factwatch.web._params import get_store
 from factwatch.web._profiles import profile_view
 from factwatch.web._render import render
@@ -40,7 +41,8 @@ class NarrativeView:
         return {
             "chart-narrative-actors": chart_spec("bar", self.by_actor_type.buckets, self.by_actor_type.series,
                                                  stacked=True, title="Documents a day by actor type"),
-            "chart-narrative-languages": chart_spec("bar", list(p.languages), {"documents": list(p.languages.values())},
+            "chart-narrative-languages": chart_spec("bar", [language_name(k) for k in p.languages],
+                                                    {"documents": list(p.languages.values())},
                                                     title="Documents by language"),
             "chart-narrative-outlets": chart_spec(
                 "bar", [c.name for c in outlets], {"documents": [c.documents for c in outlets]}, horizontal=True,
@@ -81,7 +83,7 @@ SourceName = Annotated[str, Path(description="A source name (/api/sources) or an
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse, include_in_schema=False)
 def narrative_page(request: Request, narrative_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     view = narrative_view(store, narrative_id)
-    return render(request, "narrative.html", view=view, charts=view.charts(), page_title=view.narrative.label)
+    return render(request, "narrative.html", view=view, page_title=view.narrative.label)
 
 
 @router.get("/api/narratives/{narrative_id}", tags=["api"])
