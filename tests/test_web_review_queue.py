@@ -110,13 +110,13 @@ def test_reject_a_narrative_label_by_api(base, api):
     assert item not in {l["item_id"] for l in after["narrative_labels"]}
     assert after["counts"]["narrative"] == before["counts"]["narrative"] - 1
     bad = httpx.post(f"{base}/api/review/decisions", headers=api,
-                     json={"kind": "narrative", "item": "x:y:z", "decision": "rejected"})
-    assert bad.status_code == 400 and "DOCUMENT:NARRATIVE" in bad.json()["error"]
+                     json={"kind": "narrative", "item": "x:y", "decision": "rejected"})
+    assert bad.status_code == 400 and "DOCUMENT[.CLAIM]:NARRATIVE" in bad.json()["error"]
     missing = httpx.post(f"{base}/api/review/decisions", headers=api,
                          json={"kind": "match", "item": "999999.1", "decision": "confirmed"})
     assert missing.status_code == 404
     # Ids past SQLite's 64-bit integers overflowed in the driver (a 500).
-    for kind, item in [("match", "99999999999999999999.1"), ("narrative", "99999999999999999999:x"),
+    for kind, item in [("match", "99999999999999999999.1"), ("narrative", "99999999999999999999.1:x"),
                        ("candidate", "99999999999999999999")]:
         huge = httpx.post(f"{base}/api/review/decisions", headers=api,
                           json={"kind": kind, "item": item, "decision": "rejected"})
@@ -192,3 +192,26 @@ def test_keyboard_confirm_with_a_note_persists(base, api, db):
             browser.close()
     claim = httpx.get(f"{base}/api/claims/{target['claim_id']}", headers=api).json()["claim"]
     assert claim["review"]["decision"] == "confirmed" and claim["review"]["reviewer"] == "keys"
+
+
+def test_a_claim_level_label_of_a_narrative_id_with_colons(tmp_path):
+    """Catalogue ids may hold ':' (and SemEval's hold '.'): the item id puts the narrative last.
+    With DOCUMENT:NARRATIVE:CLAIM such a label could not be decided at all."""
+    from factwatch.models import Narrative, NewNarrativeAssignment
+    from factwatch.respond import workflow
+    from factwatch.store import open_store
+
+    with open_store(str(build(tmp_path)), access="write") as store:
+        store.save_narratives("urw", [Narrative(id="URW:blame.the-west", catalogue="urw", title="Blame the West",
+                                                description="d", label="URW: Blame the West")])
+        claim = store.list_claim_rows(limit=1)[0]
+        store.save_narrative_assignments([claim.document_id], [NewNarrativeAssignment(
+            document_id=claim.document_id, claim_id=claim.id, narrative_id="URW:blame.the-west", score=0.99,
+            evidence="x")], stage="test-urw", cursor="1")
+        label = next(l for l in workflow.review_queue(store, kind="narrative").labels
+                     if l.narrative_id == "URW:blame.the-west")
+        item = workflow.narrative_item_id(label)
+        assert item == f"{claim.document_id}.{claim.id}:URW:blame.the-west"
+        stored = workflow.decide(store, "narrative", item, "confirmed", who="ana")
+        assert (stored["claim_id"], stored["narrative_id"], stored["reviewer"]) == (claim.id, "URW:blame.the-west", "ana")
+        assert all(l.narrative_id != "URW:blame.the-west" for l in workflow.review_queue(store, kind="narrative").labels)

@@ -38,7 +38,8 @@ NOTE_MAX = 2000
 LONG_MAX = 10_000
 _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 MAX_ID = 2**63 - 1
-_NARRATIVE_ITEM = re.compile(r"^(\d+):([^:\s]+)(?::(\d+))?$")
+# DOCUMENT[.CLAIM]:NARRATIVE; the narrative id goes last because catalogue ids may hold ':'.
+_NARRATIVE_ITEM = re.compile(r"^(\d+)(?:\.(\d+))?:([A-Za-z0-9._:-]{1,128})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,9 @@ def _plain(obj: Any) -> dict[str, Any]:
 
 
 def narrative_item_id(label: PendingLabel) -> str:
-    """``DOCUMENT:NARRATIVE`` or ``DOCUMENT:NARRATIVE:CLAIM``: what ``decide`` takes for a label."""
-    return f"{label.document_id}:{label.narrative_id}" + (f":{label.claim_id}" if label.claim_id is not None else "")
+    """``DOCUMENT:NARRATIVE`` or ``DOCUMENT.CLAIM:NARRATIVE``: what ``decide`` takes for a label."""
+    claim = f".{label.claim_id}" if label.claim_id is not None else ""
+    return f"{label.document_id}{claim}:{label.narrative_id}"
 
 
 def open_candidates(store: Store, *, limit: int = 50) -> list[Candidate]:
@@ -102,7 +104,7 @@ def decide(store: Store, kind: str, item_id: str, decision: str, *, who: str, no
            title: str | None = None) -> dict[str, Any]:
     """Confirm or reject one queue item; returns the stored decision (who and when included).
 
-    ``match``: item ``CLAIM.RANK``; ``narrative``: ``DOCUMENT:NARRATIVE[:CLAIM]``; ``candidate``:
+    ``match``: item ``CLAIM.RANK``; ``narrative``: ``DOCUMENT[.CLAIM]:NARRATIVE``; ``candidate``:
     the candidate's id (confirming promotes it to a narrative, titled ``title`` if given)."""
     if decision not in DECISIONS:
         raise InputError(f"decision is confirmed or rejected, not {decision!r}.")
@@ -115,9 +117,10 @@ def decide(store: Store, kind: str, item_id: str, decision: str, *, who: str, no
     if kind == "narrative":
         found = _NARRATIVE_ITEM.match(item_id.strip())
         if not found:
-            raise InputError(f"A narrative label is DOCUMENT:NARRATIVE[:CLAIM], such as 12:ru-kosovo; got {item_id!r}.")
-        claim = int(found.group(3)) if found.group(3) else None
-        return store.add_narrative_review(int(found.group(1)), found.group(2), decision=decision, reviewer=who,
+            raise InputError(f"A narrative label is DOCUMENT[.CLAIM]:NARRATIVE, such as 12:ru-kosovo or "
+                             f"12.40:ru-kosovo; got {item_id[:80]!r}. /api/review gives each label's item_id.")
+        claim = int(found.group(2)) if found.group(2) else None
+        return store.add_narrative_review(int(found.group(1)), found.group(3), decision=decision, reviewer=who,
                                           claim_id=claim, note=note).as_dict()
     if kind == "candidate":
         if not item_id.strip().isdigit():

@@ -64,7 +64,7 @@ async def review_decide_form(request: Request, user: User = Depends(require_anal
 class Decision(BaseModel):
     kind: Literal["match", "narrative", "candidate"]
     item: str = Field(max_length=300, description="The item_id from /api/review: CLAIM.RANK for a match, "
-                                                  "DOCUMENT:NARRATIVE[:CLAIM] for a label, the id of a candidate.")
+                                                  "DOCUMENT[.CLAIM]:NARRATIVE for a label, the id of a candidate.")
     decision: Literal["confirmed", "rejected"]
     note: str | None = Field(default=None, max_length=workflow.NOTE_MAX)
     title: str | None = Field(default=None, max_length=300,
