@@ -53,8 +53,7 @@ def _resolve(request: Request) -> tuple[User | None, str, bool]:
     token = _bearer(request)
     if token is not None:
         user = accounts.token_user(store, token)
-        if user is None:
-            request.state.auth = (None, "", True)
+        if user is None:  # not cached: every later check raises the same 401
             raise HTTPException(401, "The API token is not valid (revoked, or its user removed). Create one with "
                                      "`factwatch tokens create USER` and send `Authorization: Bearer TOKEN`.",
                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
