@@ -398,3 +398,18 @@ def test_charts_and_network_graph_render_in_chromium(site):
             browser.close()
     assert dialogs == []
     assert errors == []  # a CSP violation, a missing vendored file or a script error would show here
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_detail_pages_fit_a_390px_phone(site):
+    """The responsive check of the main pages (test_web_responsive), on this module's detail pages."""
+    from test_web_responsive import _check_pages
+
+    add_user(site["db"], "phone-viewer", "viewer")
+    cluster_id = _sql(site["db"], "SELECT cluster_id FROM cluster_members GROUP BY cluster_id"
+                                  " ORDER BY COUNT(*) DESC, cluster_id LIMIT 1")[0][0]
+    pages = [f"/narratives/{RISING}", f"/coordination/{_largest_network(site)}", f"/clusters/{cluster_id}",
+             f"/sources/{STATE_SOURCE}", f"/actors/{STATE_ACTOR}", "/actors"]
+    with live_dashboard(site["db"]) as url:
+        assert _check_pages(url, pages) == {}
