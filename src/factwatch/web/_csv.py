@@ -94,6 +94,8 @@ class CsvExport:
     async def _get(self, scope: Scope, path: str, params: list[tuple[str, str]]) -> tuple[int, bytes]:
         sub = dict(scope)
         sub.update(path=path, raw_path=path.encode(), query_string=urlencode(params).encode(), method="GET")
+        if "state" in scope:  # each sub-request its own request.state, as Starlette gives each request
+            sub["state"] = dict(scope["state"])
         status = 500
         body = bytearray()
 
