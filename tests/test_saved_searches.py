@@ -134,6 +134,10 @@ def test_analyst_saves_from_the_documents_page_and_makes_it_an_alert(app_db):
         assert f'href="{saved["url"].replace("&", "&amp;")}"' in listing and "Make it an alert" in listing
         c.post(f"/saved/{saved['id']}/alert", data={"csrf_token": csrf, "alert": "1"})
         assert c.get("/api/saved").json()["saved_searches"][0]["alert"] is True
+        assert "0 waiting" in c.get("/saved").text  # only documents stored from now on count
+        with open_store(str(app_db)) as store:
+            _add(store, "Нове визе.", "Ništa o tome.")
+        assert "1 waiting" in c.get("/saved").text
         c.post(f"/saved/{saved['id']}/delete", data={"csrf_token": csrf})
         assert c.get("/api/saved").json()["saved_searches"] == []
 

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 
@@ -145,11 +144,7 @@ def _saved_search_alerts(store: Store) -> list[NewAlert]:
     and arrived since its last alert (or since it was switched on), keyed on the first of them."""
     alerts = []
     for saved in store.list_saved_searches(alerts_only=True):
-        filters = {k: v[-1].strip() for k, v in parse_qs(saved.query).items() if v and v[-1].strip()}
-        after = max(saved.alert_after, store.saved_search_alerted_up_to(saved.id))
-        docs = store.saved_search_new_documents(
-            after, query=filters.get("q"), language=filters.get("language"), source=filters.get("source"),
-            since=filters.get("since"), until=filters.get("until"))
+        docs = store.saved_search_pending(saved.id)
         if not docs:
             continue
         first, last = docs[0][0], docs[-1][0]

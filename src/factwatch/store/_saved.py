@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from typing import Any
+from urllib.parse import parse_qs
 
 from factwatch.errors import InputError, NotFoundError
 from factwatch.models import SavedSearch
@@ -101,3 +102,13 @@ class SavedSearchesMixin:
         rows = self._query(f"SELECT d.id, d.published_at FROM documents d{where} ORDER BY d.id LIMIT ?",
                            [*params, after_id, limit])
         return [(r[0], r[1]) for r in rows]
+
+    def saved_search_pending(self, search_id: int, *, limit: int = 10_000) -> list[tuple[int, str | None]]:
+        """(id, published_at) of the documents its next alert would list: matching its filters,
+        stored after it was switched on and after its last alert."""
+        saved = self.get_saved_search(search_id)
+        after = max(saved.alert_after, self.saved_search_alerted_up_to(search_id))
+        f = {k: v[-1].strip() for k, v in parse_qs(saved.query).items() if v and v[-1].strip()}
+        return self.saved_search_new_documents(after, query=f.get("q"), language=f.get("language"),
+                                               source=f.get("source"), since=f.get("since"), until=f.get("until"),
+                                               limit=limit)

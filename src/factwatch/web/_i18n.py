@@ -85,6 +85,9 @@ SR_LATN: dict[str, str] = {
     "Download this list as CSV (every page, these filters)": "Preuzmi ovaj spisak kao CSV (sve stranice, ovi filteri)",
     "Save this search": "Sačuvaj ovu pretragu",
     "Save search": "Sačuvaj pretragu",
+    "{n} waiting": "{n} na čekanju",
+    "new matching documents the next `factwatch analyze` will alert on":
+        "novi dokumenti koji odgovaraju, o kojima će sledeće `factwatch analyze` upozoriti",
     "Name": "Naziv",
     "Save": "Sačuvaj",
     "Page": "Stranica",

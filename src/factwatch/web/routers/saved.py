@@ -56,7 +56,10 @@ def _id(value: str) -> int:
 def saved_page(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
     # "Save search" on a list page's pager links here with that page's URL to prefill the form.
     prefill = request.query_params.get("url", "")[:2000]
-    return render(request, "saved.html", searches=store.list_saved_searches(), alertable=ALERTABLE_PATH,
+    searches = store.list_saved_searches()
+    # What the next `factwatch analyze` would report for each watched search.
+    pending = {s.id: len(store.saved_search_pending(s.id, limit=1000)) for s in searches if s.alert}
+    return render(request, "saved.html", searches=searches, pending=pending, alertable=ALERTABLE_PATH,
                   prefill=prefill, page_title="Saved searches")
 
 
