@@ -219,7 +219,7 @@ def test_actor_profile_takes_all_its_sources(site):
     assert data["actor"]["type"] == "state-affiliated"
     assert [s["name"] for s in data["actor"]["sources"]] == [STATE_SOURCE]
     assert data["profile"]["false_claims"] == 3 and data["profile"]["kind"] == "actor"
-    listing = site["client"].get("/api/actors").json()["actors"]
+    listing = site["client"].get("/api/actors?limit=500").json()["actors"]
     assert next(a for a in listing if a["name"] == STATE_ACTOR)["sources"] == 1
     assert site["client"].get("/actors").status_code == 200
     page = site["client"].get(f"/actors/{STATE_ACTOR}")
