@@ -53,6 +53,7 @@ def test_queue_holds_all_three_kinds(base, api):
         page = c.get("/review").text
     assert page.count('class="queue-item"') == sum(q["counts"].values())
     assert '<script src="/static/workbench.js" defer></script>' in page and "Deciding needs the analyst role" in page
+    assert 'class="decide"' not in page  # a viewer gets no buttons that would only answer 403
     assert httpx.get(f"{base}/api/review").status_code == 401
 
 

@@ -231,6 +231,9 @@ def test_where_a_reply_was_posted(analyst, api):
     assert [(p["url"], p["posted_at"], p["posted_by"]) for p in posts][0] == (
         "https://x.com/team/status/1", "2024-03-02T10:30:00Z", "ana")
     assert len(posts) == 2
+    # Posting a reply marks the claim responded, once.
+    workflow = client.get(f"/api/claims/{claim}", headers=api).json()["workflow"]
+    assert workflow["status"] == "responded" and workflow["note"] == "reply posted at https://x.com/team/status/1"
     page = client.get(f"/claims/{claim}").text
     assert 'href="https://x.com/team/status/1"' in page and "javascript:" not in page
 

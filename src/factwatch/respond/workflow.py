@@ -181,8 +181,14 @@ def check_url(url: str | None, *, name: str = "url") -> str:
 
 def record_post(store: Store, claim_id: int, url: str, *, who: str, posted_at: str | None = None,
                 note: str | None = None) -> ReplyPost:
-    return store.add_reply_post(claim_id, check_url(url), posted_at=parse_when(posted_at), posted_by=who,
+    """Record where a reply went; a claim answered this way is ``responded`` (its assignee stays)."""
+    post = store.add_reply_post(claim_id, check_url(url), posted_at=parse_when(posted_at), posted_by=who,
                                 note=_note(note))
+    state = store.claim_state(claim_id)
+    if state.status != "responded":
+        store.set_claim_state(claim_id, status="responded", assignee=state.assignee, changed_by=who,
+                              note=f"reply posted at {post.url}")
+    return post
 
 
 # -- the fact base -------------------------------------------------------------------------------
