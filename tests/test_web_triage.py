@@ -278,3 +278,17 @@ def test_sorting_by_spread_counts_each_key_once(db):
         plan = " ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + page_sql(TriageQuery(sort="spread")),
                                                     [0, 0]))
     assert "CORRELATED SCALAR SUBQUERY" not in plan and "claims_latin_key" in plan, plan
+
+
+def test_hostile_workflow_text_is_shown_as_text(analyst, api):
+    """Assignees, notes and URLs come from users (or a stolen token): escaped like source text."""
+    client, csrf = analyst
+    claim = ids_by_text(client, api)[HOSTILE]
+    evil = '<img src=x onerror="alert(1)">'
+    r = client.post(f"/claims/{claim}/status", data={"csrf_token": csrf, "status": "in_review", "assignee": evil,
+                                                     "note": "<script>alert(2)</script>"})
+    assert r.status_code == 303
+    for url in (f"/claims/{claim}", "/audit", "/claims?min_score=0&status=in_review"):
+        page = client.get(url).text
+        assert "<img src=x" not in page and "<script>alert(2)" not in page, url
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in client.get(f"/claims/{claim}").text
