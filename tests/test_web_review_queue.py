@@ -48,6 +48,7 @@ def test_queue_holds_all_three_kinds(base, api):
     assert q["narrative_labels"][0]["score"] > q["narrative_labels"][1]["score"]  # most certain first
     assert len(q["candidate_narratives"]) >= 1 and all(c["size"] >= 3 for c in q["candidate_narratives"])
     assert q["counts"]["match"] == 2 and q["counts"]["narrative"] == 2
+    assert q["counts"]["candidate"] == len(q["candidate_narratives"])  # counted in SQL, listed in full
     with httpx.Client(base_url=base) as c:
         login(c, "vera", base=base)
         page = c.get("/review").text
@@ -150,7 +151,8 @@ def test_rejected_candidate_narrative_leaves_the_queue(tmp_path):
     with open_store(str(build(tmp_path)), access="write") as store:
         cand = workflow.review_queue(store, kind="candidate").candidates[0]
         workflow.decide(store, "candidate", str(cand.id), "rejected", who="ana", note="weather chatter")
-        assert cand.id not in {c.id for c in workflow.review_queue(store, kind="candidate").candidates}
+        after = workflow.review_queue(store, kind="candidate")
+        assert cand.id not in {c.id for c in after.candidates} and after.counts["candidate"] == len(after.candidates)
         assert store.get_discovery_cluster(cand.id).status == "open"  # not promoted, only out of the queue
         entries, total = store.audit_entries(kind="candidate")
         assert total == 1 and entries[0].note == "weather chatter" and entries[0].action == "rejected"

@@ -86,9 +86,9 @@ def review_queue(store: Store, *, kind: str | None = None, limit: int = 50) -> R
     labels = store.pending_narrative_labels(limit=limit) if "narrative" in want else []
     cands = open_candidates(store, limit=limit) if "candidate" in want else []
     counts = {
-        "match": len(store.review_candidates(status="pending", limit=10_000)) if "match" in want else 0,
+        "match": store.count_pending_matches() if "match" in want else 0,
         "narrative": store.count_pending_narrative_labels() if "narrative" in want else 0,
-        "candidate": len(open_candidates(store, limit=10_000)) if "candidate" in want else 0,
+        "candidate": store.count_open_candidates(min_size=MIN_SIZE) if "candidate" in want else 0,
     }
     return ReviewQueue(matches=matches, labels=labels, candidates=cands, counts=counts)
 

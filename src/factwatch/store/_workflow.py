@@ -442,6 +442,20 @@ class WorkflowMixin:
             " ORDER BY a.score DESC, a.id LIMIT ? OFFSET ?", (limit, offset))
         return [PendingLabel(**dict(r)) for r in rows]
 
+    def count_pending_matches(self) -> int:
+        """Candidate matches waiting for a decision: what ``review_candidates(status="pending")`` lists."""
+        return self._query(
+            "SELECT COUNT(*) FROM claim_matches m WHERE m.rank = 1 AND m.addressed = 1 AND NOT EXISTS"
+            " (SELECT 1 FROM review_decisions rd WHERE rd.claim_id = m.claim_id AND rd.target = m.target"
+            " AND rd.target_id = COALESCE(m.fact_check_id, m.fact_id))")[0][0]
+
+    def count_open_candidates(self, *, min_size: int) -> int:
+        """Open candidate narratives of at least ``min_size`` claims that no analyst rejected."""
+        return self._query(
+            "SELECT COUNT(*) FROM discovery_clusters k WHERE k.status = 'open' AND k.size >= ?"
+            " AND COALESCE((SELECT r.decision FROM candidate_reviews r WHERE r.cluster_id = k.id"
+            " ORDER BY r.id DESC LIMIT 1), '') != 'rejected'", (min_size,))[0][0]
+
     def count_pending_narrative_labels(self) -> int:
         return self._query(
             "SELECT COUNT(*) FROM narrative_assignments a WHERE NOT EXISTS (SELECT 1 FROM narrative_reviews r"
