@@ -85,3 +85,17 @@ def test_passwd_changes_the_password_and_ends_sessions(tmp_path):
         assert factwatch(db, "users", "passwd", "mila", stdin="another long phrase\n").returncode == 0
         assert http.get("/api/me").status_code == 401  # the session ended with the old password
         assert log_in(PASSWORD) == 401 and log_in("another long phrase") == 303
+
+
+def test_role_change_applies_to_the_next_request(tmp_path):
+    db = tmp_path / "f.db"
+    factwatch(db, "users", "add", "bot", "--role", "viewer", stdin=PASSWORD + "\n")
+    token = factwatch(db, "tokens", "create", "bot").stdout.strip()
+    with live_dashboard(db) as url, httpx.Client(base_url=url, trust_env=False,
+                                                 headers={"Authorization": f"Bearer {token}"}) as http:
+        assert http.get("/api/users").status_code == 403
+        assert factwatch(db, "users", "role", "bot", "admin").returncode == 0
+        assert http.get("/api/users").json()["users"][0]["role"] == "admin"
+        bad = factwatch(db, "users", "role", "bot", "owner")
+        assert bad.returncode == 1 and "Unknown role" in bad.stderr
+

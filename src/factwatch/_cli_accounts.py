@@ -80,6 +80,17 @@ def users_passwd(name: NameArg) -> None:
     out.line(f"password of {name} changed; their sessions are logged out")
 
 
+@users_app.command("role")
+def users_role(
+    name: NameArg,
+    role: Annotated[str, typer.Argument(metavar="ROLE", help="viewer|analyst|admin")],
+) -> None:
+    """Change a user's role; it applies to their next request (sessions and tokens included)."""
+    with _store("write") as store:
+        store.set_role(name, role)
+    out.line(f"user {name} is now {role}")
+
+
 @users_app.command("list")
 def users_list(json_: JsonOpt = False) -> None:
     """Every user with their role."""

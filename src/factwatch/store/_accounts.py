@@ -83,6 +83,13 @@ class AccountsMixin:
             if c.execute("DELETE FROM users WHERE name=?", (name,)).rowcount == 0:
                 raise NotFoundError(f"No user {name!r}; `factwatch users list` shows them.")
 
+    def set_role(self, name: str, role: str) -> None:
+        if role not in ROLES:
+            raise InputError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
+        with self._tx() as c:
+            if c.execute("UPDATE users SET role=? WHERE name=?", (role, name)).rowcount == 0:
+                raise NotFoundError(f"No user {name!r}; `factwatch users list` shows them.")
+
     def set_password_hash(self, name: str, password_hash: str) -> None:
         """Replace the password and end every session of the user (a reset locks out a thief)."""
         with self._tx() as c:
