@@ -7,7 +7,8 @@ value with the same 400 message.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
 
@@ -104,6 +105,21 @@ def claim_filter(
 
 def paging(limit: LimitParam = None, offset: OffsetParam = None) -> tuple[int, int]:
     return parse_paging(_given(limit=limit, offset=offset))
+
+
+def paged(key: str, items: Sequence[Any], page: tuple[int, int], *, total: int | None = None) -> dict[str, Any]:
+    """An /api list in the shape every list answers with: the rows under ``key``, ``total``,
+    ``limit``, ``offset`` and ``next_offset`` (None on the last page), so a client pages through
+    any list the same way (as the CSV export does, web/_csv.py).
+
+    With ``total`` None, ``items`` is the whole list (a catalogue of tens or hundreds: sources,
+    narratives) and is cut here; otherwise it is already the page and ``total`` counts them all.
+    """
+    limit, offset = page
+    if total is None:
+        total, items = len(items), items[offset:offset + limit]
+    return {key: list(items), "total": total, "limit": limit, "offset": offset,
+            "next_offset": offset + limit if offset + limit < total else None}
 
 
 def runs_limit(

@@ -68,7 +68,8 @@ class ClusterListView:
         return Page(total=self.listing.total, limit=self.query.limit, offset=self.query.offset)
 
     def as_dict(self) -> dict[str, Any]:
-        return self.listing.as_dict()
+        # The paging keys every /api list answers with (_params.paged).
+        return {**self.listing.as_dict(), "limit": self.query.limit, "offset": self.query.offset}
 
 
 def clusters_view(store: Store, q: ClusterQuery) -> ClusterListView:

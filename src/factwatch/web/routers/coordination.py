@@ -63,8 +63,8 @@ class CoordinationListView:
         return Page(total=self.total, limit=self.query.limit, offset=self.query.offset)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"networks": [n.as_dict() for n in self.networks], "total": self.total, "kind": self.query.kind,
-                "kinds": list(OBJECT_KINDS)}
+        return {"networks": [n.as_dict() for n in self.networks], "total": self.total, "limit": self.query.limit,
+                "offset": self.query.offset, "kind": self.query.kind, "kinds": list(OBJECT_KINDS)}
 
 
 def coordination_view(store: Store, q: CoordinationQuery) -> CoordinationListView:

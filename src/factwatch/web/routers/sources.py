@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from factwatch.models import Actor, Source
 from factwatch.store import Store
-from factwatch.web._params import get_store
+from factwatch.web._params import get_store, paged, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -36,6 +36,7 @@ def sources_page(request: Request, store: Store = Depends(get_store)) -> HTMLRes
 
 
 @router.get("/api/sources", tags=["api"])
-def sources_json(store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Registered sources with their document counts, and the actors behind them."""
-    return sources_view(store).as_dict()
+def sources_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> dict[str, Any]:
+    """A page of registered sources with their document counts, and the actors behind them."""
+    view = sources_view(store)
+    return {**paged("sources", [s.as_dict() for s in view.sources], page), "actors": [a.as_dict() for a in view.actors]}
