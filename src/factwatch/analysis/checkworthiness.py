@@ -335,6 +335,11 @@ def checkworthiness_features(sentence: str, language: str | None = None) -> tupl
         "greeting": float(counts.get("greeting", 0) > 0 and n_words < 12),
         "opinion_lead": float(bool(_OPINION_LEAD_RE.match(key))),
         "conditional_lead": float(bool(_CONDITIONAL_LEAD_RE.match(key.lstrip("\"'-–— ")))),
+        # A quoted judgement with no event and no figure ("- To je sramota za Srbiju - rekao je Dačić.",
+        # "Вучић: Ситуација на Космету води у катастрофу"): a quote of opinion by the guidelines.
+        "opinion_quote": float((bool(_DIRECT_SPEECH_START.match(text)) or bool(_DASH_ATTRIBUTION.search(text))
+                                or bool(_ATTRIB_COLON.match(text))) and counts.get("opinion", 0) > 0
+                               and not event and not has_number),
         "url_only": float(n_words < 3 and bool(_URL_RE.search(text))),
         "imperative": float(language not in ("mk", "sq", "ru", "en") and bool(_IMPERATIVE_RE.search(key))),
         "public_x_event": float(public > 0 and event > 0),
@@ -356,12 +361,12 @@ def load_weights(path: Path = WEIGHTS_PATH) -> tuple[dict[str, float], np.ndarra
 # What docs/checkworthiness.md excludes outright: a question asks, an advert sells, a greeting
 # greets, "I think ..." opines. Too rare in the labelled dev half for the model to learn a weight that always wins
 # ("Da li je NATO bombardovao Srbiju 1999?" scored 0.89 on names and an event verb alone).
-_VETO = ("question", "ad", "greeting", "opinion_lead", "conditional_lead")
+_VETO = ("question", "ad", "greeting", "opinion_lead", "conditional_lead", "opinion_quote")
 _VETO_PENALTY = 8.0
 
 
 def vetoed(feats: dict[str, float]) -> bool:
-    """A question, an advert, a greeting, an opinion or condition lead, a bare link or service information."""
+    """A question, an advert, a greeting, an opinion lead or quote, a condition lead, a bare link or service information."""
     # Weather and rates are service information, not claims; "two drivers died in fog" is an event.
     service_only = bool(feats["service"]) and not feats["event"]
     return any(feats.get(name) for name in _VETO) or bool(feats["url_only"]) or service_only
