@@ -306,8 +306,8 @@ def render(r: dict) -> str:
         "",
         "Western Balkans catalogue self-check (no labelled documents exist): each example statement classified "
         f"against the rest of the catalogue, F1 {loo['f1_at_0.905']} at the uncalibrated threshold 0.905 and "
-        f"{loo['f1_at_0.905_by_margin']['0.02']} when only narratives within 0.02 of the best are kept (the shipped "
-        "rule; by margin: " + ", ".join(f"{k} {v}" for k, v in loo["f1_at_0.905_by_margin"].items())
+        f"{loo['f1_at_0.905_by_margin'][str(Calibration().margin)]} when only narratives within {Calibration().margin} "
+        "of the best are kept (the shipped rule; by margin: " + ", ".join(f"{k} {v}" for k, v in loo["f1_at_0.905_by_margin"].items())
         + "; translations of the statement stay in, so this is optimistic); with no example of its "
         f"narrative left (title and English description only) F1 {self_check['description_only']['best_f1']}, top-1 "
         "accuracy by language " + ", ".join(f"{k} {v}" for k, v in self_check['description_only']['top1_accuracy_by_language'].items())
