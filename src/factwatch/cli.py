@@ -1072,6 +1072,8 @@ def demo(
 
 from factwatch._cli_accounts import register as _register_accounts  # noqa: E402
 _register_accounts(app, _store)  # `users` and `tokens` (issue 10)
+from factwatch._cli_workflow import register as _register_workflow  # noqa: E402
+_register_workflow(claims_app, _store)  # `claims status|post` (issue 10)
 
 if __name__ == "__main__":
     app()
