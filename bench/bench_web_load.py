@@ -1,0 +1,364 @@
+"""Web load: 50 concurrent clients on the main read endpoints for 60 s, factwatch beside Datasette.
+
+    PYTHONPATH=src .venv/bin/python bench/bench_web_load.py [--docs 100000] [--clients 50] [--seconds 60]
+        [--demo-db PATH] [--only factwatch|datasette] [--doc-only]
+
+The database is the demo's (``factwatch demo --no-serve``, built into bench/tmp when --demo-db is
+not given) plus ``--docs`` generated documents (bench/_web_corpus.py). Each server runs as a real
+subprocess on 127.0.0.1 over that same SQLite file: ``factwatch serve`` (with a viewer's API token,
+the way a script reads the API) and then ``datasette serve`` (``pip install -e '.[bench]'``), each
+asked the equivalent question: a page of newest documents, filtered by language, a full-text
+search, one document by id, a page of claims, of sources, of story clusters, and the counts;
+and factwatch's overview (every chart of the landing page) against Datasette running that page's
+main query (documents a day by language over 30 days) as SQL.
+Clients are asyncio tasks in this process on keep-alive connections; each sends its next request
+when the last one is answered (closed loop), so the latency includes queueing at the server.
+Errors are non-200 answers and failed connections. Results: bench/results/web_load.json and the
+``web_load`` section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import RESULTS, TMP, machine, md_table, update_doc_section, write_results  # noqa: E402
+from _web_corpus import generate_documents  # noqa: E402
+
+from factwatch.store import open_store  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SEARCH_TERMS = ("NATO", "vize", "Kosovo", "Vučić", "НАТО", "Србија")
+GOAL_P95_MS = 100.0
+OVERVIEW_SQL = quote("select substr(published_at, 1, 10) as day, language, count(*) as n from documents "
+                     "where published_at >= (select date(max(published_at), '-29 days') from documents) "
+                     "group by day, language order by day")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_database(demo_db: Path | None, docs: int) -> tuple[Path, dict[str, Any]]:
+    """bench/tmp/web_load.db: the demo database (copied with SQLite's backup) plus ``docs`` generated ones."""
+    TMP.mkdir(parents=True, exist_ok=True)
+    if demo_db is None:
+        demo_db = TMP / "web_demo.db"
+        if not demo_db.exists():
+            print(f"building the demo database {demo_db} (minutes: it runs the whole analysis)", flush=True)
+            subprocess.run([str(BIN / "factwatch"), "--db", str(demo_db), "demo", "--no-serve", "--json"],
+                           check=True, stdout=subprocess.DEVNULL)
+    target = TMP / "web_load.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    with open_store(str(target)) as store:  # migrates the copy if the code is newer than the demo
+        demo_docs = store.count_documents()
+        t0 = time.perf_counter()
+        inserted = generate_documents(store, str(demo_db), docs)
+        seconds = time.perf_counter() - t0
+    conn = sqlite3.connect(target)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("ANALYZE")  # as `factwatch analyze` leaves it: the planner's statistics
+    conn.close()
+    return target, {"demo_documents": demo_docs, "generated_documents": inserted,
+                    "generate_seconds": round(seconds, 1), "database_mb": round(target.stat().st_size / 2**20, 1)}
+
+
+def viewer_token(db: Path) -> str | None:
+    """A viewer account and its API token, made with the CLI; None where accounts do not exist yet."""
+    env = {**os.environ, "FACTWATCH_DB": str(db)}
+    add = subprocess.run([str(BIN / "factwatch"), "users", "add", "bench", "--role", "viewer"],
+                         input="bench-password-123\n", capture_output=True, text=True, env=env)
+    if add.returncode != 0 and "exist" not in (add.stderr + add.stdout):
+        print(f"no accounts ({add.stderr.strip()[:200]}); the API is read without a token", flush=True)
+        return None
+    made = subprocess.run([str(BIN / "factwatch"), "tokens", "create", "bench"], capture_output=True, text=True,
+                          env=env, check=True)
+    return made.stdout.strip().split()[-1]
+
+
+def sample_ids(db: Path) -> dict[str, list[Any]]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY random() LIMIT 2000")]
+        languages = [r[0] for r in conn.execute(
+            "SELECT language FROM documents GROUP BY language ORDER BY COUNT(*) DESC LIMIT 4")]
+    finally:
+        conn.close()
+    return {"docs": docs, "languages": languages}
+
+
+def factwatch_requests(ids: dict[str, list[Any]]) -> dict[str, Any]:
+    """Endpoint name -> a function of an RNG giving the path; the same names as datasette_requests."""
+    return {
+        "documents": lambda r: "/api/documents",
+        "documents by language": lambda r: f"/api/documents?language={r.choice(ids['languages'])}",
+        "search": lambda r: f"/api/documents?q={r.choice(SEARCH_TERMS)}",
+        "document": lambda r: f"/api/documents/{r.choice(ids['docs'])}",
+        "claims": lambda r: "/api/claims",
+        "sources": lambda r: "/api/sources",
+        "clusters": lambda r: "/api/clusters",
+        "counts": lambda r: "/api/stats",
+        "overview": lambda r: "/api/overview",
+    }
+
+
+def datasette_requests(ids: dict[str, list[Any]], db: str) -> dict[str, Any]:
+    # The same questions in Datasette's table API: 50 rows a page, newest first, with its count.
+    page = "_size=50&_sort_desc=published_at"
+    return {
+        "documents": lambda r: f"/{db}/documents.json?{page}",
+        "documents by language": lambda r: f"/{db}/documents.json?{page}&language={r.choice(ids['languages'])}",
+        "search": lambda r: f"/{db}/documents.json?{page}&_search={r.choice(SEARCH_TERMS)}",
+        "document": lambda r: f"/{db}/documents/{r.choice(ids['docs'])}.json",
+        "claims": lambda r: f"/{db}/claims.json?_size=50",
+        "sources": lambda r: f"/{db}/sources.json?_size=50",
+        "clusters": lambda r: f"/{db}/clusters.json?_size=50",
+        "counts": lambda r: f"/{db}.json",
+        # Its nearest question: the overview chart's documents a day by language over 30 days.
+        "overview": lambda r: f"/{db}.json?sql={OVERVIEW_SQL}&_shape=array",
+    }
+
+
+def start_server(name: str, db: Path, port: int) -> subprocess.Popen[bytes]:
+    if name == "factwatch":
+        cmd = [str(BIN / "factwatch"), "--db", str(db), "serve", "--port", str(port)]
+    else:
+        cmd = [str(BIN / "datasette"), "serve", str(db), "--port", str(port), "--host", "127.0.0.1"]
+    # Its log goes to a file: a pipe nobody reads would fill and stall the server.
+    log = (TMP / f"web_load_{name}.log").open("wb")
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], headers: dict[str, str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{url}: the server exited; its log is in {TMP}")
+        try:
+            if httpx.get(url, headers=headers, timeout=5, trust_env=False).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within 60 s")
+
+
+ERRORS: Counter[str] = Counter()  # "endpoint: status or exception" of every failed request
+
+
+async def load(base: str, requests: dict[str, Any], *, clients: int, seconds: float, headers: dict[str, str],
+               seed: int) -> dict[str, list[tuple[float, bool]]]:
+    """Closed-loop load: ``clients`` tasks, each sending its next request when the last is answered."""
+    samples: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    names = sorted(requests)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30, trust_env=False) as http:
+        end = time.monotonic() + seconds
+
+        async def client(k: int) -> None:
+            rng = random.Random(seed + k)
+            while time.monotonic() < end:
+                name = rng.choice(names)
+                t0 = time.perf_counter()
+                try:
+                    status = (await http.get(requests[name](rng))).status_code
+                    ok = status == 200
+                    if not ok:
+                        ERRORS[f"{name}: HTTP {status}"] += 1
+                except httpx.HTTPError as exc:
+                    ok = False
+                    ERRORS[f"{name}: {type(exc).__name__}"] += 1
+                samples[name].append((time.perf_counter() - t0, ok))
+
+        await asyncio.gather(*(client(k) for k in range(clients)))
+    return samples
+
+
+def summarise(samples: dict[str, list[tuple[float, bool]]], seconds: float) -> dict[str, Any]:
+    def figures(rows: list[tuple[float, bool]]) -> dict[str, Any]:
+        ms = np.array([t for t, _ in rows]) * 1000
+        return {"requests": len(rows), "errors": sum(not ok for _, ok in rows),
+                "p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1),
+                "p99_ms": round(float(np.percentile(ms, 99)), 1)}
+
+    everything = [row for rows in samples.values() for row in rows]
+    return {"overall": {**figures(everything), "requests_per_s": round(len(everything) / seconds, 1)},
+            "endpoints": {name: figures(rows) for name, rows in sorted(samples.items())}}
+
+
+def run_one(name: str, db: Path, ids: dict[str, list[Any]], token: str | None, args: argparse.Namespace) -> dict[str, Any]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {token}"} if name == "factwatch" and token else {}
+    requests = factwatch_requests(ids) if name == "factwatch" else datasette_requests(ids, db.stem)
+    proc = start_server(name, db, port)
+    try:
+        wait_ready(base + requests["counts"](random.Random(0)), proc, headers)
+        # Warm-up: the OS page cache and each server's own caches, as a server that has run a while.
+        asyncio.run(load(base, requests, clients=args.clients, seconds=5, headers=headers, seed=1))
+        ERRORS.clear()
+        print(f"{name}: {args.clients} clients for {args.seconds} s", flush=True)
+        cpu0, load0 = cpu_seconds(proc.pid), os.getloadavg()[0]
+        samples = asyncio.run(load(base, requests, clients=args.clients, seconds=args.seconds, headers=headers, seed=2))
+        cpu = cpu_seconds(proc.pid) - cpu0
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    result = summarise(samples, args.seconds)
+    o = result["overall"]
+    o["error_kinds"] = dict(ERRORS)
+    # The server's own CPU per answer: what the machine's load cannot inflate (a busy machine
+    # only stretches the queue), so 1000 / cpu_ms_per_request is its capacity on one free core.
+    o["server_cpu_s"] = round(cpu, 1)
+    o["cpu_ms_per_request"] = round(1000 * cpu / max(o["requests"], 1), 2)
+    o["server_core_share"] = round(cpu / args.seconds, 2)
+    o["load_average_at_start"] = round(load0, 1)
+    print(f"  {o['requests']} requests, {o['requests_per_s']}/s, p50 {o['p50_ms']} p95 {o['p95_ms']} "
+          f"p99 {o['p99_ms']} ms, {o['errors']} errors; server CPU {o['cpu_ms_per_request']} ms a request, "
+          f"{o['server_core_share']} of a core (load average {o['load_average_at_start']})", flush=True)
+    for endpoint, f in result["endpoints"].items():
+        print(f"    {endpoint:24} p50 {f['p50_ms']:7} p95 {f['p95_ms']:7} p99 {f['p99_ms']:7} ms  errors {f['errors']}")
+    return result
+
+
+def write_doc(data: dict[str, Any]) -> None:
+    servers = data["servers"]
+    names = [n for n in ("factwatch", "datasette") if n in servers]
+    rows = []
+    for endpoint in sorted(next(iter(servers.values()))["endpoints"]):
+        rows.append([endpoint, *(f"{servers[n]['endpoints'][endpoint]['p50_ms']} / "
+                                 f"{servers[n]['endpoints'][endpoint]['p95_ms']} / "
+                                 f"{servers[n]['endpoints'][endpoint]['p99_ms']}" for n in names)])
+    rows.append(["**all**", *(f"**{servers[n]['overall']['p50_ms']} / {servers[n]['overall']['p95_ms']} / "
+                              f"{servers[n]['overall']['p99_ms']}**" for n in names)])
+    totals = md_table(["server", "requests", "requests/s", "errors", "server CPU a request",
+                       "share of a core it got", "load average", f"p95 < {GOAL_P95_MS:.0f} ms"],
+                      [[n, servers[n]["overall"]["requests"], servers[n]["overall"]["requests_per_s"],
+                        servers[n]["overall"]["errors"], f"{servers[n]['overall'].get('cpu_ms_per_request')} ms",
+                        servers[n]["overall"].get("server_core_share"), servers[n]["overall"].get("load_average_at_start"),
+                        "yes" if servers[n]["overall"]["p95_ms"] < GOAL_P95_MS and not servers[n]["overall"]["errors"]
+                        else "no"] for n in names])
+    c = data["corpus"]
+    update_doc_section("web_load", f"""## Web load: 50 clients on the read API, beside Datasette
+
+`PYTHONPATH=src .venv/bin/python bench/bench_web_load.py` ({data['measured_at']}, {data['machine']};
+{data['note']}). Database: the demo's {c['demo_documents']} documents plus {c['generated_documents']:,}
+generated ones (the demo's sources, languages and sentences recombined, bench/_web_corpus.py; generated
+in {c['generate_seconds']} s), {c['database_mb']} MB. {data['clients']} closed-loop clients on keep-alive
+connections for {data['seconds']} s per server after a 5 s warm-up; each server a real subprocess on
+127.0.0.1 over the same SQLite file: `factwatch serve` (read with a viewer's Bearer token) and
+Datasette {data['datasette_version']} with its defaults, asked the same questions (50 rows a page,
+newest first, with a total). Latency p50 / p95 / p99 in ms, queueing at the server included:
+
+{md_table(['endpoint', *names], rows)}
+
+{totals}
+
+Goal: p95 under {GOAL_P95_MS:.0f} ms with no errors. {discussion(data)}
+""")
+
+
+def discussion(data: dict[str, Any]) -> str:
+    fw, ds = data["servers"].get("factwatch", {}).get("overall"), data["servers"].get("datasette", {}).get("overall")
+    if not fw or "cpu_ms_per_request" not in fw:
+        return ""
+    cpu = fw["cpu_ms_per_request"]
+    met = fw["p95_ms"] < GOAL_P95_MS and not fw["errors"]
+    text = (f"factwatch spends {cpu} ms of CPU on an answer"
+            + (f" (Datasette {ds['cpu_ms_per_request']} ms)" if ds and "cpu_ms_per_request" in ds else "")
+            + f": on one free core about {1000 / cpu:.0f} answers a second, so {data['clients']} closed-loop clients "
+            f"would each wait about {data['clients'] * cpu:.0f} ms. In this run the server got "
+            f"{fw['server_core_share']} of a core (load average {fw['load_average_at_start']} on a machine shared "
+            f"with other work), so the queue, not the queries, set the latency; the goal was "
+            + ("met." if met else "not met here. On a machine of its own one uvicorn process would need "
+               f"{data['clients'] * cpu / GOAL_P95_MS:.1f} free cores' worth of answers for a p95 under "
+               f"{GOAL_P95_MS:.0f} ms at this concurrency, which is more than one Python process gives."))
+    return text + (" Datasette's own page counts time out at 30 s (the client's limit) on the counts page here; "
+                   "those are its errors." if ds and ds["errors"] else "")
+
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--demo-db", type=Path)
+    ap.add_argument("--only", choices=("factwatch", "datasette"))
+    ap.add_argument("--reuse-db", action="store_true", help="Serve bench/tmp/web_load.db as the last run left it.")
+    ap.add_argument("--doc-only", action="store_true", help="Rewrite the docs section from the saved results.")
+    args = ap.parse_args()
+    results_path = RESULTS / "web_load.json"
+    if args.doc_only:
+        import json
+        write_doc(json.loads(results_path.read_text(encoding="utf-8")))
+        return
+    if args.reuse_db and (TMP / "web_load.db").exists() and results_path.exists():
+        import json
+        db, corpus = TMP / "web_load.db", json.loads(results_path.read_text(encoding="utf-8"))["corpus"]
+    else:
+        db, corpus = build_database(args.demo_db, args.docs)
+    print(f"database {db}: {corpus}", flush=True)
+    token = viewer_token(db)
+    ids = sample_ids(db)
+    servers = {}
+    for name in ("factwatch", "datasette"):
+        if args.only and name != args.only:
+            continue
+        if name == "datasette" and not (BIN / "datasette").exists():
+            print("datasette is absent; `pip install -e '.[bench]'` installs it", flush=True)
+            continue
+        servers[name] = run_one(name, db, ids, token, args)
+    version = subprocess.run([str(BIN / "datasette"), "--version"], capture_output=True, text=True).stdout.split()[-1] \
+        if (BIN / "datasette").exists() else None
+    load1 = os.getloadavg()[0]
+    data = {"corpus": corpus, "clients": args.clients, "seconds": args.seconds, "datasette_version": version,
+            "servers": servers, "load_average_at_end": round(load1, 1),
+            "note": f"the load generator shares the machine; 1-minute load average {load1:.1f} at the end"}
+    path = write_results("web_load", data)
+    data["measured_at"] = __import__("json").loads(path.read_text())["measured_at"]
+    data["machine"] = machine()
+    write_doc(data)
+    print(f"wrote {path} and docs/benchmarks.md", flush=True)
+
+
+if __name__ == "__main__":
+    main()
