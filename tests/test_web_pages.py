@@ -308,6 +308,9 @@ def test_cluster_copy_chain_chart_counts_every_dated_copy(site):
     altered = next(s for s in chain["series"] if s["label"] == "altered wording")
     assert altered["data"][-1] == sum(1 for c in dated if c["altered"])
     assert chain["links"] == [f"/documents/{c['document_id']}" for c in dated]
+    # Points on a time axis (minutes after the first appearance), not evenly spaced categories.
+    assert chain["x"] == [round(c["lag_seconds"] / 60, 2) for c in dated] and chain["x"][0] == 0
+    assert chain["x_title"] == "minutes after the first appearance"
     parents = {c["parent_id"] for c in report["copies"] if not c["first"] and c["parent_id"]}
     assert all(f'href="/documents/{p}"' in html for p in parents)
 
@@ -385,6 +388,11 @@ def test_charts_and_network_graph_render_in_chromium(site):
                 if page.locator("#network-graph-detail").inner_text().startswith("Account:"):
                     break
             assert pos[2] in page.locator("#network-graph-detail").inner_text()
+
+            cluster_id = _sql(site["db"], "SELECT cluster_id FROM cluster_members GROUP BY cluster_id"
+                                          " ORDER BY COUNT(*) DESC, cluster_id LIMIT 1")[0][0]
+            page.goto(f"{url}/clusters/{cluster_id}")
+            assert _rendered(page, "chart-copy-chain") > 500
 
             page.goto(f"{url}/sources/{STATE_SOURCE}")
             assert _rendered(page, "chart-profile-claims") > 200

@@ -86,9 +86,12 @@ def colour_for(key: str, index: int) -> str:
 
 def chart_spec(kind: str, labels: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str,
                stacked: bool = False, horizontal: bool = False, links: Sequence[str | None] | None = None,
-               colours: Mapping[str, str] | None = None) -> dict[str, object]:
+               colours: Mapping[str, str] | None = None, x: Sequence[float] | None = None,
+               x_title: str | None = None, stepped: bool = False) -> dict[str, object]:
     """A chart for static/charts.js: ``kind`` line|bar; ``series`` key -> one value per label;
-    ``links`` (one per label) makes a click on a bar or point open that page."""
+    ``links`` (one per label) makes a click on a bar or point open that page. ``x`` (one number per
+    label) puts the points on a linear axis titled ``x_title`` instead of evenly spaced categories;
+    ``stepped`` draws a line as steps (a running count)."""
     if kind not in ("line", "bar"):
         raise ValueError(f"chart kind is line or bar, not {kind!r}")
     return {
@@ -97,5 +100,6 @@ def chart_spec(kind: str, labels: Sequence[str], series: Mapping[str, Sequence[f
         "series": [{"label": k, "data": list(v), "colour": (colours or {}).get(k) or colour_for(k, i)}
                    for i, (k, v) in enumerate(series.items())],
         "links": list(links) if links is not None else None,
+        "x": list(x) if x is not None else None, "x_title": x_title, "stepped": stepped,
         "empty": not labels or not series or not any(any(v) for v in series.values()),
     }

@@ -98,9 +98,15 @@ def copy_chain_chart(report: ClusterReport) -> dict[str, object]:
     running = 0
     series["altered wording"] = [running := running + c.altered for c in dated]
     colours = {**PLATFORM_COLOURS, "altered wording": "#e377c2"}
-    return chart_spec("line", [(c.published_at or "")[:16].replace("T", " ") for c in dated], series,
+    # A time axis, not evenly spaced copies: the gaps are what shows a burst. Minutes, or hours
+    # once the story runs past two days.
+    span = max((c.lag_seconds or 0 for c in dated), default=0)
+    unit, name = (3600, "hours") if span > 2 * 86400 else (60, "minutes")
+    return chart_spec("line", [(c.published_at or "")[:19].replace("T", " ") for c in dated], series,
                       title="Copies so far, from the first appearance", colours=colours,
-                      links=[f"/documents/{c.document_id}" for c in dated])
+                      links=[f"/documents/{c.document_id}" for c in dated],
+                      x=[round((c.lag_seconds or 0) / unit, 2) for c in dated],
+                      x_title=f"{name} after the first appearance", stepped=True)
 
 
 ClusterId = Annotated[str, Path(description="A cluster id (a number: its founding document's id).",

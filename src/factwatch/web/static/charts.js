@@ -26,13 +26,20 @@
     if (!spec || spec.empty) { showEmpty(canvas, "Nothing to chart yet."); return; }
     if (typeof window.Chart !== "function") { return; }
     var horizontal = !!spec.horizontal;
+    var xs = spec.x;  // numbers: a linear x axis (time since the first appearance), else categories
     var datasets = spec.series.map(function (s) {
       return {
-        label: s.label, data: s.data, borderColor: s.colour, backgroundColor: s.colour,
-        borderWidth: spec.kind === "line" ? 2 : 0, pointRadius: spec.kind === "line" ? 1.5 : 0,
-        tension: 0, fill: false
+        label: s.label,
+        data: xs ? s.data.map(function (y, i) { return { x: xs[i], y: y }; }) : s.data,
+        borderColor: s.colour, backgroundColor: s.colour,
+        borderWidth: spec.kind === "line" ? 2 : 0, pointRadius: spec.kind === "line" ? 2 : 0,
+        stepped: spec.stepped ? "after" : false, tension: 0, fill: false
       };
     });
+    var xScale = { stacked: spec.stacked, ticks: { maxRotation: 0, autoSkip: true } };
+    if (xs) {
+      xScale = { type: "linear", beginAtZero: true, title: { display: !!spec.x_title, text: spec.x_title || "" } };
+    }
     var links = spec.links;
     var chart = new window.Chart(canvas, {
       type: spec.kind,
@@ -43,12 +50,17 @@
         maintainAspectRatio: false,
         indexAxis: horizontal ? "y" : "x",
         interaction: { mode: "nearest", intersect: false, axis: horizontal ? "y" : "x" },
+        // Tooltips title a point by its label (a time) also on a linear axis.
+        parsing: xs ? { xAxisKey: "x", yAxisKey: "y" } : undefined,
         plugins: {
           legend: { display: spec.series.length > 1, position: "bottom" },
-          title: { display: false, text: spec.title }
+          title: { display: false, text: spec.title },
+          tooltip: { callbacks: { title: function (items) {
+            return items.length ? String(spec.labels[items[0].dataIndex]) : "";
+          } } }
         },
         scales: {
-          x: { stacked: spec.stacked, ticks: { maxRotation: 0, autoSkip: true } },
+          x: xScale,
           y: { stacked: spec.stacked, beginAtZero: true, ticks: { precision: 0 } }
         },
         onClick: function (event, elements) {
