@@ -67,3 +67,19 @@ def test_trend_dimensions_and_buckets_are_checked(store):
     with pytest.raises(InputError, match="bucket"):
         trend_series(store, bucket="week")
     assert trend_series(store).buckets == []
+
+
+def test_a_narratives_alerts_are_selected_in_sql(store):
+    """The narrative page reads only its narrative's alerts (it used to read 10,000 and filter them)."""
+    from factwatch.models import Narrative, NewAlert
+
+    store.save_narratives("t", [Narrative(id=n, catalogue="t", title=n, description=n, label=n) for n in ("a", "b")])
+    store.save_alerts([NewAlert(key=f"spike:{n}:{i}", kind="spike", narrative_id=n, subject=None,
+                                at=f"2026-10-0{i}", score=1e-5, summary=f"{n} {i}")
+                       for n, count in (("a", 2), ("b", 3)) for i in range(1, count + 1)]
+                      + [NewAlert(key="state", kind="state-actor", narrative_id=None, subject="x",
+                                  at="2026-10-09", score=3, summary="none")], stage="alerts", cursor="t")
+    assert [a.summary for a in store.list_alerts(narrative_id="a")] == ["a 2", "a 1"]
+    assert [a.summary for a in store.list_alerts(narrative_id="b", limit=2)] == ["b 3", "b 2"]
+    assert store.list_alerts(narrative_id="c") == []
+    assert len(store.list_alerts()) == 6

@@ -304,8 +304,10 @@ class TrendsMixin:
                 (stage, cursor, now))
         return new
 
-    def list_alerts(self, *, since: str | None = None, kind: str | None = None, limit: int = 500) -> list[Alert]:
-        """Stored alerts, newest data time first; ``since`` compares with the data time ``at``."""
+    def list_alerts(self, *, since: str | None = None, kind: str | None = None, narrative_id: str | None = None,
+                    limit: int = 500) -> list[Alert]:
+        """Stored alerts, newest data time first; ``since`` compares with the data time ``at``;
+        ``narrative_id`` keeps one narrative's."""
         if kind is not None and kind not in ALERT_KINDS:
             raise InputError(f"An alert kind is one of {', '.join(ALERT_KINDS)}, not {kind!r}.")
         where, params = [], []
@@ -315,6 +317,9 @@ class TrendsMixin:
         if kind:
             where.append("a.kind = ?")
             params.append(kind)
+        if narrative_id is not None:
+            where.append("a.narrative_id = ?")
+            params.append(narrative_id)
         sql = ("SELECT a.id, a.key, a.kind, a.narrative_id, a.subject, a.at, a.score, a.summary, a.details, a.created_at,"
                " (SELECT CASE WHEN SUM(x.status = 'delivered') > 0 THEN 'delivered' ELSE MIN(x.status) END"
                "  FROM alert_deliveries x WHERE x.alert_id = a.id) AS delivery FROM alerts a"

@@ -64,7 +64,7 @@ def _checked(value: str, what: str) -> str:
 def narrative_view(store: Store, narrative_id: str) -> NarrativeView:
     narrative = store.get_narrative(_checked(narrative_id, "narrative"))
     pushers = narrative_pushers(store, narrative.id)
-    alerts = [a for a in store.list_alerts(limit=10_000) if a.narrative_id == narrative.id]
+    alerts = store.list_alerts(narrative_id=narrative.id, limit=500)
     chart = line_chart([], {})
     if pushers.daily:
         days = bucket_range(pushers.daily[0][0], pushers.daily[-1][0], "day")
