@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
-from factwatch.analysis.matching import MatchResult, match_text
+from factwatch.analysis.article_matching import ArticleMatch, match_article
 from factwatch.errors import InputError
 from factwatch.store import Store
 from factwatch.web._filters import MATCH_MAX_CHARS, MatchQuery
@@ -58,20 +58,21 @@ def article_text(url: str) -> str:
     raise InputError(f"{url}: no article text found on the page; paste the text instead.")
 
 
-def match_view(request: Request, store: Store, mq: MatchQuery) -> MatchResult | None:
-    """The match of the pasted text or the URL's article (None for the empty form), vectors kept
-    in the app's LRU."""
+def match_view(request: Request, store: Store, mq: MatchQuery) -> ArticleMatch | None:
+    """The match of the pasted text or the URL's article (None for the empty form): a short text
+    whole, an article sentence by sentence; vectors kept in the app's LRU."""
     text = article_text(mq.url) if mq.url else mq.text
     if text is None:
         return None
-    return match_text(store, text, k=mq.k, memo=request.app.state.query_vectors)
+    return match_article(store, text, k=mq.k, memo=request.app.state.query_vectors)
 
 
 @router.get("/match", response_class=HTMLResponse, include_in_schema=False)
 def match_page(request: Request, mq: MatchQuery = Depends(match_query), store: Store = Depends(get_store)) -> HTMLResponse:
     if mq.text is not None or mq.url is not None:
         metered(request)  # the empty form costs nothing
-    return render(request, "match.html", query=mq, result=match_view(request, store, mq),
+    article = match_view(request, store, mq)
+    return render(request, "match.html", query=mq, article=article, result=article.result if article else None,
                   submitted="text" in request.query_params or "url" in request.query_params, page_title="Match a claim")
 
 
@@ -80,7 +81,9 @@ def match_json(
     request: Request, mq: MatchQuery = Depends(match_query), store: Store = Depends(get_store)
 ) -> dict[str, Any]:
     """Fact-checks and facts that address ``text`` (or the article at ``url``), best first, with the
-    calibrated decision."""
+    calibrated decision. For an article (over 400 characters) each check-worthy sentence is
+    matched on its own: ``sentences`` lists them with their decision, ``probability`` and
+    ``matches``, most probably addressed first, and the top-level decision is the best sentence's."""
     if mq.text is not None or mq.url is not None:
         metered(request)
     result = match_view(request, store, mq)
