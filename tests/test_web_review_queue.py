@@ -185,7 +185,7 @@ def test_keyboard_confirm_with_a_note_persists(base, api, db):
             page.keyboard.press("Escape")
             with page.expect_navigation():
                 page.keyboard.press("c")
-            assert page.url.endswith("/review?kind=match")
+            assert page.url.endswith("/review?kind=match&limit=50&offset=0")  # back on the same page
             assert target["item_id"] not in {el.get_attribute("data-item") for el in page.locator(".queue-item").all()}
             page.goto(f"{base}/audit?kind=match")
             row = page.locator("table.audit tbody tr").first

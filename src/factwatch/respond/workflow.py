@@ -50,13 +50,21 @@ class ReviewQueue:
     labels: list[PendingLabel] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    limit: int = 50  # each kind's list is counts[kind] items paged by limit and offset
+    offset: int = 0
+
+    def next_offset(self, kind: str) -> int | None:
+        """Where the next page of ``kind`` starts (None on its last page)."""
+        end = self.offset + self.limit
+        return end if end < self.counts.get(kind, 0) else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "matches": [{**_plain(m), "item_id": m.match_id} for m in self.matches],
             "narrative_labels": [{**l.as_dict(), "item_id": narrative_item_id(l)} for l in self.labels],
             "candidate_narratives": [{**c.as_dict(), "item_id": str(c.id)} for c in self.candidates],
-            "counts": self.counts,
+            "counts": self.counts, "limit": self.limit, "offset": self.offset,
+            "next_offset": {k: self.next_offset(k) for k in QUEUE_KINDS},
         }
 
 
@@ -72,25 +80,28 @@ def narrative_item_id(label: PendingLabel) -> str:
     return f"{label.document_id}{claim}:{label.narrative_id}"
 
 
-def open_candidates(store: Store, *, limit: int = 50) -> list[Candidate]:
-    """Open candidate narratives no analyst has rejected, largest first."""
+def open_candidates(store: Store, *, limit: int = 50, offset: int = 0) -> list[Candidate]:
+    """Open candidate narratives no analyst has rejected, largest first, from ``offset``."""
     rejected = {k for k, d in store.candidate_decisions().items() if d == "rejected"}
-    return [c for c in candidates(store, min_size=MIN_SIZE, limit=limit + len(rejected)) if c.id not in rejected][:limit]
+    listed = candidates(store, min_size=MIN_SIZE, limit=offset + limit + len(rejected))
+    return [c for c in listed if c.id not in rejected][offset:offset + limit]
 
 
-def review_queue(store: Store, *, kind: str | None = None, limit: int = 50) -> ReviewQueue:
+def review_queue(store: Store, *, kind: str | None = None, limit: int = 50, offset: int = 0) -> ReviewQueue:
+    """Items ``offset`` to ``offset + limit`` of each kind waiting for a decision (of one
+    ``kind``, or of all three), with how many of each wait in all."""
     if kind is not None and kind not in QUEUE_KINDS:
         raise InputError(f"kind is one of {', '.join(QUEUE_KINDS)}, not {kind!r}.")
     want = set(QUEUE_KINDS) if kind is None else {kind}
-    matches = store.review_candidates(status="pending", limit=limit) if "match" in want else []
-    labels = store.pending_narrative_labels(limit=limit) if "narrative" in want else []
-    cands = open_candidates(store, limit=limit) if "candidate" in want else []
+    matches = store.review_candidates(status="pending", limit=limit, offset=offset) if "match" in want else []
+    labels = store.pending_narrative_labels(limit=limit, offset=offset) if "narrative" in want else []
+    cands = open_candidates(store, limit=limit, offset=offset) if "candidate" in want else []
     counts = {
         "match": store.count_pending_matches() if "match" in want else 0,
         "narrative": store.count_pending_narrative_labels() if "narrative" in want else 0,
         "candidate": store.count_open_candidates(min_size=MIN_SIZE) if "candidate" in want else 0,
     }
-    return ReviewQueue(matches=matches, labels=labels, candidates=cands, counts=counts)
+    return ReviewQueue(matches=matches, labels=labels, candidates=cands, counts=counts, limit=limit, offset=offset)
 
 
 def _note(note: str | None) -> str | None:

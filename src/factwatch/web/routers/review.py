@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from factwatch.errors import InputError
 from factwatch.respond import workflow
 from factwatch.store import Store
 from factwatch.store._workflow import AUDIT_KINDS
 from factwatch.web._auth import User, csrf_protect, require_analyst
-from factwatch.web._filters import parse_paging
-from factwatch.web._params import get_store, get_write_store
+from factwatch.web._filters import parse_int, parse_paging
+from factwatch.web._params import DIGITS, get_store, get_write_store
 from factwatch.web._render import render
 from factwatch.web._views import Page
 
@@ -26,6 +27,7 @@ router = APIRouter()
 
 KindParam = Annotated[str | None, Query(description="match, narrative or candidate (default: all three).")]
 QUEUE_LIMIT = 50
+QUEUE_MAX = 200
 
 
 def safe_next(value: Any, default: str) -> str:
@@ -36,20 +38,47 @@ def safe_next(value: Any, default: str) -> str:
     return default
 
 
+def _queue_page(limit_text: str | None, offset_text: str | None, kind: str | None) -> tuple[int, int]:
+    """(limit, offset) of the queue; an offset pages one kind, so it needs ``kind``."""
+    limit = parse_int(limit_text, name="limit", default=QUEUE_LIMIT, minimum=1, maximum=QUEUE_MAX)
+    offset = parse_int(offset_text, name="offset", default=0, minimum=0, maximum=10**9)
+    if offset and kind is None:
+        raise InputError("offset pages one kind of item: add kind=match, kind=narrative or kind=candidate.")
+    return limit, offset
+
+
+Paging = Annotated[str | None, Query(description=f"Items per kind, 1-{QUEUE_MAX} (default {QUEUE_LIMIT}).",
+                                     json_schema_extra=DIGITS)]
+Offset = Annotated[str | None, Query(description="Skip this many items of the kind (needs kind); "
+                                                 "next_offset says where the next page starts.",
+                                     json_schema_extra=DIGITS)]
+
+
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
-def review_page(request: Request, kind: KindParam = None, store: Store = Depends(get_store)) -> HTMLResponse:
+def review_page(request: Request, kind: KindParam = None, store: Store = Depends(get_store)) -> Response:
     kind = kind or None
-    queue = workflow.review_queue(store, kind=kind, limit=QUEUE_LIMIT)
-    return render(request, "review.html", queue=queue, kind=kind, kinds=workflow.QUEUE_KINDS,
+    limit, offset = _queue_page(request.query_params.get("limit"), request.query_params.get("offset"), kind)
+    queue = workflow.review_queue(store, kind=kind, limit=limit, offset=offset)
+    total = queue.counts.get(kind, 0) if kind else 0
+    if kind and offset and offset >= total:
+        # The last item of the last page was just decided: show the page before, not an empty one.
+        last = max(0, (total - 1) // limit * limit)
+        return RedirectResponse(f"/review?kind={kind}&limit={limit}&offset={last}", status_code=303)
+    page = Page(total=total, limit=limit, offset=offset) if kind else None
+    return render(request, "review.html", queue=queue, kind=kind, kinds=workflow.QUEUE_KINDS, page=page,
                   item_id=workflow.narrative_item_id, page_title="Review queue")
 
 
 @router.get("/api/review", tags=["api"])
-def review_json(kind: KindParam = None, store: Store = Depends(get_store)) -> dict[str, Any]:
+def review_json(kind: KindParam = None, limit: Paging = None, offset: Offset = None,
+                store: Store = Depends(get_store)) -> dict[str, Any]:
     """What waits for an analyst's decision: candidate matches (best first), narrative labels
     (highest score first) and candidate narratives (largest first), each with the ``item_id`` to
-    post to ``/api/review/decisions``, and how many of each wait."""
-    return workflow.review_queue(store, kind=kind or None, limit=QUEUE_LIMIT).as_dict()
+    post to ``/api/review/decisions``; ``counts`` says how many of each wait, and
+    ``next_offset[kind]`` where that kind's next page starts (``?kind=...&offset=...``)."""
+    kind = kind or None
+    page_limit, page_offset = _queue_page(limit, offset, kind)
+    return workflow.review_queue(store, kind=kind, limit=page_limit, offset=page_offset).as_dict()
 
 
 @router.post("/review/decide", include_in_schema=False, dependencies=[Depends(csrf_protect)])

@@ -26,6 +26,10 @@
     var all = items();
     if (!all.length) return;
     var at = all.indexOf(current());
+    // Past either end of a paged queue: the next or previous page (its last item when going back).
+    var page = document.querySelector(".queue-pager a[rel=\"" + (step > 0 ? "next" : "prev") + "\"]");
+    if (page && at >= 0 && at + step >= all.length) { window.location.assign(page.href); return; }
+    if (page && at >= 0 && at + step < 0) { window.location.assign(page.href + "#last"); return; }
     var next = at < 0 ? 0 : Math.min(all.length - 1, Math.max(0, at + step));
     select(all[next]);
   }
@@ -77,7 +81,8 @@
       var item = event.target.closest(".queue-item");
       if (item && !typing(event.target) && event.target.tagName !== "BUTTON") select(item);
     });
-    select(items()[0]);
+    var listed = items();
+    select(window.location.hash === "#last" ? listed[listed.length - 1] : listed[0]);
   }
 
   // -- copy buttons: copy the text box they name, as the analyst edited it --------------------
