@@ -136,3 +136,24 @@ def test_a_short_text_is_matched_whole_as_before(base, db):
         before = match_text(store, PLANTED, memo={})
     assert got["probability"] == round(before.probability, 4)
     assert [m["claim"] for m in got["matches"]] == [m.claim for m in before.matches]
+
+
+def test_the_cli_matches_an_article_the_same_way(db):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    text = " ".join(NEWS[:3] + FILLER[:1]) + "\n\n" + " ".join(NEWS[3:5] + [PLANTED] + FILLER[1:2]) + "\n\n" + \
+        " ".join(NEWS[5:] + FILLER[2:])
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env.pop("FACTWATCH_DB", None)
+    run = subprocess.run([sys.executable, "-m", "factwatch.cli", "--db", str(db), "match", text, "--json"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert [s["sentence"] for s in got["sentences"] if s["addressed"]] == [PLANTED]
+    assert got["addressed"] is True and got["matches"][0]["claim"] == KFOR_CHECK
+    shown = subprocess.run([sys.executable, "-m", "factwatch.cli", "--db", str(db), "match", text],
+                           capture_output=True, text=True, env={**env, "COLUMNS": "250"}, timeout=300)
+    assert shown.returncode == 0 and "sentences the fact base addresses" in shown.stdout and "KFOR se sprema" in shown.stdout

@@ -563,8 +563,9 @@ def match(
     k: Annotated[int, typer.Option("-k", metavar="N", help="How many fact-checks to return.")] = 5,
     json_: JsonOpt = False,
 ) -> None:
-    """Fact-checks and facts that address TEXT, best first, with a calibrated 'addressed' decision."""
-    from factwatch.analysis.matching import match_text
+    """Fact-checks and facts that address TEXT, best first, with a calibrated 'addressed' decision
+    (a text over 400 characters: each check-worthy sentence on its own, in `sentences`)."""
+    from factwatch.analysis.article_matching import match_article
 
     if (text is None) == (file is None):
         raise InputError("Give either TEXT or --file FILE (one text a line).")
@@ -586,11 +587,15 @@ def match(
                 else:
                     out.line("(empty line)")
                 continue
-            result = match_text(store, line, k=k, memo=memo)
+            article = match_article(store, line, k=k, memo=memo)
             if json_:
-                out.emit_json(result)
+                out.emit_json(article)
             else:
-                _print_match(line, result)
+                _print_match(line, article.result)
+                if article.sentences:
+                    out.table("sentences the fact base addresses", ["p", "sentence", "candidate fact-check", "verdict"],
+                              [(f"{s.result.probability:.2f}", s.sentence, s.result.matches[0].claim,
+                                s.result.matches[0].verdict) for s in article.addressed_sentences])
 
 
 def _print_match(text: str, result: Any) -> None:
