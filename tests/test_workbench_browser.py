@@ -280,3 +280,23 @@ def test_a_source_named_with_a_slash_has_its_profile_page(workbench):
     headers = bearer(db, "viewer", name="workbench-slash")
     r = httpx.get(f"{url}/sources/{quote(SLASHED_SOURCE, safe='')}", headers=headers, trust_env=False)
     assert r.status_code == 200, r.status_code
+
+
+def test_the_checks_catch_markup_that_runs():
+    """The same checks on a page that does let hostile markup run: each finds it (so a pass means something)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            watch = Watch(page)
+            page.set_content('<a href=" JaVaScRiPt:alert(1)">x</a><img src=x onerror="alert(2)">'
+                             '<script type="application/json">{"a": "</script><b>"}</script>')
+            page.wait_for_timeout(300)
+            found = page.evaluate(_LIVE_MARKUP)
+        finally:
+            browser.close()
+    assert watch.dialogs == ["2"]
+    assert any("onerror" in f for f in found) and any("javascript:" in f.lower() for f in found)
+    assert any(f.startswith("broken data block") for f in found)
