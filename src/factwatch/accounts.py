@@ -111,3 +111,28 @@ def token_user(store: Store, token: str) -> User | None:
         return None
     found = store.token_user(secret_hash(token))
     return as_user(found) if found else None
+
+
+# -- user management from the dashboard (the admin page and its /api twins) ------------------------
+
+
+def change_role(store: Store, actor: User, name: str, role: str) -> User:
+    """Set ``name``'s role; it applies to their next request. An admin cannot demote themselves
+    from the dashboard: the last admin would lock everyone out of user management."""
+    if role not in ROLES:
+        raise InputError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
+    if name == actor.name and role != actor.role:
+        raise InputError("You cannot change your own role here; another admin can, or "
+                         f"`factwatch users role {name} {role}` on the server.")
+    store.set_role(name, role)
+    stored = store.get_user(name)
+    assert stored is not None
+    return as_user(stored)
+
+
+def remove_user(store: Store, actor: User, name: str) -> None:
+    """Delete ``name`` with their sessions and tokens; not oneself (see change_role)."""
+    if name == actor.name:
+        raise InputError("You cannot remove yourself here; another admin can, or "
+                         f"`factwatch users remove {name}` on the server.")
+    store.remove_user(name)

@@ -41,6 +41,7 @@ NAV: list[tuple[str, str]] = [
     ("/alerts", "Alerts"),  # narrative spikes, state actors starting a narrative, coordinated amplification
     ("/saved", "Saved"),  # saved searches of any list; those of /documents can become alerts
     ("/about", "About"),  # what p, candidate, review and stance mean (linked from every p shown)
+    ("/users", "Users"),  # admins only (base.html hides it from others): accounts, roles, API tokens
 ]
 
 # `default-src 'self'` alone already blocks inline scripts and styles; the rest closes what

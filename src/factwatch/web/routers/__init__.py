@@ -25,10 +25,12 @@ from factwatch.web.routers import (
     saved,
     sources,
     trends,
+    users,
 )
 
 ROUTERS = (overview.router, actors.router, documents.router, sources.router, runs.router, claims.router, match.router,
            facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
-           about.router, ingest_api.router, apidocs.router, review.router, saved.router)
+           about.router, ingest_api.router, apidocs.router, review.router, saved.router,
+           users.router)
 
 __all__ = ["ROUTERS"]
