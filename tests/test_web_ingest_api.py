@@ -121,3 +121,15 @@ def test_post_file_bad_input_is_an_error_not_a_500(server, files, form, needle):
     assert 400 <= r.status_code < 500, r.text
     assert needle in r.json()["error"]
 
+
+
+def test_an_upload_over_the_cap_is_refused_before_parsing(server, monkeypatch):
+    from factwatch.web.routers import ingest_api
+
+    http, analyst, _, _ = server
+    runs_before = len(http.get("/api/runs", headers=analyst).json()["runs"])
+    monkeypatch.setattr(ingest_api, "MAX_UPLOAD_BYTES", 4096)  # the server runs in this process
+    line = json.dumps({"text": "Dugačak zapis o vizama i granicama.", "source": "big"}) + "\n"
+    r = http.post("/api/ingest", files={"file": ("big.jsonl", (line * 200).encode())}, headers=analyst)
+    assert r.status_code == 400 and "split it" in r.json()["error"], r.text
+    assert len(http.get("/api/runs", headers=analyst).json()["runs"]) == runs_before  # nothing was started
