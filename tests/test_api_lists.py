@@ -18,7 +18,7 @@ from test_web_claims import db  # noqa: F401  (module-scoped store with a fact b
 NOT_LISTS = {"/api/stats", "/api/overview", "/api/trends", "/api/match", "/api/me", "/api/review"}
 # Lists that do not page yet, each a known gap (issue 10's report names their owners). When one
 # gains limit/offset, the test below says to move it out of here.
-UNPAGED_YET = {"/api/alerts", "/api/runs", "/api/discovery", "/api/saved", "/api/users",
+UNPAGED_YET = {"/api/alerts", "/api/discovery", "/api/saved", "/api/users",
                "/api/audit"}  # /api/audit answers limit/offset but does not declare them
 # Lists that page but do not count their rows yet (no total): only their page size is checked.
 NO_TOTAL_YET = {"/api/published"}
@@ -94,7 +94,7 @@ def test_pages_add_up_to_the_total(client, lists):
             assert first["next_offset"] == (1 if total > 1 else None), path
 
 
-@pytest.mark.parametrize("bad", [{"limit": "0"}, {"limit": "501"}, {"limit": "ten"}, {"offset": "-1"}])
+@pytest.mark.parametrize("bad", [{"limit": "0"}, {"limit": "100001"}, {"limit": "ten"}, {"offset": "-1"}])
 def test_bad_paging_is_a_400_saying_what_to_send(client, lists, bad):
     for path, params in sorted(lists.items()):
         if not {"limit", "offset"} <= params:

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from factwatch.models import Rejection, Run
 from factwatch.store import Store
-from factwatch.web._params import get_store, runs_limit
+from factwatch.web._filters import parse_int
+from factwatch.web._params import OffsetParam, get_store, paged, runs_limit
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -40,9 +41,12 @@ def runs_page(request: Request, limit: int = Depends(runs_limit), store: Store =
 
 
 @router.get("/api/runs", tags=["api"])
-def runs_json(limit: int = Depends(runs_limit), store: Store = Depends(get_store)) -> dict[str, Any]:
-    """The latest ingestion runs, newest first."""
-    return {"runs": [r.as_dict() for r in runs_view(store, limit)]}
+def runs_json(limit: int = Depends(runs_limit), offset: OffsetParam = None,
+              store: Store = Depends(get_store)) -> dict[str, Any]:
+    """The latest ingestion runs, newest first, a page at a time."""
+    start = parse_int(offset, name="offset", default=0, minimum=0, maximum=10**9)
+    runs = runs_view(store, start + limit)[start:]
+    return paged("runs", [r.as_dict() for r in runs], (limit, start), total=store.stats().get("runs", 0))
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
