@@ -13,7 +13,8 @@ import pytest
 WEB = Path(__file__).resolve().parents[1] / "src" / "factwatch" / "web"
 
 # JSON form -> HTML form, where the two paths are not just "/api" apart.
-PAIRS = {"/api/stats": "/", "/api/overview": "/", "/api/claims/{claim_id}/card": "/claims/{claim_id}/card.{fmt}"}
+PAIRS = {"/api/stats": "/", "/api/overview": "/", "/api/claims/{claim_id}/card": "/claims/{claim_id}/card.{fmt}",
+         "/api/users/{user_id}/tokens": "/users"}
 
 
 @pytest.fixture(scope="module")

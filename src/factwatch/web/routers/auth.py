@@ -20,8 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from factwatch import accounts
 from factwatch.accounts import User
 from factwatch.store import Store
-from factwatch.web._auth import SESSION_COOKIE, csrf_protect, require_admin, require_viewer
-from factwatch.web._params import get_store, get_write_store
+from factwatch.web._auth import SESSION_COOKIE, csrf_protect, require_viewer
+from factwatch.web._params import get_write_store
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -140,10 +140,3 @@ def logout(request: Request, user: User = Depends(require_viewer),
 def me(user: User = Depends(require_viewer)) -> dict[str, Any]:
     """Who the credentials belong to: ``{"id", "name", "role"}``."""
     return {"id": user.id, "name": user.name, "role": user.role}
-
-
-@router.get("/api/users", tags=["api"])
-def users(user: User = Depends(require_admin), store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Every account with its role (admin only; `factwatch users add|remove` manages them)."""
-    return {"users": [{"id": u.id, "name": u.name, "role": u.role, "created_at": u.created_at}
-                      for u in store.list_users()]}

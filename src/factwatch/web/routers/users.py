@@ -105,6 +105,12 @@ class RoleChange(BaseModel):
     role: str = Field(max_length=20, description="viewer, analyst or admin.")
 
 
+@router.get("/api/users", tags=["api"])
+def users_json(user: User = Depends(require_admin), store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Every account with its role (admin only)."""
+    return {"users": [_as_dict(u) for u in store.list_users()]}
+
+
 @router.post("/api/users", tags=["api"], status_code=201)
 def add_json(body: NewUser, user: User = Depends(require_admin),
              store: Store = Depends(get_write_store)) -> dict[str, Any]:
