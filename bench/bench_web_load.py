@@ -328,10 +328,10 @@ counted them row by row (170 ms; now counted in the FTS index, 0.5 ms); one lang
 50k rows (250 ms; now a `(language, published_at)` index, 0.1 ms; migration 016, also by source);
 the overview's aggregates over 100k documents were most of the server's time (now reused until the
 file changes: `store/_cache.py`); `dataclasses.asdict` deep-copied every field of every record (a
-quarter of the CPU of a list; `_records.asdict`: 1.42 -> 0.37 ms for 50 documents). Still slow:
-`/api/audit`, not in this mix (~200 ms: its union scans `documents` to join `narrative_reviews`
-when the review tables are empty), and the overview's count of documents a day by language and
-source (50-75 ms each time the file has changed)."""
+quarter of the CPU of a list; `_records.asdict`: 1.42 -> 0.37 ms for 50 documents); `/api/audit`,
+not in this mix, scanned `documents` to join empty review logs (410 ms; now each log drives its
+join, 0.3 ms). Still slow: the overview's count of documents a day by language and source
+(50-75 ms each time the file has changed)."""
 
 
 def main() -> None:
