@@ -100,6 +100,26 @@ def test_cyrillic_original_and_latin_copy_join_one_cluster_and_a_rerun_changes_n
     assert latin.altered and latin.changes == [{"op": "insert", "before": "", "after": "portal je tekst preneo u celini"}]
 
 
+def test_each_copy_shows_its_changes_against_the_copy_it_was_taken_from(store):
+    """A copy chain reads parent by parent: the second copy's changes are what it added to the first
+    copy, not everything since the first appearance (which is what ``altered`` still counts)."""
+    second = ARTICLE_LATN_COPY + " Dodali smo i izjavu portparola vlade od juce."
+    orig, copy, copy2 = add(store,
+                            make_doc(ARTICLE_CYRL, source="kurir", published_at="2026-10-26T06:35:00Z"),
+                            make_doc(ARTICLE_LATN_COPY, source="vesti", published_at="2026-10-26T10:15:00Z", n=1),
+                            make_doc(second, source="alo", published_at="2026-10-26T11:00:00Z", n=2))
+    cluster_new_documents(store)
+    report = cluster_report(store, store.document_cluster(orig))
+    first, one, two = report.copies
+    assert (first.document_id, one.document_id, two.document_id) == (orig, copy, copy2)
+    assert two.parent_id == copy and two.changes_from == copy
+    assert two.changes == [{"op": "insert", "before": "", "after": "dodali smo i izjavu portparola vlade od juce"}]
+    assert one.changes_from == orig and one.changes == [
+        {"op": "insert", "before": "", "after": "portal je tekst preneo u celini"}]
+    assert first.changes_from is None and first.changes == []
+    assert report.altered == 2 and two.altered
+
+
 def test_a_pure_transliteration_is_an_exact_copy_and_not_altered(store):
     cyrl = ARTICLE_CYRL
     latn = ARTICLE_LATN_COPY.replace(" Portal je tekst preneo u celini.", "")

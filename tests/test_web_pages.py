@@ -172,6 +172,7 @@ def test_overview_page_carries_its_charts_as_data(site):
     assert {s["label"] for s in languages["series"]} >= {"Serbian", "Macedonian"}  # names, not codes
     latin = _json_block(site["client"].get("/?lang=sr-Latn").text, "chart-languages")
     assert "srpski" in {s["label"] for s in latin["series"]}  # in the interface language
+    site["client"].get("/?lang=en")  # ?lang= is remembered in a cookie: back to English for the other tests
     rising = _json_block(html, "chart-rising")
     assert f"/narratives/{RISING}" in rising["links"]
     assert 'src="/static/charts.js"' in html and "<script>" not in html  # no inline script anywhere
@@ -421,3 +422,48 @@ def test_detail_pages_fit_a_390px_phone(site):
              f"/sources/{STATE_SOURCE}", f"/actors/{STATE_ACTOR}", "/actors"]
     with live_dashboard(site["db"]) as url:
         assert _check_pages(url, pages) == {}
+
+
+# -- the pages in Serbian -----------------------------------------------------------------------
+
+PAGE_TEMPLATES = ("overview", "narrative", "cluster", "coordination_network", "source", "actor", "actors",
+                  "_profile_charts", "_profile_tables", "_trendchart")
+
+
+def test_every_wrapped_string_of_these_pages_has_a_serbian_translation():
+    from factwatch.web._i18n import SR_LATN
+
+    templates = REPO / "src/factwatch/web/templates"
+    wrapped = {m.group(2) for t in PAGE_TEMPLATES
+               for m in re.finditer(r'''_\(\s*(["'])(.*?)\1''', (templates / f"{t}.html").read_text())}
+    assert len(wrapped) > 150
+    assert sorted(wrapped - SR_LATN.keys()) == []
+
+
+def test_pages_and_their_charts_in_serbian_cyrillic(site):
+    client = site["client"]
+    cluster_id = _sql(site["db"], "SELECT cluster_id FROM cluster_members GROUP BY cluster_id"
+                                  " ORDER BY COUNT(*) DESC, cluster_id LIMIT 1")[0][0]
+    source = _sql(site["db"], "SELECT name FROM sources WHERE actor IS NOT NULL ORDER BY name LIMIT 1")[0][0]
+    network = client.get("/api/coordination").json()["networks"][0]["id"]
+    try:
+        pages = {path: client.get(path, params={"lang": "sr-Cyrl"}) for path in
+                 ("/", f"/narratives/{RISING}", f"/clusters/{cluster_id}", f"/coordination/{network}",
+                  f"/sources/{source}", "/actors")}
+    finally:
+        client.get("/?lang=en")
+    assert {p: r.status_code for p, r in pages.items()} == {p: 200 for p in pages}
+    overview, narrative, cluster, coordination, profile, actors = (r.text for r in pages.values())
+    assert "Преглед" in overview and "Докумената дневно" in overview and "Documents a day" not in overview
+    rising = _json_block(overview, "chart-rising")
+    assert rising["title"] == "Наративи у успону" and {s["label"] for s in rising["series"]} == {
+        "последњих 7 дана", "7 дана пре"}
+    assert "Ко га гура" in narrative and "Who pushes it" not in narrative
+    assert _json_block(narrative, "chart-narrative-outlets")["title"] == "Медији и канали који га преносе"
+    chain = _json_block(cluster, "chart-copy-chain")
+    assert "измењен текст" in {s["label"] for s in chain["series"]} and chain["x_title"].endswith("првог појављивања")
+    assert "Копије по времену" in cluster and "Copies in time order" not in cluster
+    assert "Заједничка дељења са заостајањем" in coordination and "Edges" not in coordination
+    assert "Тврдње и нетачне тврдње" in profile and "Claims and false claims" not in profile
+    assert _json_block(profile, "chart-profile-claims")["title"].startswith("Тврдњи месечно")
+    assert "Ко поседује изворе" in actors

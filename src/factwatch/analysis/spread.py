@@ -88,7 +88,10 @@ class ClusterCopy:
     similarity: float  # to that parent (rapidfuzz ratio, 0..1)
     exact: bool  # same Latin key as its parent: a copy, whatever the script
     altered: bool  # its Latin key differs from the first appearance's
-    changes: list[dict[str, str]]  # word changes from the first appearance (at most 20)
+    # Word changes (at most 20) from ``changes_from``: the copy it was taken from (parent_id), as a copy
+    # chain reads; the first appearance when the dedup stage recorded no parent. None for the first.
+    changes_from: int | None
+    changes: list[dict[str, str]]
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,17 +161,21 @@ def cluster_report(store: Store, cluster_id: int, *, limit: int = MEMBER_LIMIT) 
     first = members[0]
     t0 = _parse(first.published_at)
     # Enough of each key for the diff (MAX_DIFF_WORDS words), not a whole 16 MiB record per member.
-    keys = store.document_keys([m.document_id for m in members], max_chars=KEY_CHARS)
+    # Parents past the member limit are read too: each copy is compared with its own parent.
+    wanted = {m.document_id for m in members} | {m.parent_id for m in members if m.parent_id is not None}
+    keys = store.document_keys(sorted(wanted), max_chars=KEY_CHARS)
     first_key = keys.get(first.document_id, "")
     copies: list[ClusterCopy] = []
     for m in members:
         key = keys.get(m.document_id, "")
-        changes = [] if key == first_key else [op.as_dict() for op in word_diff(first_key, key)]
+        base = None if m is first else m.parent_id if m.parent_id in keys else first.document_id
+        base_key = key if base is None else keys.get(base, "")
+        changes = [] if key == base_key else [op.as_dict() for op in word_diff(base_key, key)]
         copies.append(ClusterCopy(
             document_id=m.document_id, first=m is first, lag_seconds=_lag(m.published_at, t0), platform=m.platform,
             source=m.source, actor=m.actor, actor_type=m.actor_type, author=m.author, url=m.url, title=m.title,
             published_at=m.published_at, language=m.language, script=m.script, parent_id=m.parent_id,
-            similarity=m.similarity, exact=m.exact, altered=key != first_key, changes=changes,
+            similarity=m.similarity, exact=m.exact, altered=key != first_key, changes_from=base, changes=changes,
         ))
     lags = [c.lag_seconds for c in copies if c.lag_seconds is not None]
     sources, accounts = _amplifiers(members)

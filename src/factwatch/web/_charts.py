@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from factwatch.web._i18n import gettext
+
 WIDTH, HEIGHT = 1000, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 26
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -91,15 +93,17 @@ def chart_spec(kind: str, labels: Sequence[str], series: Mapping[str, Sequence[f
     """A chart for static/charts.js: ``kind`` line|bar; ``series`` key -> one value per label;
     ``links`` (one per label) makes a click on a bar or point open that page. ``x`` (one number per
     label) puts the points on a linear axis titled ``x_title`` instead of evenly spaced categories;
-    ``stepped`` draws a line as steps (a running count)."""
+    ``stepped`` draws a line as steps (a running count). The title, axis title and series names are
+    shown in the interface language (_i18n.gettext; a name not in the catalogue, such as a source or
+    narrative, stays as it is); ``colours`` is keyed by the names as passed."""
     if kind not in ("line", "bar"):
         raise ValueError(f"chart kind is line or bar, not {kind!r}")
     return {
-        "kind": kind, "title": title, "stacked": stacked, "horizontal": horizontal,
+        "kind": kind, "title": gettext(title), "stacked": stacked, "horizontal": horizontal,
         "labels": list(labels),
-        "series": [{"label": k, "data": list(v), "colour": (colours or {}).get(k) or colour_for(k, i)}
+        "series": [{"label": gettext(k), "data": list(v), "colour": (colours or {}).get(k) or colour_for(k, i)}
                    for i, (k, v) in enumerate(series.items())],
         "links": list(links) if links is not None else None,
-        "x": list(x) if x is not None else None, "x_title": x_title, "stepped": stepped,
+        "x": list(x) if x is not None else None, "x_title": gettext(x_title) if x_title else None, "stepped": stepped,
         "empty": not labels or not series or not any(any(v) for v in series.values()),
     }

@@ -77,7 +77,7 @@ def actors_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(
 def actor_page(request: Request, name: str, store: Store = Depends(get_store)) -> HTMLResponse:
     view = actor_view(store, name)
     return render(request, "actor.html", actor=view.actor, sources=view.sources, view=view.view,
-                  profile=view.view.profile, charts=view.view.charts(), page_title=view.actor.name)
+                  profile=view.view.profile, page_title=view.actor.name)
 
 
 @router.get("/api/actors/{name}", tags=["api"])

@@ -101,12 +101,13 @@ def copy_chain_chart(report: ClusterReport) -> dict[str, object]:
     # A time axis, not evenly spaced copies: the gaps are what shows a burst. Minutes, or hours
     # once the story runs past two days.
     span = max((c.lag_seconds or 0 for c in dated), default=0)
-    unit, name = (3600, "hours") if span > 2 * 86400 else (60, "minutes")
+    unit, x_title = ((3600, "hours after the first appearance") if span > 2 * 86400
+                     else (60, "minutes after the first appearance"))
     return chart_spec("line", [(c.published_at or "")[:19].replace("T", " ") for c in dated], series,
                       title="Copies so far, from the first appearance", colours=colours,
                       links=[f"/documents/{c.document_id}" for c in dated],
                       x=[round((c.lag_seconds or 0) / unit, 2) for c in dated],
-                      x_title=f"{name} after the first appearance", stepped=True)
+                      x_title=x_title, stepped=True)
 
 
 ClusterId = Annotated[str, Path(description="A cluster id (a number: its founding document's id).",
@@ -130,7 +131,7 @@ def clusters_json(q: ClusterQuery = Depends(cluster_query), store: Store = Depen
 @router.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
 def cluster_page(request: Request, cluster_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     report = cluster_view(store, cluster_id)
-    return render(request, "cluster.html", report=report, colours=PLATFORM_COLOURS, chain=copy_chain_chart(report),
+    return render(request, "cluster.html", report=report, colours=PLATFORM_COLOURS, copy_chain=copy_chain_chart,
                   page_title=f"Cluster {report.id}")
 
 

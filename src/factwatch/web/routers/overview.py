@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from factwatch.models import Alert, ClaimRow, Run, Source, StoredNetwork
 from factwatch.store import Store
 from factwatch.web._charts import chart_spec
-from factwatch.web._i18n import language_name
+from factwatch.web._i18n import gettext, language_name
 from factwatch.web._params import get_store
 from factwatch.web._render import render
 from factwatch.web._views import actor_type_counts
@@ -70,6 +70,7 @@ class Overview:
 
     def charts(self) -> dict[str, dict[str, object]]:
         a = self.activity
+        recent, previous = gettext("last {n} days", n=RISING_DAYS), gettext("{n} days before", n=RISING_DAYS)
         return {
             "chart-languages": chart_spec("line", a.days, {language_name(k) if k != "other" else k: v
                                                            for k, v in a.by_language.items()},
@@ -78,10 +79,9 @@ class Overview:
                                             title="Documents a day by actor type of the source"),
             "chart-rising": chart_spec(
                 "bar", [r.label for r in self.rising],
-                {f"last {RISING_DAYS} days": [r.recent for r in self.rising],
-                 f"{RISING_DAYS} days before": [r.previous for r in self.rising]},
+                {recent: [r.recent for r in self.rising], previous: [r.previous for r in self.rising]},
                 horizontal=True, title="Rising narratives", links=[f"/narratives/{r.narrative_id}" for r in self.rising],
-                colours={f"last {RISING_DAYS} days": "#d62728", f"{RISING_DAYS} days before": "#9aa3ad"}),
+                colours={recent: "#d62728", previous: "#9aa3ad"}),
             "chart-networks": chart_spec(
                 "bar", [n.id for n in self.networks],
                 {"accounts": [len(n.accounts) for n in self.networks], "objects": [n.objects for n in self.networks]},

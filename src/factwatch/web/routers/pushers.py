@@ -97,7 +97,7 @@ def narrative_json(narrative_id: NarrativeId, store: Store = Depends(get_store))
 @router.get("/sources/{name}", response_class=HTMLResponse, include_in_schema=False)
 def source_page(request: Request, name: str, store: Store = Depends(get_store)) -> HTMLResponse:
     view = profile_view(store, _checked(name, "source"))
-    return render(request, "source.html", profile=view.profile, view=view, charts=view.charts(),
+    return render(request, "source.html", profile=view.profile, view=view,
                   page_title=view.profile.name)
 
 
