@@ -212,3 +212,16 @@ def test_claim_page_offers_publish_to_analysts_with_csrf(site):
         assert f'href="/public/cards/{claim_id}"' in c.get(f"/claims/{claim_id}").text
         assert c.post(f"/claims/{claim_id}/unpublish", data={}).status_code == 403  # no token: refused
         assert c.get(f"/public/cards/{claim_id}").status_code == 200
+
+
+def test_publish_box_in_serbian_latin_and_cyrillic(site):
+    claim_id = _confirm(site, "evil-portal")
+    with TestClient(create_app(str(site)), base_url=LOCAL) as c:
+        csrf = login(c, "ana")
+        page = c.get(f"/claims/{claim_id}?lang=sr-Latn").text
+        assert "Nije objavljeno. Objavljivanje stavlja karticu" in page and ">Objavi</button>" in page
+        c.post(f"/claims/{claim_id}/publish", data={"csrf_token": csrf})
+        page = c.get(f"/claims/{claim_id}?lang=sr-Cyrl").text
+        box = page.split('id="publish"', 1)[1].split("</section>", 1)[0]
+        assert "Објавио ana" in box and "ClaimReview" in box  # the name and the format stay as they are
+        assert ">Повуци</button>" in box and "Ponovo" not in box and "Publish" not in box

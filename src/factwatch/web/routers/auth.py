@@ -73,10 +73,12 @@ def safe_next(value: str | None) -> str:
 
 
 def _login_page(request: Request, *, next_url: str, message: str | None = None, name: str = "",
-                status_code: int = 200) -> HTMLResponse:
+                status_code: int = 200, **message_values: object) -> HTMLResponse:
+    """The form; ``message`` is an English catalogue key (web/_i18n.py), shown in the interface
+    language with ``message_values`` filled in."""
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", status_code=status_code, page_title="Log in", next_url=next_url,
-                      message=message, login_name=name, login_token=token)
+                      message=message, message_values=message_values, login_name=name, login_token=token)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", path="/login",
                         secure=request.url.scheme == "https")
     return response
@@ -106,8 +108,8 @@ def login(
     wait = max(throttle.blocked(name_key, FAILURES_ALLOWED), throttle.blocked(address_key, ADDRESS_FAILURES_ALLOWED))
     if wait > 0:
         response = _login_page(request, next_url=next_url, name=name, status_code=429,
-                               message=f"Too many failed logins; try again in {int(wait // 60) + 1} minutes, "
-                                       "or ask an admin to reset the password.")
+                               message="Too many failed logins; try again in {minutes} minutes, "
+                                       "or ask an admin to reset the password.", minutes=int(wait // 60) + 1)
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
     user = accounts.authenticate(request.app.state.store, name, password)
