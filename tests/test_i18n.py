@@ -91,3 +91,19 @@ def test_a_logged_in_page_and_its_form_in_cyrillic(db_path, corpus):  # noqa: F8
         assert "Сачувај ову претрагу" in html
         pager = html.split('class="pager"', 1)[1].split("</nav>", 1)[0]
         assert re.search(r"1–\d+ од \d+", pager) and "претходна" in pager
+
+
+MAIN_PAGES = ["/", "/documents", "/documents/1", "/sources", "/runs", "/runs/{run}", "/claims", "/review", "/match", "/facts",
+              "/clusters", "/coordination", "/narratives", "/discovery", "/trends", "/alerts", "/saved", "/about",
+              "/actors"]
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_no_catalogued_heading_header_label_or_button_stays_english(client, corpus, path):  # noqa: F811
+    """Every heading, table header, form label and button whose English the catalogue translates
+    shows in Cyrillic: a template string left unwrapped would show here in English."""
+    response = client.get(path.format(run=corpus["run"]), params={"lang": "sr-Cyrl"})
+    assert response.status_code == 200
+    texts = re.findall(r"<(?:th|h1|h2|h3|button|label)\b[^>]*>\s*([^<{]+?)\s*(?:<|$)", response.text, re.M)
+    english = [t for t in texts if t in SR_LATN]
+    assert english == []

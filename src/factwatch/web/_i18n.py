@@ -266,6 +266,9 @@ SR_LATN: dict[str, str] = {
     "Who pushes it": "Ko ga gura",
     "Why it counts": "Zašto se računa",
     "Workflow": "Tok rada",
+    "Candidate fact-check / fact": "Moguća provera činjenica / činjenica",
+    "Sentence": "Rečenica",
+    "Sentences the fact base addresses": "Rečenice na koje baza činjenica odgovara",
     # match status and stance (_macros.html)
     "confirmed": "potvrđeno",
     "rejected": "odbijeno",
