@@ -195,3 +195,14 @@ def test_the_json_api_saves_switches_and_deletes(app_db):
         assert c.delete("/api/saved/abc").status_code == 404
     with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1", headers=bearer(app_db, "viewer")) as c:
         assert c.post("/api/saved", json={"name": "x", "url": "/documents"}).status_code == 403
+
+
+def test_the_alerts_page_links_a_saved_search_alert_to_its_search(app_db):
+    with open_store(str(app_db)) as store:
+        store.save_search("vize", "/documents", "q=vize", alert=True)
+        _add(store, "Nove vize.")
+        detect_alerts(store)
+    with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1", headers=bearer(app_db)) as c:
+        html = c.get("/alerts?kind=saved-search").text
+        assert "1 new document match the saved search &#39;vize&#39;" in html
+        assert '<a href="/documents?q=vize">the search</a>' in html

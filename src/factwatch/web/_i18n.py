@@ -268,6 +268,7 @@ SR_LATN: dict[str, str] = {
     "Workflow": "Tok rada",
     "Candidate fact-check / fact": "Moguća provera činjenica / činjenica",
     "Sentence": "Rečenica",
+    "the search": "pretraga",
     "Sentences the fact base addresses": "Rečenice na koje baza činjenica odgovara",
     # match status and stance (_macros.html)
     "confirmed": "potvrđeno",
