@@ -51,14 +51,18 @@ class ArticleMatch:
     result: MatchResult
     sentences: list[SentenceMatch] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    whole: bool = False  # a short text, matched whole: its answer is match_text's, unchanged
 
     @property
     def addressed_sentences(self) -> list[SentenceMatch]:
         return [s for s in self.sentences if s.result.addressed]
 
     def as_dict(self) -> dict[str, Any]:
-        """The ``match --json`` shape (decision, probability, matches of the best sentence) plus
-        ``sentences``: each check-worthy sentence with its own decision and matches, best first."""
+        """The ``match --json`` shape (decision, probability, matches of the best sentence); for an
+        article also ``sentences`` (each check-worthy sentence with its own decision and matches,
+        best first) and ``notes``. A short text's answer is exactly ``match_text``'s, as before."""
+        if self.whole:
+            return self.result.as_dict()
         return {**self.result.as_dict(), "sentences": [s.as_dict() for s in self.sentences],
                 "notes": [*self.result.notes, *self.notes]}
 
@@ -72,7 +76,7 @@ def match_article(
     ``memo`` as for ``match_text``: the web passes its LRU so a GET never writes the store."""
     body = (text or "").strip()
     if len(body) <= LONG_TEXT_CHARS:
-        return ArticleMatch(match_text(store, text, k=k, language=language, memo=memo))
+        return ArticleMatch(match_text(store, text, k=k, language=language, memo=memo), whole=True)
     lang = detect_language(body[:2000], language)
     picked = checkworthy_sentences(body, lang)
     notes = []
