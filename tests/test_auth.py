@@ -44,11 +44,18 @@ def anon(app):
 # -- no credentials ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/api/stats", "/api/documents", "/api/claims/1", "/api/me", "/api/users",
-                                  "/api/published"])
+                                  "/api/published", "/api/openapi.json"])
 def test_api_without_credentials_is_401_json(anon, path):
     r = anon.get(path)
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
     assert "factwatch tokens create" in r.json()["error"]  # says what to do
+
+
+def test_the_api_schema_and_its_reference_page_need_a_login_like_the_rest(anon, db):
+    # The schema maps every write endpoint: it is served to accounts only (docs/security.md).
+    assert anon.get("/docs", follow_redirects=False).headers["location"] == "/login?next=%2Fdocs"
+    schema = anon.get("/api/openapi.json", headers=bearer(db, "viewer", name="vera")).json()
+    assert "/api/documents" in schema["paths"] and "/api/openapi.json" not in schema["paths"]
 
 
 @pytest.mark.parametrize("path", ["/", "/documents?language=sr", "/claims", "/about"])

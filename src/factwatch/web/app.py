@@ -64,8 +64,8 @@ def create_app(
             store.close()
             write_store.close()
 
-    app = FastAPI(title="factwatch", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json")
+    # The schema is served by routers/auth.py behind the login, as all of /api (docs/security.md).
+    app = FastAPI(title="factwatch", version="1", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
     write_store = WriteStore(db_url, lambda: open_store(db_url, access="write"))
     app.state.write_store = write_store

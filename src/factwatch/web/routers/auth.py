@@ -1,4 +1,5 @@
-"""``/login``, ``/logout`` and ``/api/me``: server-side sessions for people, tokens for scripts.
+"""``/login``, ``/logout``, ``/api/me`` and ``/api/openapi.json``: server-side sessions for people, tokens for
+scripts.
 
 The session cookie holds an opaque random id (HttpOnly, SameSite=Lax, Secure over https); the
 store keeps its hash, an absolute expiry and the session's CSRF token. Failed logins are metered
@@ -15,7 +16,7 @@ from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from factwatch import accounts
 from factwatch.accounts import User
@@ -136,6 +137,13 @@ def logout(request: Request, user: User = Depends(require_viewer),
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/api/openapi.json", include_in_schema=False)
+def openapi_schema(request: Request, user: User = Depends(require_viewer)) -> JSONResponse:
+    """The OpenAPI schema, behind the login like the rest of /api: it maps every write endpoint
+    and parameter, which is of use to an attacker and of none to someone without an account."""
+    return JSONResponse(request.app.openapi())
 
 
 @router.get("/api/me", tags=["api"])
