@@ -170,3 +170,13 @@ def test_revoke_form_ends_a_token(client, db):
     assert client.post(f"/users/tokens/{token_id}/revoke", data={"csrf_token": csrf},
                        follow_redirects=False).status_code == 303
     assert client.get("/api/me", headers=token).status_code == 401
+
+
+def test_users_list_exports_as_csv_without_secrets(client, db):
+    login(client, "adam")
+    r = client.get("/users?format=csv")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/csv; charset=utf-8"
+    text = r.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "id,name,role,created_at"
+    assert {"vera", "ana", "adam"} <= {line.split(",")[1] for line in text.splitlines()[1:]}
+    assert "argon2" not in text and "password" not in text
