@@ -99,3 +99,16 @@ def test_role_change_applies_to_the_next_request(tmp_path):
         bad = factwatch(db, "users", "role", "bot", "owner")
         assert bad.returncode == 1 and "Unknown role" in bad.stderr
 
+
+
+def test_cli_startup_hashes_no_password():
+    """Every `factwatch` command imports accounts; an argon2 hash at import (the unknown-name dummy)
+    cost each one ~0.15 s of CPU and 64 MiB before the command ran."""
+    probe = ("import argon2\n"
+             "calls = []\n"
+             "real = argon2.PasswordHasher.hash\n"
+             "argon2.PasswordHasher.hash = lambda self, *a, **k: calls.append(1) or real(self, *a, **k)\n"
+             "import factwatch.cli\n"
+             "print(len(calls))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "0"

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -28,9 +29,14 @@ MIN_PASSWORD = 8
 TOKEN_PREFIX = "fwt_"  # recognisable in a leaked log or a secret scanner
 
 _HASHER = PasswordHasher()
-# Verified against when the name is unknown, so a wrong name costs as long as a wrong password
-# and the timing does not tell which names exist.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name costs as long as a wrong password
+    and the timing does not tell which names exist. Made on first use, not at import: one argon2
+    hash is ~0.15 s of CPU and 64 MiB, and every CLI command imports this module."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +76,9 @@ def add_user(store: Store, name: str, role: str, password: str) -> User:
 def authenticate(store: Store, name: str, password: str) -> User | None:
     """The user when ``password`` is theirs, else None (same cost whether or not the name exists)."""
     stored = store.get_user(name.strip()) if name.strip() else None
+    dummy = _dummy_hash()  # made on the first call whatever the name, so only that call is slower
     try:
-        _HASHER.verify(stored.password_hash if stored else _DUMMY_HASH, password)
+        _HASHER.verify(stored.password_hash if stored else dummy, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     return as_user(stored) if stored else None
