@@ -458,6 +458,7 @@ def test_pages_and_their_charts_in_serbian_cyrillic(site):
     rising = _json_block(overview, "chart-rising")
     assert rising["title"] == "Наративи у успону" and {s["label"] for s in rising["series"]} == {
         "последњих 7 дана", "7 дана пре"}
+    assert rising["empty_text"] == "Још нема ничега за графикон."  # what charts.js shows for an empty chart
     assert "Ко га гура" in narrative and "Who pushes it" not in narrative
     assert _json_block(narrative, "chart-narrative-outlets")["title"] == "Медији и канали који га преносе"
     chain = _json_block(cluster, "chart-copy-chain")
@@ -467,3 +468,18 @@ def test_pages_and_their_charts_in_serbian_cyrillic(site):
     assert "Тврдње и нетачне тврдње" in profile and "Claims and false claims" not in profile
     assert _json_block(profile, "chart-profile-claims")["title"].startswith("Тврдњи месечно")
     assert "Ко поседује изворе" in actors
+
+
+def test_a_source_or_actor_named_with_a_slash_has_its_profile(site):
+    """`| urlencode` keeps a '/' in a name, so /sources/{name} and /actors/{name} take a path."""
+    from urllib.parse import quote
+
+    client = site["client"]
+    actor = _sql(site["db"], "SELECT name FROM actors WHERE name LIKE '%/%' ORDER BY name LIMIT 1")
+    assert actor, "the profile no longer registers an actor named with a '/'"
+    name = actor[0][0]  # Radio Free Europe/Radio Liberty
+    for path in (f"/actors/{quote(name)}", f"/api/actors/{quote(name)}", f"/sources/{quote(name)}",
+                 f"/api/sources/{quote(name)}", f"/actors/{quote(name, safe='')}"):
+        assert client.get(path).status_code == 200, path
+    assert f'href="/actors/{quote(name)}"' in client.get("/actors").text
+    assert client.get("/actors/No such/actor").status_code == 404

@@ -273,8 +273,6 @@ def test_overview_charts_draw_something(workbench):
     assert watch.errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="a source whose name has a '/' has no profile page: /sources/{name} "
-                                       "(routers/pushers.py) needs {name:path}, and `| urlencode` keeps the '/'")
 def test_a_source_named_with_a_slash_has_its_profile_page(workbench):
     url, db, _ = workbench
     headers = bearer(db, "viewer", name="workbench-slash")

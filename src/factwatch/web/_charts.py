@@ -106,4 +106,5 @@ def chart_spec(kind: str, labels: Sequence[str], series: Mapping[str, Sequence[f
         "links": list(links) if links is not None else None,
         "x": list(x) if x is not None else None, "x_title": gettext(x_title) if x_title else None, "stepped": stepped,
         "empty": not labels or not series or not any(any(v) for v in series.values()),
+        "empty_text": gettext("Nothing to chart yet."),  # shown by charts.js in the chart's place
     }

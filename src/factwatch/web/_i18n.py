@@ -437,6 +437,7 @@ SR_LATN: dict[str, str] = {
     "Claims a month, false or misleading by fact-checks": "Tvrdnji mesečno, netačnih ili obmanjujućih prema proverama činjenica",
     "rated false or misleading": "ocenjene kao netačne ili obmanjujuće",
     "other claims": "ostale tvrdnje",
+    "Nothing to chart yet.": "Još nema ničega za grafikon.",
     # accounts (issue 10): login form, the claim page's publish box, the admin's users page
     "Log in": "Prijava",
     "User name": "Korisničko ime",

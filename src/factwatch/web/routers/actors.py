@@ -73,14 +73,14 @@ def actors_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(
     return paged("actors", actors_view(store).as_dict()["actors"], page)
 
 
-@router.get("/actors/{name}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/actors/{name:path}", response_class=HTMLResponse, include_in_schema=False)
 def actor_page(request: Request, name: str, store: Store = Depends(get_store)) -> HTMLResponse:
     view = actor_view(store, name)
     return render(request, "actor.html", actor=view.actor, sources=view.sources, view=view.view,
                   profile=view.view.profile, page_title=view.actor.name)
 
 
-@router.get("/api/actors/{name}", tags=["api"])
+@router.get("/api/actors/{name:path}", tags=["api"])
 def actor_json(name: ActorName, store: Store = Depends(get_store)) -> dict[str, Any]:
     """One actor and all its sources together: narratives carried by month, share of false claims and of
     state or state-affiliated content, claims matched to fact-checks."""

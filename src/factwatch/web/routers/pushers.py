@@ -94,14 +94,14 @@ def narrative_json(narrative_id: NarrativeId, store: Store = Depends(get_store))
     return narrative_view(store, narrative_id).as_dict()
 
 
-@router.get("/sources/{name}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/sources/{name:path}", response_class=HTMLResponse, include_in_schema=False)
 def source_page(request: Request, name: str, store: Store = Depends(get_store)) -> HTMLResponse:
     view = profile_view(store, _checked(name, "source"))
     return render(request, "source.html", profile=view.profile, view=view,
                   page_title=view.profile.name)
 
 
-@router.get("/api/sources/{name}", tags=["api"])
+@router.get("/api/sources/{name:path}", tags=["api"])
 def source_json(name: SourceName, store: Store = Depends(get_store)) -> dict[str, Any]:
     """A source (or an actor's sources): narratives carried by month, share of state or state-affiliated
     content, claims matched to fact-checks ('confirmed' by an analyst, else 'candidate'), and claims a

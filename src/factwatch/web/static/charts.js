@@ -23,7 +23,7 @@
 
   function drawChart(canvas) {
     var spec = readJson(canvas.dataset.chart);
-    if (!spec || spec.empty) { showEmpty(canvas, "Nothing to chart yet."); return; }
+    if (!spec || spec.empty) { showEmpty(canvas, (spec && spec.empty_text) || "Nothing to chart yet."); return; }
     if (typeof window.Chart !== "function") { return; }
     var horizontal = !!spec.horizontal;
     var xs = spec.x;  // numbers: a linear x axis (time since the first appearance), else categories
