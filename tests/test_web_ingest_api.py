@@ -93,6 +93,9 @@ def test_post_file_reports_each_rejected_record(server):
     body = r.json()
     assert (body["inserted"], body["rejected"]) == (2, 2)
     assert [x["position"] for x in body["rejections"]] == ["line 2", "line 3"]
+    # The run names the upload (its directories dropped) and who sent it, not a temporary path.
+    run = http.get(f"/api/runs/{body['run_id']}", headers=analyst).json()["run"]
+    assert run["input"] == "upload posts.jsonl.gz by test-analyst"
     docs = http.get("/api/documents", params={"source": "upload-src"}, headers=analyst).json()
     assert docs["total"] == 2
     # The same file again: nothing new, as with `factwatch ingest`.

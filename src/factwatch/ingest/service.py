@@ -29,13 +29,15 @@ def ingest_path(
     settings: FetchSettings | None = None,
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
+    label: str | None = None,
 ) -> IngestStats:
     """Ingest a file, directory, ``.gz`` or http(s) URL into ``store``; one run, its counts returned.
 
     ``source`` names the outlet/channel/account for every record, overriding what the input
     says (feed title, channel name, account). ``mapping`` maps our fields to columns for csv/jsonl
     (``{"text": "content", "author": "user.screen_name"}``). ``progress`` is called after each
-    batch with the number of input records handled so far (stored or rejected).
+    batch with the number of input records handled so far (stored or rejected). ``label`` is what
+    the run records as its input instead of ``path_or_url`` (an upload's name, not its temporary path).
 
     Raises ``InputError``/``FetchError``/``ConfigError`` when the input as a whole cannot be
     read, after recording the run as failed (documents stored before the failure stay). SIGINT
@@ -47,7 +49,7 @@ def ingest_path(
     with stop_on_signals():
         try:
             with held():  # a signal now is raised once the loader exists, so the run gets marked
-                loader = DocumentLoader.start(store, kind="ingest", input=path_or_url, default_source=default_source,
+                loader = DocumentLoader.start(store, kind="ingest", input=label or path_or_url, default_source=default_source,
                                               batch_size=batch_size, progress=progress)
             stats = loader.load(iter_input(path_or_url, fmt=fmt, source=source, mapping=mapping, settings=settings))
             with held():

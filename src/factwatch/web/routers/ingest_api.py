@@ -117,5 +117,6 @@ def post_file(
                 out.write(chunk)
         if size == 0:
             raise InputError("The uploaded file is empty; nothing to ingest.")
-        stats = ingest_path(store, str(path), fmt=format, source=source or None)
+        stats = ingest_path(store, str(path), fmt=format, source=source or None,
+                            label=f"upload {path.name} by {user.name}")
     return JSONResponse(_outcome(store, stats), status_code=201)
