@@ -46,7 +46,9 @@ def test_every_api_route_has_its_page_in_the_same_router_module(app):
     # The schema lists the /api routes and nothing else (the accounts' routers add theirs to it).
     schema = set(app.openapi()["paths"])
     assert all(p.startswith("/api/") for p in schema)
-    assert {r.path for router in ROUTERS for r in router.routes if r.path.startswith("/api/")} <= schema
+    # A converter ({name:path}: names that hold a '/') is not part of the schema's path.
+    assert {re.sub(r":\w+}", "}", r.path) for router in ROUTERS for r in router.routes
+            if r.path.startswith("/api/")} <= schema
     routes = {r.path: r for router in ROUTERS for r in router.routes if "GET" in getattr(r, "methods", ())}
     # Reads have a page; writes (issue 10: decisions, edits, ingestion) are actions without one.
     api = [path for path in routes if path.startswith("/api/")]
