@@ -427,7 +427,7 @@ def test_detail_pages_fit_a_390px_phone(site):
 # -- the pages in Serbian -----------------------------------------------------------------------
 
 PAGE_TEMPLATES = ("overview", "narrative", "cluster", "coordination_network", "source", "actor", "actors",
-                  "_profile_charts", "_profile_tables", "_trendchart")
+                  "_profile_charts", "_profile_tables", "_trendchart", "_timeline")
 
 
 def test_every_wrapped_string_of_these_pages_has_a_serbian_translation():

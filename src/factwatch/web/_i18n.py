@@ -438,6 +438,7 @@ SR_LATN: dict[str, str] = {
     "rated false or misleading": "ocenjene kao netačne ili obmanjujuće",
     "other claims": "ostale tvrdnje",
     "Nothing to chart yet.": "Još nema ničega za grafikon.",
+    "{n} documents over {s} seconds": "dokumenata: {n}, tokom {s} sekundi",
     # accounts (issue 10): login form, the claim page's publish box, the admin's users page
     "Log in": "Prijava",
     "User name": "Korisničko ime",
