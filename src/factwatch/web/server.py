@@ -7,7 +7,10 @@ and handed to uvicorn so nothing can take the port in between.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import sys
 from collections.abc import Callable, Iterable
 
 from factwatch.errors import ConfigError
@@ -54,26 +57,161 @@ def claim_port(host: str, port: int) -> socket.socket:
 
 def run_dashboard(
     db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str] = (),
-    on_ready: Callable[[], None] | None = None,
+    on_ready: Callable[[], None] | None = None, workers: int = 1,
 ) -> None:
     """Serve ``create_app(db_url)`` on the claimed socket until interrupted.
 
-    ``on_ready`` runs once the store is open, so "serving on ..." is never printed for a database
-    that then turns out to be missing.
+    ``on_ready`` runs once the store is open (in every worker), so "serving on ..." is never
+    printed for a database that then turns out to be missing. With ``workers`` > 1 the socket is
+    shared by that many forked processes (see ``_serve_forked``).
     """
+    if workers < 1:
+        sock.close()
+        raise ConfigError(f"--workers {workers}: need at least 1.")
+    if workers == 1:
+        try:
+            _serve_here(db_url, sock, host=host, allowed_hosts=allowed_hosts, on_ready=on_ready)
+        finally:
+            sock.close()
+        return
+    _serve_forked(db_url, sock, host=host, allowed_hosts=allowed_hosts, on_ready=on_ready, workers=workers)
+
+
+def _serve_here(
+    db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str],
+    on_ready: Callable[[], None] | None,
+) -> None:
+    """One uvicorn server in this process; it stops gracefully on SIGTERM or SIGINT."""
     import uvicorn
 
     from factwatch.web.app import create_app
 
-    try:
-        app = create_app(db_url, host=host, allowed_hosts=allowed_hosts)
+    app = create_app(db_url, host=host, allowed_hosts=allowed_hosts)
+    if on_ready is not None:
+        on_ready()
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on")).run(sockets=[sock])
+
+
+def _serve_forked(
+    db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str],
+    on_ready: Callable[[], None] | None, workers: int,
+) -> None:
+    """Fork ``workers`` children that each run uvicorn on the one listening socket.
+
+    The kernel hands each new connection to one child's accept. Each child opens its own store
+    (an SQLite connection must not cross a fork: the parent opens none). The parent only waits:
+    it forwards SIGTERM/SIGINT to the children as SIGTERM (a second SIGINT would make uvicorn
+    drop open requests), and when any child exits it stops the others and exits with its status,
+    so a crashed worker is never silently left out.
+    """
+    from factwatch.store import open_store
+
+    try:  # a missing or damaged database is reported once, the usual way, not by every worker
+        open_store(db_url, access="read").close()
     except BaseException:
         sock.close()
         raise
-    if on_ready is not None:
+    sock.listen(2048)  # before the fork, so no child races another to make it listen
+    allowed = list(allowed_hosts)
+    ready_r, ready_w = os.pipe()
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the child: serve, then leave without running the parent's cleanup
+            os.close(ready_r)
+            code = 1
+            try:
+                _die_with_parent()
+                _serve_here(db_url, sock, host=host, allowed_hosts=allowed,
+                            on_ready=lambda: (os.write(ready_w, b"."), os.close(ready_w)))
+                code = 0
+            except BaseException as exc:  # noqa: BLE001 - reported, then the exit status says it
+                if not isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    sys.stderr.write(f"factwatch worker {os.getpid()}: {exc}\n")
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        children.append(pid)
+    os.close(ready_w)
+    sock.close()  # the children hold it
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        _signal_all(children, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    status = _wait_ready(ready_r, workers, children)
+    if status is None and on_ready is not None:
         on_ready()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    if status is None:
+        pid, status = _wait_any(children)
+        children.remove(pid)
+    if not stopping:  # a worker died on its own (or failed to start): take the rest down with it
+        _signal_all(children, signal.SIGTERM)
+    for pid in children:
+        _wait_pid(pid)
+    if status and not stopping:
+        raise SystemExit(status)
+
+
+def _wait_ready(ready_r: int, workers: int, children: list[int]) -> int | None:
+    """None once every worker has opened its store; else the exit status of one that died first.
+
+    Polled, not a blocking read: the other workers hold the pipe's write end, so a dead one
+    would never show as end-of-file.
+    """
+    import select
+
+    seen = 0
     try:
-        server.run(sockets=[sock])
+        while seen < workers:
+            if select.select([ready_r], [], [], 0.2)[0]:
+                seen += len(os.read(ready_r, workers))
+            pid, raw = os.waitpid(-1, os.WNOHANG)
+            if pid in children:
+                children.remove(pid)
+                return os.waitstatus_to_exitcode(raw) or 1
     finally:
-        sock.close()
+        os.close(ready_r)
+    return None
+
+
+def _wait_any(children: list[int]) -> tuple[int, int]:
+    while True:
+        try:
+            pid, raw = os.wait()
+        except InterruptedError:
+            continue
+        if pid in children:
+            return pid, os.waitstatus_to_exitcode(raw)
+
+
+def _wait_pid(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _signal_all(children: list[int], signum: int) -> None:
+    for pid in children:
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this worker if the parent dies (even by SIGKILL), so none is orphaned holding the port."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGTERM)
