@@ -1017,6 +1017,10 @@ def serve(
         "--insecure-public",
         help="Allow a non-loopback --host over plain HTTP (passwords and cookies in clear; use a TLS proxy).",
     )] = False,
+    workers: Annotated[int, typer.Option(
+        metavar="N", min=1,
+        help="Server processes sharing the port (rate limits, login lockouts and caches are per process: "
+             "see docs/security.md).")] = 1,
 ) -> None:
     """Serve the dashboard and the REST API."""
     from factwatch.web.server import check_bind, claim_port
@@ -1025,15 +1029,15 @@ def serve(
     sock = claim_port(host, port)
     if warning:
         out.warn(warning)
-    _serve_on(sock, host=host, port=port, allowed_hosts=allowed_host or [])
+    _serve_on(sock, host=host, port=port, allowed_hosts=allowed_host or [], workers=workers)
 
 
-def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str]) -> None:
+def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str], workers: int = 1) -> None:
     from factwatch.web.server import run_dashboard
 
     shown = f"[{host}]" if ":" in host else host
     run_dashboard(
-        state.db, sock, host=host, allowed_hosts=allowed_hosts,
+        state.db, sock, host=host, allowed_hosts=allowed_hosts, workers=workers,
         on_ready=lambda: out.console.print(f"factwatch dashboard on http://{shown}:{port}  (database {state.db})",
                                            markup=False),
     )
