@@ -32,11 +32,11 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def start(db: Path, port: int, workers: int, tmp_path: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+def start(db: Path, port: int, workers: int, tmp_path: Path, **popen: object) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # type: ignore[call-overload]
         [sys.executable, "-m", "factwatch.cli", "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)],
         stdout=(tmp_path / "out.txt").open("w"), stderr=(tmp_path / "err.txt").open("w"), text=True,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**os.environ, "COLUMNS": "200"}, **popen,
     )
 
 
@@ -125,6 +125,22 @@ def test_two_workers_answer_from_two_processes_and_stop_on_sigterm(db, tmp_path)
     assert "dashboard on http://127.0.0.1" in (tmp_path / "out.txt").read_text()
     with socket.socket() as again:  # the port is free once it has stopped
         again.bind(("127.0.0.1", port))
+
+
+def test_ctrl_c_to_the_whole_group_stops_every_worker_cleanly(db, tmp_path):
+    # A terminal's Ctrl-C reaches the parent and the workers at once, and the parent forwards it too.
+    port = free_port()
+    proc = start(db, port, 2, tmp_path, start_new_session=True)
+    try:
+        wait_answering(proc, port)
+        workers = children(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=20) == 0, (tmp_path / "err.txt").read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not any(alive(pid) for pid in workers)
+    assert "Traceback" not in (tmp_path / "err.txt").read_text()
 
 
 def test_one_worker_stays_a_single_process(db, tmp_path):
