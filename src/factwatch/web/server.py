@@ -61,9 +61,9 @@ def run_dashboard(
 ) -> None:
     """Serve ``create_app(db_url)`` on the claimed socket until interrupted.
 
-    ``on_ready`` runs once the store is open (in every worker), so "serving on ..." is never
-    printed for a database that then turns out to be missing. With ``workers`` > 1 the socket is
-    shared by that many forked processes (see ``_serve_forked``).
+    ``on_ready`` runs once the store is open (in every worker, when ``workers`` > 1), so "serving
+    on ..." is never printed for a database that then turns out to be missing. With ``workers`` > 1
+    the socket is shared by that many forked processes (see ``_serve_forked``).
     """
     if workers < 1:
         sock.close()
@@ -99,7 +99,7 @@ def _serve_forked(
     """Fork ``workers`` children that each run uvicorn on the one listening socket.
 
     The kernel hands each new connection to one child's accept. Each child opens its own store
-    (an SQLite connection must not cross a fork: the parent opens none). The parent only waits:
+    (an SQLite connection must not cross a fork: the parent's check is closed first). The parent only waits:
     it forwards SIGTERM/SIGINT to the children as SIGTERM (a second SIGINT would make uvicorn
     drop open requests), and when any child exits it stops the others and exits with its status,
     so a crashed worker is never silently left out.
