@@ -343,3 +343,37 @@ def test_promoting_a_small_cluster_labels_only_that_one(batch_db, tmp_path: Path
         after = {k.id: k for k in store.discovery_clusters(status=None)}
         assert after[singles[0].id].status == "promoted" and after[singles[0].id].labelled_size == 1
         assert all(after[k.id].labelled_size == 0 for k in singles[1:])
+
+
+def test_label_words_are_embedded_in_few_large_batches_with_the_same_labels(monkeypatch):
+    """Issue 9: on a first run the stage's cost is embedding the candidates' label words (13,262
+    for the Alo sample's 625 candidates). They go to the model shortest first in batches of
+    WORD_BATCH, not 32 at a time, and the labels equal those from vectors embedded one batch
+    order the old way (alphabetical, 32 a batch): the model gives a text the same bits in any batch."""
+    import factwatch.analysis.embed as embed
+    from factwatch.analysis import discovery_terms
+    from factwatch.store import open_store
+
+    classes = {g: [normalize(t).latin_key for _, t in items] for g, items in GROUPS.items()}
+    classes[99] = [normalize(t).latin_key for _, t in UNRELATED]
+    calls: list[tuple[int, list[str]]] = []
+    real = embed.encode
+
+    def recording(texts, *, kind, batch_size=32, progress=None):
+        calls.append((batch_size, list(texts)))
+        return real(texts, kind=kind, batch_size=batch_size, progress=progress)
+
+    monkeypatch.setattr(embed, "encode", recording)
+    with open_store(":memory:") as store:
+        got = discovery_terms.top_terms(store, classes, list(classes), n=8)
+    [(batch, words)] = calls
+    assert batch == discovery_terms.WORD_BATCH > 32 and len(words) > 32
+    assert [len(w) for w in words] == sorted(len(w) for w in words)
+    # The old way, recomputed here: alphabetical words, 32 a batch, no cache.
+    weights = ctfidf(classes)
+    old_words = sorted(words)
+    vec = dict(zip(old_words, real(old_words, kind="query", batch_size=32)))
+    assert all((vec[w] == v).all() for w, v in zip(words, real(words, kind="query", batch_size=256)))
+    for k in classes:
+        picked = sorted(weights[k].items(), key=lambda kv: (-kv[1], kv[0]))[:32]
+        assert got[k] == collapse(picked, np.stack([vec[t] for t, _ in picked]))[:8], k
