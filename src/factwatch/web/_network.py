@@ -20,6 +20,7 @@ from factwatch.models import StoredNetwork
 from factwatch.store import Store
 from factwatch.text.script import latin_key
 from factwatch.web._charts import ACTOR_TYPE_COLOURS
+from factwatch.web._i18n import gettext
 
 TOP_OBJECTS = 12  # object nodes drawn; more make the graph unreadable
 MAX_DOCUMENTS = 5000  # of the accounts' documents read for the lags (oldest first)
@@ -48,8 +49,32 @@ class NetworkGraph:
         return asdict(self)
 
     def spec(self) -> dict[str, Any]:
-        """What static/charts.js reads: cytoscape's node and edge data."""
-        return {"nodes": self.nodes, "edges": self.edges}
+        """What static/charts.js reads: cytoscape's node and edge data, and its click-detail texts."""
+        return {"nodes": self.nodes, "edges": self.edges, "text": graph_texts()}
+
+
+# The graph's click-detail texts, in the interface language at render time (the graph itself is cached
+# across languages). charts.js fills the {placeholders}; its English copies are only a fallback.
+GRAPH_TEXTS: dict[str, str] = {
+    "empty": "No accounts to draw.",
+    "object": "Object: {full}",
+    "shared_by": "Shared by {accounts} accounts of this network",
+    "first_share": "First share: {at}",
+    "account": "Account: {label}",
+    "actor_type": "Actor type: {actor_type}",
+    "shares": "Co-shared posts: {shares}",
+    "sources": "Sources: {sources}",
+    "shared": "{account} shared {target}",
+    "share_at": "at {at} · {lag} after the network's first share",
+    "between": "{a} and {b}",
+    "co_shared": "co-shared {weight} times",
+    "undated": "undated",
+    "no_lag": "no lag",
+}
+
+
+def graph_texts() -> dict[str, str]:
+    return {key: gettext(message) for key, message in GRAPH_TEXTS.items()}
 
 
 def _epoch(value: str | None) -> float | None:

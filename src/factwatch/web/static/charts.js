@@ -94,9 +94,19 @@
     return "+" + Math.floor(seconds / 3600) + " h " + Math.floor((seconds % 3600) / 60) + " min";
   }
 
+  // A click-detail text from the server's table (spec.text, in the interface language), {name}s filled.
+  function graphText(spec, key, fallback, values) {
+    var text = (spec && spec.text && typeof spec.text[key] === "string") ? spec.text[key] : fallback;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? String(values[name]) : whole;
+    });
+  }
+
   function drawGraph(box) {
     var spec = readJson(box.dataset.graph);
-    if (!spec || !spec.nodes || !spec.nodes.length) { showEmpty(box, "No accounts to draw."); return; }
+    if (!spec || !spec.nodes || !spec.nodes.length) {
+      showEmpty(box, graphText(spec, "empty", "No accounts to draw.")); return;
+    }
     if (typeof window.cytoscape !== "function") { return; }
     var elements = spec.nodes.map(function (n) { return { group: "nodes", data: n }; })
       .concat(spec.edges.map(function (e, i) {
@@ -126,20 +136,27 @@
     cy.on("tap", "node", function (evt) {
       var d = evt.target.data();
       if (d.kind === "object") {
-        graphDetail(box, ["Object: " + d.full, "Shared by " + d.accounts + " accounts of this network",
-                          "First share: " + (d.first_at || "undated")]);
+        var undated = graphText(spec, "undated", "undated");
+        graphDetail(box, [graphText(spec, "object", "Object: {full}", { full: d.full }),
+                          graphText(spec, "shared_by", "Shared by {accounts} accounts of this network", { accounts: d.accounts }),
+                          graphText(spec, "first_share", "First share: {at}", { at: d.first_at || undated })]);
       } else {
-        graphDetail(box, ["Account: " + d.label, "Actor type: " + d.actor_type,
-                          "Co-shared posts: " + d.shares, "Sources: " + (d.sources || []).join(", ")]);
+        graphDetail(box, [graphText(spec, "account", "Account: {label}", { label: d.label }),
+                          graphText(spec, "actor_type", "Actor type: {actor_type}", { actor_type: d.actor_type }),
+                          graphText(spec, "shares", "Co-shared posts: {shares}", { shares: d.shares }),
+                          graphText(spec, "sources", "Sources: {sources}", { sources: (d.sources || []).join(", ") })]);
       }
     });
     cy.on("tap", "edge", function (evt) {
       var d = evt.target.data();
       if (d.kind === "share") {
-        graphDetail(box, [d.account + " shared " + d.target_label, "at " + (d.at || "undated") + " · " +
-                          lagText(d.lag) + " after the network's first share"]);
+        var lag = (d.lag === null || d.lag === undefined) ? graphText(spec, "no_lag", "no lag") : lagText(d.lag);
+        graphDetail(box, [graphText(spec, "shared", "{account} shared {target}", { account: d.account, target: d.target_label }),
+                          graphText(spec, "share_at", "at {at} · {lag} after the network's first share",
+                                    { at: d.at || graphText(spec, "undated", "undated"), lag: lag })]);
       } else {
-        graphDetail(box, [d.between[0] + " and " + d.between[1], "co-shared " + d.weight + " times"]);
+        graphDetail(box, [graphText(spec, "between", "{a} and {b}", { a: d.between[0], b: d.between[1] }),
+                          graphText(spec, "co_shared", "co-shared {weight} times", { weight: d.weight })]);
       }
     });
     box.dataset.nodes = String(cy.nodes().length);
