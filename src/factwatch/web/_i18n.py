@@ -486,7 +486,6 @@ SR_LATN: dict[str, str] = {
     "Claim checked": "Proverena tvrdnja",
     "Rebuttal": "Pobijanje",
     "Headline": "Naslov",
-    "URL": "URL",
     "Language (sr, hr, sq, mk, en…)": "Jezik (sr, hr, sq, mk, en…)",
     "Date (YYYY-MM-DD)": "Datum (GGGG-MM-DD)",
     "Edit": "Izmeni",
@@ -527,7 +526,7 @@ SR_LATN: dict[str, str] = {
         "Tekst je prazan. Nalepite tvrdnju ili članak iznad (ili njegov URL), pa pritisnite Upari.",
     "Paste a claim above to see which fact-checks in the fact base address it, best first.":
         "Nalepite tvrdnju iznad da vidite koje se provere činjenica iz baze odnose na nju, najbolje prve.",
-    "Webhook": "Webhook",
+    "Webhook": "Vebhuk",
     "No records were rejected in this run.": "U ovom učitavanju nijedan zapis nije odbijen.",
     "No check-worthy claims in this document (or factwatch analyze has not run since it arrived).":
         "U ovom dokumentu nema tvrdnji vrednih provere (ili factwatch analyze nije pokrenut otkad je stigao).",
@@ -535,7 +534,6 @@ SR_LATN: dict[str, str] = {
     "actor_type": "tip aktera",
     "language": "jezik",
     "platform": "platforma",
-    "JSON": "JSON",
     # the coordination graph's click details (static/charts.js via _network.NetworkGraph.spec)
     "No accounts to draw.": "Nema naloga za crtanje.",
     "Object: {full}": "Objekat: {full}",
