@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from _live import bearer
+from _live import CHROMIUM, CHROMIUM_ARGS, add_user, bearer, browser_login, live_dashboard, needs_chromium
 from _workbench import build
 from factwatch.web import _i18n
 from factwatch.web._i18n import SR_LATN, catalogue
 from factwatch.web._network import GRAPH_TEXTS, NetworkGraph
 from factwatch.web.app import create_app
+from test_web_pages import site  # noqa: F401  (the module's store with coordination networks)
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +141,39 @@ def test_network_graph_click_texts_come_translated_in_its_spec(lang):
     if lang != "en":
         assert all(m in SR_LATN for m in GRAPH_TEXTS.values())
         assert texts["empty"] != "No accounts to draw." and "{full}" in texts["object"]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_network_graph_click_details_in_serbian_in_chromium(site):  # noqa: F811
+    """charts.js fills the click details from the spec's table: a click on an account shows "Nalog: …"."""
+    from playwright.sync_api import sync_playwright
+
+    from test_web_pages import _largest_network, _until
+
+    add_user(site["db"], "i18n-viewer", "viewer")
+    network_id = _largest_network(site)
+    errors: list[str] = []
+    with live_dashboard(site["db"]) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            browser_login(page, url, "i18n-viewer")
+            page.goto(f"{url}/coordination/{network_id}?lang=sr-Latn")
+            box = page.locator("#network-graph")
+            _until(page, "() => document.getElementById('network-graph').dataset.nodes")
+            detail = ""
+            for _ in range(10):  # the layout may still be settling: look the node up again each try
+                pos = box.evaluate("el => { const n = el.factwatchGraph.nodes('[kind = \"account\"]')[0];"
+                                   " const p = n.renderedPosition(); return [p.x, p.y, n.data('label')]; }")
+                box.click(position={"x": pos[0], "y": pos[1]})
+                page.wait_for_timeout(200)
+                detail = page.locator("#network-graph-detail").inner_text()
+                if detail:
+                    break
+            assert detail.startswith(f"Nalog: {pos[2]}"), detail
+            assert "Tip aktera: " in detail and "Actor type" not in detail and "{" not in detail
+        finally:
+            browser.close()
+    assert errors == []
