@@ -22,7 +22,9 @@ def test_only_the_store_speaks_sql():
 
 
 def test_store_is_opened_only_at_the_edges():
-    allowed = {"cli.py", "web/app.py", "store/__init__.py"}
+    # web/server.py checks the database once in the parent before forking --workers (each child then opens
+    # its own through create_app), so a bad --db is reported once; it is an edge like cli.py.
+    allowed = {"cli.py", "web/app.py", "web/server.py", "store/__init__.py"}
     offenders = [
         str(p.relative_to(SRC)) for p in _modules()
         if "open_store(" in p.read_text(encoding="utf-8") and str(p.relative_to(SRC)) not in allowed
