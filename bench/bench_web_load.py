@@ -1,7 +1,8 @@
 """Web load: 50 concurrent clients on the main read endpoints for 60 s, factwatch beside Datasette.
 
     PYTHONPATH=src .venv/bin/python bench/bench_web_load.py [--docs 100000] [--clients 50] [--seconds 60]
-        [--demo-db PATH] [--only factwatch|datasette] [--workers N] [--reuse-db] [--doc-only]
+        [--demo-db PATH] [--only factwatch|datasette] [--workers N] [--client-procs N] [--reuse-db] [--doc-only]
+    [--no-save]
 
 The database is the demo's (``factwatch demo --no-serve``, built into bench/tmp when --demo-db is
 not given) plus ``--docs`` generated documents (bench/_web_corpus.py). Each server runs as a real
@@ -11,8 +12,11 @@ asked the equivalent question: a page of newest documents, filtered by language,
 search, one document by id, a page of claims, of sources, of story clusters, and the counts;
 and factwatch's overview (every chart of the landing page) against Datasette running that page's
 main query (documents a day by language over 30 days) as SQL.
-Clients are asyncio tasks in this process on keep-alive connections; each sends its next request
-when the last one is answered (closed loop), so the latency includes queueing at the server.
+Clients are asyncio tasks on keep-alive connections, split over ``--client-procs`` processes
+(bench/_http_load.py: raw HTTP/1.1, a tenth of httpx's CPU); each sends its next request when the
+last one is answered (closed loop), so the latency includes queueing at the server. The clients'
+own CPU share and event-loop lag are recorded beside the figures, and so is the share of answers
+factwatch served from its read cache (web/_cache.py, its X-Cache header).
 Errors are non-200 answers and failed connections. ``--workers N`` serves factwatch with
 ``serve --workers N`` (recorded as "factwatch, N workers"); a run keeps the saved figures of the
 servers it did not run, so one-process, N-process and Datasette figures stand side by side, each
@@ -23,7 +27,6 @@ section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import socket
@@ -31,7 +34,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,13 +45,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _http_load import run_load  # noqa: E402
 from _common import RESULTS, TMP, machine, md_table, update_doc_section, write_results  # noqa: E402
 from _web_corpus import generate_documents  # noqa: E402
 
 from factwatch.store import open_store  # noqa: E402
 
 BIN = Path(sys.executable).parent
-SEARCH_TERMS = ("NATO", "vize", "Kosovo", "Vučić", "НАТО", "Србија")
+# Common and rarer words in both scripts, so a read cache meets varied questions, not one answer.
+SEARCH_TERMS = ("NATO", "vize", "Kosovo", "Vučić", "НАТО", "Србија", "izbori", "Rusija", "Brisel", "energija",
+                "protest", "migranti", "EU", "Kina", "sankcije", "Beograd", "Priština", "Sarajevo")
 GOAL_P95_MS = 100.0
 OVERVIEW_SQL = quote("select substr(published_at, 1, 10) as day, language, count(*) as n from documents "
                      "where published_at >= (select date(max(published_at), '-29 days') from documents) "
@@ -111,9 +116,10 @@ def sample_ids(db: Path) -> dict[str, list[Any]]:
         docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY random() LIMIT 2000")]
         languages = [r[0] for r in conn.execute(
             "SELECT language FROM documents GROUP BY language ORDER BY COUNT(*) DESC LIMIT 4")]
+        sources = [r[0] for r in conn.execute("SELECT DISTINCT source FROM documents ORDER BY source LIMIT 40")]
     finally:
         conn.close()
-    return {"docs": docs, "languages": languages}
+    return {"docs": docs, "languages": languages, "sources": sources}
 
 
 def factwatch_requests(ids: dict[str, list[Any]]) -> dict[str, Any]:
@@ -121,7 +127,8 @@ def factwatch_requests(ids: dict[str, list[Any]]) -> dict[str, Any]:
     return {
         "documents": lambda r: "/api/documents",
         "documents by language": lambda r: f"/api/documents?language={r.choice(ids['languages'])}",
-        "search": lambda r: f"/api/documents?q={r.choice(SEARCH_TERMS)}",
+        "documents by source": lambda r: f"/api/documents?source={quote(r.choice(ids['sources']))}",
+        "search": lambda r: f"/api/documents?q={quote(r.choice(SEARCH_TERMS))}",
         "document": lambda r: f"/api/documents/{r.choice(ids['docs'])}",
         "claims": lambda r: "/api/claims",
         "sources": lambda r: "/api/sources",
@@ -137,7 +144,8 @@ def datasette_requests(ids: dict[str, list[Any]], db: str) -> dict[str, Any]:
     return {
         "documents": lambda r: f"/{db}/documents.json?{page}",
         "documents by language": lambda r: f"/{db}/documents.json?{page}&language={r.choice(ids['languages'])}",
-        "search": lambda r: f"/{db}/documents.json?{page}&_search={r.choice(SEARCH_TERMS)}",
+        "documents by source": lambda r: f"/{db}/documents.json?{page}&source={quote(r.choice(ids['sources']))}",
+        "search": lambda r: f"/{db}/documents.json?{page}&_search={quote(r.choice(SEARCH_TERMS))}",
         "document": lambda r: f"/{db}/documents/{r.choice(ids['docs'])}.json",
         "claims": lambda r: f"/{db}/claims.json?_size=50",
         "sources": lambda r: f"/{db}/sources.json?_size=50",
@@ -169,6 +177,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") + sum(cpu_seconds(k) for k in kids)
 
 
+def worker_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of each child of ``pid`` (the workers of ``serve --workers N``), else of ``pid``."""
+    try:
+        kids = [int(k) for task in Path(f"/proc/{pid}/task").iterdir() for k in (task / "children").read_text().split()]
+    except OSError:
+        return {}
+    return {k: cpu_seconds(k) for k in kids} or {pid: cpu_seconds(pid)}
+
+
 def wait_ready(url: str, proc: subprocess.Popen[bytes], headers: dict[str, str]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -181,39 +198,6 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], headers: dict[str, str])
             pass
         time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within 60 s")
-
-
-ERRORS: Counter[str] = Counter()  # "endpoint: status or exception" of every failed request
-
-
-async def load(base: str, requests: dict[str, Any], *, clients: int, seconds: float, headers: dict[str, str],
-               seed: int) -> dict[str, list[tuple[float, bool]]]:
-    """Closed-loop load: ``clients`` tasks, each sending its next request when the last is answered."""
-    samples: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    names = sorted(requests)
-    # The client lets an idle connection go before the server's 5 s keep-alive does: otherwise a
-    # request sent as the server closes it fails with ReadError (6 in 5,600 before this).
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30, trust_env=False) as http:
-        end = time.monotonic() + seconds
-
-        async def client(k: int) -> None:
-            rng = random.Random(seed + k)
-            while time.monotonic() < end:
-                name = rng.choice(names)
-                t0 = time.perf_counter()
-                try:
-                    status = (await http.get(requests[name](rng))).status_code
-                    ok = status == 200
-                    if not ok:
-                        ERRORS[f"{name}: HTTP {status}"] += 1
-                except httpx.HTTPError as exc:
-                    ok = False
-                    ERRORS[f"{name}: {type(exc).__name__}"] += 1
-                samples[name].append((time.perf_counter() - t0, ok))
-
-        await asyncio.gather(*(client(k) for k in range(clients)))
-    return samples
 
 
 def summarise(samples: dict[str, list[tuple[float, bool]]], seconds: float) -> dict[str, Any]:
@@ -237,21 +221,30 @@ def run_one(name: str, db: Path, ids: dict[str, list[Any]], token: str | None, a
     try:
         wait_ready(base + requests["counts"](random.Random(0)), proc, headers)
         # Warm-up: the OS page cache and each server's own caches, as a server that has run a while.
-        asyncio.run(load(base, requests, clients=args.clients, seconds=5, headers=headers, seed=1))
-        ERRORS.clear()
+        run_load("127.0.0.1", port, requests, clients=args.clients, seconds=5, headers=headers, seed=1,
+                 procs=args.client_procs)
         print(f"{name}: {args.clients} clients for {args.seconds} s", flush=True)
-        cpu0, load0, client0 = cpu_seconds(proc.pid), os.getloadavg()[0], time.process_time()
-        samples = asyncio.run(load(base, requests, clients=args.clients, seconds=args.seconds, headers=headers, seed=2))
-        cpu, client_cpu = cpu_seconds(proc.pid) - cpu0, time.process_time() - client0
+        cpu0, load0, workers0 = cpu_seconds(proc.pid), os.getloadavg()[0], worker_cpu(proc.pid)
+        run = run_load("127.0.0.1", port, requests, clients=args.clients, seconds=args.seconds, headers=headers,
+                       seed=2, procs=args.client_procs)
+        cpu, workers1 = cpu_seconds(proc.pid) - cpu0, worker_cpu(proc.pid)
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-    result = summarise(samples, args.seconds)
+    result = summarise(run["samples"], args.seconds)
     o = result["overall"]
-    o["error_kinds"] = dict(ERRORS)
+    o["error_kinds"] = dict(run["errors"])
+    # Answers served from factwatch's read cache (its X-Cache header); Datasette sends none.
+    hits = run["hits"]
+    o["cache_hit_rate"] = round(sum(hits.values()) / max(o["requests"], 1), 2)
+    for endpoint, f in result["endpoints"].items():
+        f["cache_hit_rate"] = round(hits.get(endpoint, 0) / max(f["requests"], 1), 2)
+    # Balance between `serve --workers N` processes: each one's share of a core.
+    o["worker_core_shares"] = sorted((round((workers1.get(pid, 0.0) - c0) / args.seconds, 2)
+                                      for pid, c0 in workers0.items()), reverse=True)
     # The server's own CPU per answer: what the machine's load cannot inflate (a busy machine
     # only stretches the queue), so 1000 / cpu_ms_per_request is its capacity on one free core.
     o["server_cpu_s"] = round(cpu, 1)
@@ -259,17 +252,22 @@ def run_one(name: str, db: Path, ids: dict[str, list[Any]], token: str | None, a
     o["server_core_share"] = round(cpu / args.seconds, 2)
     o["load_average_at_start"] = round(load0, 1)
     o["load_average_at_end"] = round(os.getloadavg()[0], 1)
-    # The load generator's own CPU: it shares the cores with the server it measures.
-    o["client_core_share"] = round(client_cpu / args.seconds, 2)
+    # The load generator's own CPU and event-loop delay: it shares the cores with the server it measures.
+    o["client_core_share"] = round(run["client_cpu_s"] / args.seconds, 2)
+    o["client_processes"] = run["client_procs"]
+    o["client_lag_p95_ms"] = run["client_lag_p95_ms"]
     o["measured_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     o["clients"], o["seconds"] = args.clients, args.seconds
     if name == "factwatch":
         o["workers"] = args.workers
     print(f"  {o['requests']} requests, {o['requests_per_s']}/s, p50 {o['p50_ms']} p95 {o['p95_ms']} "
           f"p99 {o['p99_ms']} ms, {o['errors']} errors; server CPU {o['cpu_ms_per_request']} ms a request, "
-          f"{o['server_core_share']} of a core (load average {o['load_average_at_start']})", flush=True)
+          f"{o['server_core_share']} of a core {o['worker_core_shares']} (load average {o['load_average_at_start']}); "
+          f"clients {o['client_core_share']} of a core, loop lag p95 {o['client_lag_p95_ms']} ms; "
+          f"cache hits {o['cache_hit_rate']:.0%}", flush=True)
     for endpoint, f in result["endpoints"].items():
-        print(f"    {endpoint:24} p50 {f['p50_ms']:7} p95 {f['p95_ms']:7} p99 {f['p99_ms']:7} ms  errors {f['errors']}")
+        print(f"    {endpoint:24} p50 {f['p50_ms']:7} p95 {f['p95_ms']:7} p99 {f['p99_ms']:7} ms  errors {f['errors']}"
+              f"  cache hits {f['cache_hit_rate']:.0%}")
     return result
 
 
@@ -366,7 +364,10 @@ def main() -> None:
     ap.add_argument("--demo-db", type=Path)
     ap.add_argument("--only", choices=("factwatch", "datasette"))
     ap.add_argument("--workers", type=int, default=1, help="factwatch serve --workers N (default 1).")
+    ap.add_argument("--client-procs", type=int, default=2,
+                    help="Processes the load generator's clients are split over (default 2).")
     ap.add_argument("--reuse-db", action="store_true", help="Serve bench/tmp/web_load.db as the last run left it.")
+    ap.add_argument("--no-save", action="store_true", help="Print the figures only (a trial run).")
     ap.add_argument("--doc-only", action="store_true", help="Rewrite the docs section from the saved results.")
     args = ap.parse_args()
     results_path = RESULTS / "web_load.json"
@@ -398,6 +399,8 @@ def main() -> None:
             continue
         key = f"factwatch, {args.workers} workers" if name == "factwatch" and args.workers > 1 else name
         servers[key] = run_one(name, db, ids, token, args)
+    if args.no_save:
+        return
     version = subprocess.run([str(BIN / "datasette"), "--version"], capture_output=True, text=True).stdout.split()[-1] \
         if (BIN / "datasette").exists() else None
     load1 = os.getloadavg()[0]
