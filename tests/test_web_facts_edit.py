@@ -63,10 +63,10 @@ def test_search_across_scripts(base, api):
     assert {fc["url"] for fc in httpx.get(f"{base}/api/facts?q=Orthodox", headers=api).json()["fact_checks"]} == {CHURCH_URL}
     # Cyrillic query, Latin translation stored: found through the passages' Latin key.
     cyr = httpx.get(f"{base}/api/facts?q=Српску православну", headers=api).json()
-    assert [fc["url"] for fc in cyr["fact_checks"]] == [CHURCH_URL] and cyr["total_fact_checks"] == 1
-    facts = httpx.get(f"{base}/api/facts?q=UNESCO", headers=api).json()
-    assert facts["total_facts"] == 1 and facts["facts"][0]["source"] == "UNESCO"
-    assert httpx.get(f"{base}/api/facts?q=nothing-like-this", headers=api).json()["total_fact_checks"] == 0
+    assert [fc["url"] for fc in cyr["fact_checks"]] == [CHURCH_URL] and cyr["total"] == 1
+    facts = httpx.get(f"{base}/api/facts/facts?q=UNESCO", headers=api).json()
+    assert facts["total"] == 1 and facts["facts"][0]["source"] == "UNESCO"
+    assert httpx.get(f"{base}/api/facts?q=nothing-like-this", headers=api).json()["total"] == 0
 
 
 def test_count_and_link_to_the_claims_a_fact_check_addresses(base, api, analyst):

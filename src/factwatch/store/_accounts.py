@@ -172,3 +172,6 @@ class AccountsMixin:
         rows = self._query("SELECT * FROM published_cards ORDER BY published_at DESC, claim_id DESC LIMIT ? OFFSET ?",
                            (limit, offset))
         return [_card(r) for r in rows]
+
+    def count_published_cards(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM published_cards")[0][0])

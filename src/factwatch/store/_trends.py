@@ -305,12 +305,28 @@ class TrendsMixin:
         return new
 
     def list_alerts(self, *, since: str | None = None, kind: str | None = None, narrative_id: str | None = None,
-                    limit: int = 500) -> list[Alert]:
+                    limit: int = 500, offset: int = 0) -> list[Alert]:
         """Stored alerts, newest data time first; ``since`` compares with the data time ``at``;
         ``narrative_id`` keeps one narrative's."""
+        where, params = self._alert_filter(since=since, kind=kind, narrative_id=narrative_id)
+        sql = ("SELECT a.id, a.key, a.kind, a.narrative_id, a.subject, a.at, a.score, a.summary, a.details, a.created_at,"
+               " (SELECT CASE WHEN SUM(x.status = 'delivered') > 0 THEN 'delivered' ELSE MIN(x.status) END"
+               "  FROM alert_deliveries x WHERE x.alert_id = a.id) AS delivery FROM alerts a"
+               + where + " ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?")
+        return [_alert(r) for r in self._query(sql, [*params, limit, offset])]
+
+    def count_alerts(self, *, since: str | None = None, kind: str | None = None,
+                     narrative_id: str | None = None) -> int:
+        """How many alerts ``list_alerts`` pages through with the same filters."""
+        where, params = self._alert_filter(since=since, kind=kind, narrative_id=narrative_id)
+        return int(self._query("SELECT COUNT(*) FROM alerts a" + where, params)[0][0])
+
+    @staticmethod
+    def _alert_filter(*, since: str | None, kind: str | None, narrative_id: str | None) -> tuple[str, list[Any]]:
         if kind is not None and kind not in ALERT_KINDS:
             raise InputError(f"An alert kind is one of {', '.join(ALERT_KINDS)}, not {kind!r}.")
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if since:
             where.append("a.at >= ?")
             params.append(since)
@@ -320,11 +336,7 @@ class TrendsMixin:
         if narrative_id is not None:
             where.append("a.narrative_id = ?")
             params.append(narrative_id)
-        sql = ("SELECT a.id, a.key, a.kind, a.narrative_id, a.subject, a.at, a.score, a.summary, a.details, a.created_at,"
-               " (SELECT CASE WHEN SUM(x.status = 'delivered') > 0 THEN 'delivered' ELSE MIN(x.status) END"
-               "  FROM alert_deliveries x WHERE x.alert_id = a.id) AS delivery FROM alerts a"
-               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.at DESC, a.id DESC LIMIT ?")
-        return [_alert(r) for r in self._query(sql, [*params, limit])]
+        return (" WHERE " + " AND ".join(where) if where else ""), params
 
     def get_alert(self, alert_id: int) -> Alert:
         rows = self._query("SELECT id, key, kind, narrative_id, subject, at, score, summary, details, created_at"

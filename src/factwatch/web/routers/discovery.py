@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from factwatch.analysis.discovery import MIN_SIZE, Candidate, candidates
 from factwatch.store import Store
-from factwatch.web._params import get_store
+from factwatch.web._params import get_store, paged, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -44,8 +44,14 @@ def discovery_page(request: Request, store: Store = Depends(get_store), min_size
 
 
 @router.get("/api/discovery", tags=["api"])
-def discovery_json(store: Store = Depends(get_store), min_size: MinSize = MIN_SIZE, limit: Limit = 100) -> dict[str, Any]:
-    """Candidate new narratives: clusters of check-worthy claims that match no catalogued narrative,
-    with representative claims, top terms (one word's translations as one term), size, growth
-    (last 7 days against the 7 before), languages and sources."""
-    return discovery_view(store, min_size=min_size, limit=limit).as_dict()
+def discovery_json(store: Store = Depends(get_store), min_size: MinSize = MIN_SIZE,
+                   page: tuple[int, int] = Depends(paging)) -> dict[str, Any]:
+    """Candidate new narratives, largest first, a page at a time: clusters of check-worthy claims
+    that match no catalogued narrative, with representative claims, top terms (one word's
+    translations as one term), size, growth (last 7 days against the 7 before), languages and
+    sources."""
+    limit, offset = page
+    total = len(store.discovery_clusters(min_size=min_size))
+    # candidates() orders and cuts the whole list; the rows before this page are skipped here.
+    rows = discovery_view(store, min_size=min_size, limit=offset + limit).as_dict()["candidates"][offset:]
+    return {**paged("candidates", rows, page, total=total), "min_size": min_size}

@@ -23,7 +23,7 @@ from factwatch.store._workflow import FACT_CHECK_FIELDS, FACT_FIELDS
 from factwatch.text.script import latin_key
 from factwatch.web._auth import User, csrf_protect, require_analyst
 from factwatch.web._filters import MAX_ID, MAX_QUERY_CHARS, parse_claim_id
-from factwatch.web._params import DIGITS, get_store, get_write_store, paging
+from factwatch.web._params import DIGITS, get_store, get_write_store, paged, paging
 from factwatch.web._render import render
 from factwatch.web._views import Page
 
@@ -49,19 +49,6 @@ class FactBase:
         total = max(self.counts.get("fact_checks", 0), self.counts.get("facts", 0))
         return Page(total=total, limit=self.limit, offset=self.offset)
 
-    def as_dict(self) -> dict[str, Any]:
-        addressed = self.addressed or {}
-        return {
-            "fact_checks": [{**fc.as_dict(), "addressed_claims": addressed.get(fc.id, 0),
-                             "claims_url": f"/api/claims?fact_check={fc.id}&min_score=0"} for fc in self.fact_checks],
-            "facts": [f.as_dict() for f in self.facts],
-            "total_fact_checks": self.counts.get("fact_checks", 0),
-            "total_facts": self.counts.get("facts", 0),
-            "limit": self.limit,
-            "offset": self.offset,
-            "q": self.q,
-        }
-
 
 def facts_view(store: Store, limit: int, offset: int, q: str | None = None) -> FactBase:
     q = (q or "").strip() or None
@@ -83,9 +70,25 @@ def facts_page(request: Request, q: FactQuery = None, page: tuple[int, int] = De
 @router.get("/api/facts", tags=["api"])
 def facts_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
                store: Store = Depends(get_store)) -> dict[str, Any]:
-    """A page of fact-checks (each with ``addressed_claims``, how many claims it addresses, and the
-    URL listing them) and of facts, newest first, with their totals; ``q`` searches both."""
-    return facts_view(store, *page, q=q).as_dict()
+    """The fact-checks, newest first, a page at a time, each with ``addressed_claims`` (how many
+    claims it addresses) and the URL listing them; ``q`` searches them in any script and word form.
+    The facts and official statements are listed by ``/api/facts/facts``, paged the same way."""
+    query = (q or "").strip() or None
+    checks, total = store.search_fact_checks(query, query_key=latin_key(query, "sr") if query else None,
+                                             limit=page[0], offset=page[1])
+    addressed = store.addressed_claim_counts([fc.id for fc in checks])
+    rows = [_fact_check_dict(fc, addressed[fc.id]) for fc in checks]
+    return {**paged("fact_checks", rows, page, total=total), "q": query}
+
+
+@router.get("/api/facts/facts", tags=["api"])
+def fact_list_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
+                   store: Store = Depends(get_store)) -> dict[str, Any]:
+    """The facts and official statements, newest first, a page at a time; ``q`` searches the
+    statement and its source in any script and word form."""
+    query = (q or "").strip() or None
+    facts, total = store.search_facts(query, limit=page[0], offset=page[1])
+    return {**paged("facts", [f.as_dict() for f in facts], page, total=total), "q": query}
 
 
 def _id(value: str, what: str) -> int:
@@ -152,16 +155,19 @@ class FactCheckBody(BaseModel):
     from_claim: int | None = Field(default=None, ge=1, le=MAX_ID, description="The claim it answers, if any.")
 
 
-def _fact_check_dict(store: Store, fc: FactCheck) -> dict[str, Any]:
-    return {**fc.as_dict(), "addressed_claims": store.addressed_claim_counts([fc.id])[fc.id],
-            "claims_url": f"/api/claims?fact_check={fc.id}&min_score=0"}
+def _fact_check_dict(fc: FactCheck, addressed: int) -> dict[str, Any]:
+    return {**fc.as_dict(), "addressed_claims": addressed, "claims_url": f"/api/claims?fact_check={fc.id}&min_score=0"}
+
+
+def _one_fact_check(store: Store, fc: FactCheck) -> dict[str, Any]:
+    return _fact_check_dict(fc, store.addressed_claim_counts([fc.id])[fc.id])
 
 
 @router.get("/api/facts/checks/{fact_check_id}", tags=["api"])
 def fact_check_json(fact_check_id: FactId,
                     store: Store = Depends(get_store)) -> dict[str, Any]:
     """One fact-check, how many claims it addresses and where they are listed."""
-    return _fact_check_dict(store, store.get_fact_check(_id(fact_check_id, "fact-check")))
+    return _one_fact_check(store, store.get_fact_check(_id(fact_check_id, "fact-check")))
 
 
 @router.post("/api/facts/checks", tags=["api"], status_code=201)
@@ -173,7 +179,7 @@ def create_fact_check_json(body: FactCheckBody, user: User = Depends(require_ana
         store.get_claim(body.from_claim)
     fc = workflow.add_fact_check(store, body.model_dump(exclude={"from_claim"}), who=user.name,
                                  from_claim_id=body.from_claim)
-    return _fact_check_dict(store, fc)
+    return _one_fact_check(store, fc)
 
 
 @router.put("/api/facts/checks/{fact_check_id}", tags=["api"])
@@ -183,7 +189,7 @@ def edit_fact_check_json(fact_check_id: FactId, body: FactCheckBody,
     number = _id(fact_check_id, "fact-check")
     fc = workflow.edit_fact_check(store, number, body.model_dump(exclude={"from_claim"}, exclude_unset=True),
                                   who=user.name)
-    return _fact_check_dict(store, fc)
+    return _one_fact_check(store, fc)
 
 
 # -- facts ---------------------------------------------------------------------------------------

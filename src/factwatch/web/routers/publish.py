@@ -16,7 +16,7 @@ from factwatch.store import Store
 from factwatch.store._accounts import PublishedCard
 from factwatch.web._auth import User, csrf_protect, require_analyst, require_viewer
 from factwatch.web._filters import parse_claim_id
-from factwatch.web._params import ClaimId, get_store, get_write_store, paging
+from factwatch.web._params import ClaimId, get_store, get_write_store, paged, paging
 from factwatch.web._render import TEMPLATES
 
 router = APIRouter()
@@ -73,5 +73,5 @@ def published_api(page: tuple[int, int] = Depends(paging), user: User = Depends(
                   store: Store = Depends(get_store)) -> dict[str, Any]:
     """The published cards, newest first: where each is public, who published it and when."""
     lim, off = page
-    return {"published": [_summary(p) for p in store.list_published_cards(limit=lim, offset=off)],
-            "limit": lim, "offset": off}
+    return paged("published", [_summary(p) for p in store.list_published_cards(limit=lim, offset=off)], page,
+                 total=store.count_published_cards())

@@ -16,7 +16,7 @@ from factwatch.store import Store
 from factwatch.store._saved import ALERTABLE_PATH
 from factwatch.web._auth import User, csrf_protect, require_analyst
 from factwatch.web._filters import MAX_ID, parse_document_filter
-from factwatch.web._params import get_store, get_write_store
+from factwatch.web._params import get_store, get_write_store, paged, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -64,9 +64,10 @@ def saved_page(request: Request, store: Store = Depends(get_store)) -> HTMLRespo
 
 
 @router.get("/api/saved", tags=["api"])
-def saved_json(store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Saved searches: name, list page, filters, owner, and whether the alerts stage watches it."""
-    return SavedList(store.list_saved_searches()).as_dict()
+def saved_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Saved searches by name, a page at a time: name, list page, filters, owner, and whether
+    the alerts stage watches it."""
+    return paged("saved_searches", SavedList(store.list_saved_searches()).as_dict()["saved_searches"], page)
 
 
 @router.post("/saved", include_in_schema=False, dependencies=[Depends(csrf_protect)])

@@ -15,7 +15,7 @@ from factwatch.errors import InputError
 from factwatch.models import ALERT_KINDS, Alert
 from factwatch.store import Store
 from factwatch.web._charts import Chart, line_chart
-from factwatch.web._params import DATE, get_store
+from factwatch.web._params import DATE, get_store, paged, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -123,6 +123,14 @@ def alerts_page(request: Request, since: SinceParam = None, kind: KindParam = No
 
 
 @router.get("/api/alerts", tags=["api"])
-def alerts_json(since: SinceParam = None, kind: KindParam = None, store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Stored alerts, newest first: narrative spikes, state actors starting a narrative, coordinated amplification."""
-    return alerts_view(store, since=since, kind=kind).as_dict()
+def alerts_json(since: SinceParam = None, kind: KindParam = None, page: tuple[int, int] = Depends(paging),
+                store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Stored alerts, newest first, a page at a time: narrative spikes, state actors starting a
+    narrative, coordinated amplification, saved searches with new matches."""
+    if kind is not None and kind not in ALERT_KINDS:
+        raise InputError(f"kind is one of {', '.join(ALERT_KINDS)}, not {kind[:40]!r}.")
+    start = parse_since(since)
+    limit, offset = page
+    alerts = store.list_alerts(since=start, kind=kind, limit=limit, offset=offset)
+    return {**paged("alerts", [a.as_dict() for a in alerts], page, total=store.count_alerts(since=start, kind=kind)),
+            "kind": kind, "kinds": list(ALERT_KINDS)}

@@ -19,7 +19,7 @@ from factwatch.errors import FactwatchError, NotFoundError
 from factwatch.store import Store
 from factwatch.store._accounts import StoredUser
 from factwatch.web._auth import ROLES, User, require_admin
-from factwatch.web._params import get_store, get_write_store
+from factwatch.web._params import get_store, get_write_store, paged, paging
 from factwatch.web._render import error_status, render
 
 router = APIRouter()
@@ -106,9 +106,10 @@ class RoleChange(BaseModel):
 
 
 @router.get("/api/users", tags=["api"])
-def users_json(user: User = Depends(require_admin), store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Every account with its role (admin only)."""
-    return {"users": [_as_dict(u) for u in store.list_users()]}
+def users_json(page: tuple[int, int] = Depends(paging), user: User = Depends(require_admin),
+               store: Store = Depends(get_store)) -> dict[str, Any]:
+    """The accounts with their roles, a page at a time (admin only)."""
+    return paged("users", [_as_dict(u) for u in store.list_users()], page)
 
 
 @router.post("/api/users", tags=["api"], status_code=201)
