@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from factwatch.analysis._text import detect_language
@@ -25,6 +26,21 @@ __all__ = ["ArticleMatch", "SentenceMatch", "match_article", "MAX_SENTENCES"]
 # Each sentence costs one e5 query (~60 a second here) and one ranking; the most check-worthy
 # MAX_SENTENCES of a very long text are matched and a note says so.
 MAX_SENTENCES = 40
+
+
+@lru_cache(maxsize=1)
+def single_threaded_blas() -> None:
+    """Run numpy's BLAS on one thread in this process (once; idempotent).
+
+    Ranking a sentence is a handful of matrix-vector products of a few thousand 384-d rows.
+    OpenBLAS splits each over its threads, and on a busy machine a product waits for a thread
+    that is descheduled: 3-20 ms a product instead of 0.03 ms, 20 ms a sentence (measured, load
+    10, 1,480 passages). One thread gives bitwise the same products (tests/test_article_matching.py).
+    e5 runs its own OpenMP pool and is not affected.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +90,7 @@ def match_article(
     """Match ``text``: whole when short, else sentence by sentence (see the module's docstring).
 
     ``memo`` as for ``match_text``: the web passes its LRU so a GET never writes the store."""
+    single_threaded_blas()
     body = (text or "").strip()
     if len(body) <= LONG_TEXT_CHARS:
         return ArticleMatch(match_text(store, text, k=k, language=language, memo=memo), whole=True)
