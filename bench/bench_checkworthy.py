@@ -10,6 +10,7 @@ of git 79ccb3a (bench/_checkworthy_baseline.py, frozen) and "any number or name"
 Run:  .venv/bin/python bench/bench_checkworthy.py         (report; writes bench/results/checkworthy.json)
       .venv/bin/python bench/bench_checkworthy.py --fit   (refit the weights on dev only, then report)
       .venv/bin/python bench/bench_checkworthy.py --learning-curve   (dev only: F1 against labels used)
+      .venv/bin/python bench/bench_checkworthy.py --ablations        (dev only: model variants, 5 fold seeds)
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
+import re
 import sys
 import time
+import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -33,6 +37,8 @@ from _common import REPO, md_table, require_shared, update_doc_section, write_re
 from factwatch.analysis import checkworthiness as cw  # noqa: E402
 from factwatch.analysis.checkworthiness_labels import MAX_CHARS, MIN_CHARS, Labelled, load_labelled  # noqa: E402
 from factwatch.analysis.checkworthiness_labels import agreement as labels_agreement  # noqa: E402
+from factwatch.analysis.checkworthiness_labels import iter_source, split_of  # noqa: E402
+from factwatch.analysis._text import latin_key  # noqa: E402
 from factwatch.text.sentences import split_sentences  # noqa: E402
 
 REAL = REPO / "tests" / "data" / "checkworthy_real.jsonl"
@@ -204,6 +210,141 @@ def learning_curve(rows: list[Labelled], fractions: tuple[float, ...] = (0.25, 0
     return out
 
 
+# Model variants measured by --ablations (issue 6, helper U): hashed-feature settings, C, extra dense
+# word-shape features, genre-specific copies of every feature, and self-training on unlabelled
+# sentences of dev documents. Each is scored by 5-fold cross-validated dev F1 under 5 fold seeds.
+ABLATIONS: dict[str, dict] = {
+    "shipped (stems, stem bigrams, char 4-grams; C 100)": {},
+    "C 30": {"c": 30.0},
+    "C 10 (stronger L2)": {"c": 10.0},
+    "4,096 buckets": {"buckets": 1 << 12},
+    "no character n-grams": {"char": ()},
+    "character 3-grams instead of 4-grams": {"char": (3,)},
+    "character 3-, 4- and 5-grams (C 30)": {"char": (3, 4, 5), "c": 30.0},
+    "4-letter stems": {"stem": 4},
+    "6-letter stems": {"stem": 6},
+    "+ 12 dense word-shape counts": {"shape": True},
+    "+ a copy of every feature per genre (title, sentence, post)": {"genre": True},
+    "+ self-training on unlabelled dev-document sentences": {"self_train": True},
+}
+_MONTH_RE = re.compile(r"\b(?:januar|februar|mart|april|maj|jun|jul|avgust|august|septemb|oktob|novemb|decemb|january"
+                       r"|february|march|june|july|october|yanvar|fevral|aprel|iyun|iyul|sentyabr|oktyabr|noyabr"
+                       r"|dekabr|janar|shkurt|prill|qershor|korrik|gusht|shtator|tetor|nentor|dhjetor)")
+_TIME_RE = re.compile(r"\b(?:danas|juce|jucer|sutra|sinoc|jutros|ponedelj|utor|sred|cetvrt|petak|subot|nedelj|today"
+                      r"|yesterday|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|segodnya"
+                      r"|vchera|zavtra)")
+
+
+def _words(text: str, language: str) -> tuple[str, list[str]]:
+    """The Latin key and its non-digit words, as checkworthiness_features computes them."""
+    key = latin_key(cw._URL_RE.sub(" ", cw._OUTLET_BANG.sub("Alo", text.strip())), language or "und")
+    return key, [w for w in key.split() if not w.isdigit()]
+
+
+def _variant_buckets(words: list[str], cfg: dict) -> list[int]:
+    stems = [w[: cfg.get("stem", cw.STEM)] for w in words]
+    feats = {"u:" + s for s in stems} | {"b:" + a + "_" + b for a, b in zip(stems, stems[1:])}
+    joined = " " + " ".join(words) + " "
+    for n in cfg.get("char", (cw.CHAR_N,)):
+        tag = "c:" if n == cw.CHAR_N else f"c{n}:"  # the shipped 4-grams hash as in cw.hashed_features
+        feats.update(tag + joined[i:i + n] for i in range(len(joined) - n + 1))
+    size = cfg.get("buckets", cw.HASH_BUCKETS)
+    return sorted({zlib.crc32(f.encode("utf-8")) & (size - 1) for f in feats})
+
+
+def _shape(text: str, key: str, words: list[str]) -> list[float]:
+    toks = text.split()
+    caps = sum(1 for t in toks[1:] if t[:1].isupper())
+    quotes = sum(text.count(q) for q in "\"„“”«»")
+    return [math.log1p(len(text)), math.log1p(len(toks)), len(re.findall(r"\d+", text)) / 3, caps / 3,
+            caps / max(1, len(toks)), text.count(",") / 3, quotes / 2, float("%" in text), len(_MONTH_RE.findall(key)),
+            len(_TIME_RE.findall(key)), sum(1 for t in toks if t.isupper() and len(t) > 1) / 3,
+            float(np.mean([len(w) for w in words])) / 6 if words else 0.0]
+
+
+def _variant_matrix(items: list[tuple[str, str]], cfg: dict) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """[named | buckets (| shape counts)] of the variant, plus a copy per genre when cfg asks."""
+    n = len(cw.FEATURES)
+    size = cfg.get("buckets", cw.HASH_BUCKETS)
+    rows, cols, vals, veto, genre, shape = [], [], [], np.zeros(len(items)), np.zeros(len(items), int), []
+    for i, (text, language) in enumerate(items):
+        feats, _ = cw.checkworthiness_features(text, language)
+        veto[i] = cw.vetoed(feats)
+        key, words = _words(text, language)
+        genre[i] = 2 if feats["url"] or feats["hashtags"] else 0 if feats["no_final_punct"] else 1
+        for j, name in enumerate(cw.FEATURES):
+            if feats[name]:
+                rows.append(i), cols.append(j), vals.append(feats[name])
+        buckets = _variant_buckets(words, cfg)
+        rows += [i] * len(buckets)
+        cols += [n + b for b in buckets]
+        vals += [1.0] * len(buckets)
+        shape.append(_shape(text, key, words))
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(items), n + size))
+    if cfg.get("shape"):
+        x = sparse.hstack([x, sparse.csr_matrix(np.array(shape))]).tocsr()
+    if cfg.get("genre"):
+        x = sparse.hstack([x] + [sparse.diags((genre == g).astype(float)) @ x for g in range(3)]).tocsr()
+    return x, veto
+
+
+def _unlabelled_dev_pool(rows: list[Labelled], shared: Path, limit: int = 12000) -> list[str]:
+    """Alo sentences and Politika titles of dev documents that hold no labelled sentence."""
+    labelled_docs = {r.id.split("@")[0] for r in rows}
+    pool = []
+    for source in ("serbian_news/alo_articles.jsonl", "serbian_news/serbian_news_titles.jsonl"):
+        for record, _, _, text in iter_source(source, shared, REPO):
+            if split_of(source, record) == "dev" and f"{source}#{record}" not in labelled_docs:
+                pool += [t for s, e in split_sentences(text) if MIN_CHARS <= len(t := text[s:e].strip()) <= MAX_CHARS]
+    return pool[:limit]
+
+
+def ablations(rows: list[Labelled], shared: Path, seeds: int = 5) -> list[dict]:
+    """Dev-only 5-fold cross-validated F1 (best threshold) of each variant in ABLATIONS, per fold seed.
+
+    Folds are by document (md5 of "seed" + document id); the shipped setting is the first row, and
+    every row reports its mean difference to it on the same folds. No test row is read.
+    """
+    dev = [r for r in rows if r.split == "dev"]
+    y = np.array([r.checkworthy for r in dev], dtype=float)
+    written = [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    written = [(r["text"], r["language"], float(r["checkworthy"])) for r in written if r["split"] == "dev"]
+    yo = np.array([w[2] for w in written])
+    pool = _unlabelled_dev_pool(rows, shared)
+    thresholds = np.arange(0.05, 0.901, 0.025)
+    seed_folds = [np.array([int(hashlib.md5(f"{s}{r.id.split('@')[0]}".encode()).hexdigest(), 16) % 5 for r in dev])
+                  for s in range(seeds)]
+    out: list[dict] = []
+    for name, cfg in ABLATIONS.items():
+        x, veto = _variant_matrix([(r.text, r.language) for r in dev], cfg)
+        xo, _ = _variant_matrix([(w[0], w[1]) for w in written], cfg)
+        xp, veto_p = _variant_matrix([(t, "sr") for t in pool], cfg) if cfg.get("self_train") else (None, None)
+        f1s = []
+        for folds in seed_folds:
+            oof = np.zeros(len(dev))
+            for k in range(5):
+                tr = folds != k
+                xs, ys = sparse.vstack([x[tr], xo]).tocsr(), np.concatenate([y[tr], yo])
+                ws = np.concatenate([np.ones(int(tr.sum())), np.full(len(yo), OLD_ROWS_WEIGHT)])
+                coef = _fit(xs, ys, ws, cfg.get("c", 100.0))
+                if xp is not None:  # confident pseudo-labels (p >= 0.8 or <= 0.05) at weight 0.1, refit
+                    zp = xp @ coef - cw._VETO_PENALTY * veto_p
+                    pos, neg = zp >= np.log(4.0), zp <= np.log(0.05 / 0.95)
+                    sel = pos | neg
+                    coef = _fit(sparse.vstack([xs, xp[sel]]).tocsr(), np.concatenate([ys, pos[sel].astype(float)]),
+                                np.concatenate([ws, np.full(int(sel.sum()), 0.1)]), cfg.get("c", 100.0))
+                oof[~tr] = x[~tr] @ coef - cw._VETO_PENALTY * veto[~tr]
+            f1s.append(max(prf([(bool(p >= np.log(t / (1 - t))), bool(v)) for p, v in zip(oof, y)])["f1"]
+                           for t in thresholds))
+        base = out[0]["f1"] if out else f1s
+        out.append({"variant": name, "f1": f1s, "mean_f1": round(float(np.mean(f1s)), 3),
+                    "sd": round(float(np.std(f1s)), 3),
+                    "diff_vs_shipped": round(float(np.mean(np.array(f1s) - np.array(base))), 3)})
+        print(out[-1], flush=True)
+    write_results("checkworthy_ablations", {"seeds": seeds, "dev_rows": len(dev), "pool": len(pool), "rows": out})
+    return out
+
+
 def cw_len_ok(sentence: str) -> bool:
     # The claims stage's span limits (claims.MIN_CHARS/MAX_CHARS, checked equal in tests/test_claims.py);
     # not imported from claims, which reads the weights file that --fit is about to write.
@@ -216,11 +357,16 @@ def main() -> None:
     parser.add_argument("--fit-only", action="store_true", help="refit on dev and stop: no test figures")
     parser.add_argument("--learning-curve", action="store_true",
                         help="dev cross-validated F1 against the share of dev labels used; no test figures")
+    parser.add_argument("--ablations", action="store_true",
+                        help="dev cross-validated F1 of the model variants in ABLATIONS; no test figures")
     args = parser.parse_args()
     shared = require_shared()
     rows = load_labelled(REAL, shared=shared, repo=REPO)
     if args.learning_curve:
         learning_curve(rows)
+        return
+    if args.ablations:
+        ablations(rows, shared)
         return
     if args.fit or args.fit_only:
         fit(rows, shared)
