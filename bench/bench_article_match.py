@@ -1,6 +1,7 @@
 """Whole-article matching latency (issue 10): a long Serbian news article matched sentence by sentence.
 
     PYTHONPATH=src .venv/bin/python bench/bench_article_match.py --db DEMO.db [--repeat 3]
+        [--blas-threads default]   # before: numpy's BLAS on all threads
 
 DEMO.db: a database built by `factwatch --db DEMO.db demo --no-serve` (optionally with a larger
 fact base: `factwatch --db DEMO.db facts import ../shared/data/euvsdisinfo/cases_dev.csv`). The
@@ -89,6 +90,8 @@ def main() -> None:
     ap.add_argument("--db", required=True)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-http", action="store_true")
+    ap.add_argument("--blas-threads", choices=["one", "default"], default="one",
+                    help="default: numpy's BLAS on all its threads, as before single_threaded_blas")
     args = ap.parse_args()
     shared = require_shared()
     texts = articles(shared)
@@ -98,6 +101,8 @@ def main() -> None:
     from factwatch.analysis.embed import encode
     from factwatch.store import open_store
 
+    if args.blas_threads == "default":
+        article_matching.single_threaded_blas = lambda: None  # the code path before the fix
     results: dict[str, dict] = {}
     with open_store(args.db, access="read") as store:
         first = True
@@ -139,7 +144,8 @@ def main() -> None:
                 print(aid, "http", results[aid]["http_s"], "load", load(), flush=True)
         finally:
             server.should_exit = True
-    path = write_results("article_match", {"db": args.db, "articles": results})
+    name = "article_match" if args.blas_threads == "one" else "article_match_blas_default"
+    path = write_results(name, {"db": args.db, "blas_threads": args.blas_threads, "articles": results})
     print("wrote", path)
 
 
