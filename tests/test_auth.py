@@ -223,11 +223,12 @@ def test_password_guessing_is_throttled_per_name(app):
         assert attempt("adam", TEST_PASSWORD).status_code == 303  # another name is not locked out
 
 
-def test_throttle_window_slides():
+def test_throttle_window_slides(db):
     from factwatch.web.routers.auth import FAILURE_WINDOW_S, LoginThrottle
 
     now = [1000.0]
-    throttle = LoginThrottle(clock=lambda: now[0])
+    store = open_store(str(db))
+    throttle = LoginThrottle(lambda: store, clock=lambda: now[0])
     for _ in range(3):
         throttle.fail("k")
     assert throttle.blocked("k", 3) == pytest.approx(FAILURE_WINDOW_S)
@@ -235,6 +236,7 @@ def test_throttle_window_slides():
     assert throttle.blocked("k", 3) == pytest.approx(1)
     now[0] += 2
     assert throttle.blocked("k", 3) == 0.0
+    store.close()
 
 
 # -- secrets at rest -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Users, sessions, API tokens and published cards (migration 012).
+"""Users, sessions, API tokens and published cards (migration 012), failed logins (018).
 
 Written only by the accounts service (``factwatch/accounts.py``) and the publish route; the
 secrets arrive here already hashed, so nothing in this module ever sees a password or token.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,3 +176,21 @@ class AccountsMixin:
 
     def count_published_cards(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM published_cards")[0][0])
+
+    # -- failed logins (migration 018): the web login throttle, shared by every worker --------------
+
+    def record_login_failure(self, keys: Sequence[str], *, at: float, window_s: float) -> None:
+        """One failed login for each of ``keys`` at ``at`` (Unix seconds); rows that left the
+        window are pruned in the same transaction, so the table holds one window's failures."""
+        with self._tx() as c:
+            c.execute("DELETE FROM login_failures WHERE failed_at <= ?", (at - window_s,))
+            c.executemany("INSERT INTO login_failures(key, failed_at) VALUES (?, ?)", [(k, at) for k in keys])
+
+    def login_failures(self, key: str, *, since: float) -> list[float]:
+        """When ``key`` failed after ``since`` (Unix seconds), oldest first."""
+        return [float(r[0]) for r in self._query(
+            "SELECT failed_at FROM login_failures WHERE key = ? AND failed_at > ? ORDER BY failed_at", (key, since))]
+
+    def clear_login_failures(self, key: str) -> None:
+        with self._tx() as c:
+            c.execute("DELETE FROM login_failures WHERE key = ?", (key,))

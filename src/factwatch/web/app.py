@@ -69,7 +69,7 @@ def create_app(
     app.state.store = store
     write_store = WriteStore(db_url, lambda: open_store(db_url, access="write"))
     app.state.write_store = write_store
-    app.state.login_throttle = auth.LoginThrottle()
+    app.state.login_throttle = auth.LoginThrottle(write_store.get)  # counts in the store: all workers
     app.state.allowed_hosts = allowed_host_names(host, allowed_hosts)
     app.state.match_buckets = TokenBuckets(rate=match_rate, burst=match_burst)
     app.state.query_vectors = VectorLRU(query_vectors)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
-from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -31,39 +30,31 @@ LOGIN_CSRF_COOKIE = "factwatch_login"  # double-submit token: another site canno
 FAILURES_ALLOWED = 5  # per name and window; a person mistyping stays below it
 FAILURE_WINDOW_S = 15 * 60
 ADDRESS_FAILURES_ALLOWED = 30  # per client address: many names tried from one place
-MAX_KEYS = 4096
 
 
 class LoginThrottle:
-    """Counts failed logins per key in a sliding window; ``blocked`` says how long a key must wait."""
+    """Counts failed logins per key in a sliding window; ``blocked`` says how long a key must wait.
 
-    def __init__(self, *, clock: Any = time.monotonic) -> None:
+    The counts live in the store (``login_failures``, migration 018), not in this process: with
+    ``serve --workers N`` every worker sees the others' failures, and a restart forgets nothing.
+    ``store`` returns the writable store (opened on first use); ``clock`` is wall-clock seconds,
+    the one clock all processes share.
+    """
+
+    def __init__(self, store: Callable[[], Store], *, clock: Callable[[], float] = time.time) -> None:
+        self._store = store
         self._clock = clock
-        self._failures: OrderedDict[str, list[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        times = [t for t in self._failures.pop(key, []) if now - t < FAILURE_WINDOW_S]
-        if times:
-            self._failures[key] = times
-        return times
 
     def blocked(self, key: str, allowed: int) -> float:
         now = self._clock()
-        with self._lock:
-            times = self._recent(key, now)
-            return FAILURE_WINDOW_S - (now - times[-allowed]) if len(times) >= allowed else 0.0
+        times = self._store().login_failures(key, since=now - FAILURE_WINDOW_S)
+        return FAILURE_WINDOW_S - (now - times[-allowed]) if len(times) >= allowed else 0.0
 
-    def fail(self, key: str) -> None:
-        now = self._clock()
-        with self._lock:
-            self._failures[key] = self._recent(key, now) + [now]
-            while len(self._failures) > MAX_KEYS:
-                self._failures.popitem(last=False)
+    def fail(self, *keys: str) -> None:
+        self._store().record_login_failure(keys, at=self._clock(), window_s=FAILURE_WINDOW_S)
 
     def clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        self._store().clear_login_failures(key)
 
 
 def safe_next(value: str | None) -> str:
@@ -115,8 +106,7 @@ def login(
         return response
     user = accounts.authenticate(request.app.state.store, name, password)
     if user is None:
-        throttle.fail(name_key)
-        throttle.fail(address_key)
+        throttle.fail(name_key, address_key)
         return _login_page(request, next_url=next_url, name=name, status_code=401,
                            message="Wrong name or password.")
     throttle.clear(name_key)
