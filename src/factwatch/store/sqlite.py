@@ -75,6 +75,8 @@ class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, Calibrati
         # Only a read-only store caches: it never writes, so every change it could miss comes from
         # another connection, which moves PRAGMA data_version (_cache.py).
         self._cache = QueryCache() if read_only else None
+        self._version_conn: sqlite3.Connection | None = None  # data_version's own (read-only store)
+        self._version_lock = threading.Lock()
         try:
             self._conn = _connect(path, read_only=read_only)
             self._conn.row_factory = sqlite3.Row
@@ -100,6 +102,21 @@ class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, Calibrati
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        with self._version_lock:
+            if self._version_conn is not None:
+                self._version_conn.close()
+
+    def data_version(self) -> int:
+        """A number that moves whenever another connection commits to the file: the key of the web
+        app's read cache (web/_cache.py). A read-only store asks on a second connection of its own,
+        so the question never waits behind a long query on the main one."""
+        if not self.read_only:
+            with self._lock:
+                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        with self._version_lock, _translated(self.url):
+            if self._version_conn is None:
+                self._version_conn = _connect(self.url, read_only=True)
+            return int(self._version_conn.execute("PRAGMA data_version").fetchone()[0])
 
     def __enter__(self) -> "SQLiteStore":
         return self

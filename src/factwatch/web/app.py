@@ -8,7 +8,8 @@ each page's HTML and ``/api`` forms sharing a view function).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+import os
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
@@ -20,9 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from factwatch.errors import FactwatchError
 from factwatch.store import open_store
 from factwatch.web._auth import LoginRequired, csrf_protect, require_viewer
+from factwatch.web._cache import CachedReads, ResponseCache
 from factwatch.web._csv import CsvExport
-from factwatch.web._hosts import allowed_host_names, host_name
-from factwatch.web._i18n import remember_language
+from factwatch.web._guard import HostGuard
+from factwatch.web._hosts import allowed_host_names
 from factwatch.web._memo import DEFAULT_ENTRIES, VectorLRU
 from factwatch.web._ratelimit import TokenBuckets
 from factwatch.web._render import HERE, SECURITY_HEADERS, error_response, error_status
@@ -74,20 +76,13 @@ def create_app(
     app.state.match_buckets = TokenBuckets(rate=match_rate, burst=match_burst)
     app.state.query_vectors = VectorLRU(query_vectors)
 
-    @app.middleware("http")
-    async def host_check_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        name = host_name(request.headers.get("host", ""))
-        if name not in app.state.allowed_hosts:
-            return error_response(
-                request, 400,
-                f"Host {name or '(none)'!r} is not served here (a guard against DNS rebinding). "
-                "Open the dashboard as http://127.0.0.1:PORT, or start it with --allowed-host NAME "
-                "(or FACTWATCH_ALLOWED_HOSTS=NAME,...).",
-            )
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        remember_language(request, response)  # ?lang= switches the interface language and keeps it (cookie)
-        return response
+    # Plain ASGI middleware (web/_guard.py says why), innermost first: Starlette wraps each one added
+    # around the last. The read cache answers only after the Host check, with the same headers.
+    # FACTWATCH_READ_CACHE=0 turns the read cache off (to measure without it, bench/bench_web_load.py).
+    app.state.read_cache = ResponseCache()
+    versions = getattr(store, "data_version", None) if os.environ.get("FACTWATCH_READ_CACHE", "1") != "0" else None
+    app.add_middleware(CachedReads, data_version=versions, cache=app.state.read_cache)
+    app.add_middleware(HostGuard, owner=app)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
