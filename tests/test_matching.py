@@ -359,3 +359,39 @@ def test_concept_agreement_is_ranker_evidence(store, tmp_path):
     assert feats["concept_recall"] == 1.0 and feats["concept_extra"] == 0.0
     feats = features("Европска унија је одобрила нови буџет за пољопривреду.", "sr")
     assert feats["concept_recall"] < 0.5
+
+
+def test_concept_jaccard_weighs_missing_and_extra_concepts_at_once():
+    # Issue 6 (helper S): with recall and extra scored apart, a passage naming two of the
+    # sentence's four concepts plus others (a NATO base in Serbia) could outrank the one that
+    # names all four (joining NATO for EU membership); the Jaccard share prefers the latter.
+    from factwatch.analysis._concepts import agreement, jaccard
+
+    sentence = _concepts_of("Evropske integracije Srbije uslovljene su članstvom u NATO paktu.", "sr")
+    base = _concepts_of("NATO is secretly building a military base in Serbia, near Niš", "en")
+    membership = _concepts_of("Serbia must join NATO to become a member of the EU", "en")
+    assert {"EU", "SERBIA", "MEMBERSHIP", "NATO"} <= sentence
+    assert jaccard(sentence, [membership]) == 1.0
+    assert jaccard(sentence, [base]) < 0.5
+    assert jaccard(sentence, [base, membership]) == 1.0  # best over the record's passages
+    assert agreement(sentence, [base])[0] > 0.0  # recall alone still credits the base claim
+    assert jaccard(frozenset(), [membership]) == 0.0 and jaccard(sentence, []) == 0.0
+
+
+def test_shipped_ranker_reads_concept_jaccard(store, tmp_path):
+    # The calibration names its features; one that does not match FEATURES silently falls back to
+    # hand-set defaults, so the shipped file must be fitted with concept_jaccard.
+    from factwatch.analysis import _retrieval
+    from factwatch.analysis.embed import embed_texts
+    from factwatch.analysis.matching import FEATURES, calibration, rank_query
+
+    cal = calibration()
+    assert cal["features"] == list(FEATURES) and "concept_jaccard" in FEATURES
+    assert cal["fitted_on"] != "defaults"
+    assert cal["weights"][list(FEATURES).index("concept_jaccard")] > 0.0
+    _one_claim_base(store, tmp_path, "Serbia must join NATO to become a member of the EU")
+    text = "Evropske integracije Srbije uslovljene su članstvom u NATO paktu."
+    q = embed_texts(store, [text], kind="query")[0]
+    feats = rank_query(_retrieval.get_retriever(store), q, _retrieval.query_key(text, "sr"), "sr",
+                       text=text).ranked[0][0].features
+    assert feats["concept_jaccard"] == 1.0

@@ -174,6 +174,16 @@ def agreement(query: frozenset[str], passages: list[frozenset[str]]) -> tuple[fl
     return best or (0.0, 0.0)
 
 
+def jaccard(query: frozenset[str], passages: list[frozenset[str]]) -> float:
+    """The best |P & Q| / |P | Q| over the record's passages: agreement both ways in one number.
+    ``agreement`` scores recall and extra apart, so a passage naming two of the sentence's four
+    concepts can outscore one naming all four plus one more; the union penalises both kinds of
+    mismatch at once. No concept in the query gives 0 (no evidence either way)."""
+    if not query:
+        return 0.0
+    return max((len(p & query) / len(p | query) for p in passages), default=0.0)
+
+
 def split_agreement(query: frozenset[str], passages: list[frozenset[str]]) -> tuple[float, float, float, float]:
     """``agreement`` on what happens (concepts outside ``ACTORS``) and on who and where."""
     pred = agreement(query - ACTORS, [p - ACTORS for p in passages])
