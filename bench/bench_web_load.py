@@ -117,9 +117,14 @@ def sample_ids(db: Path) -> dict[str, list[Any]]:
         languages = [r[0] for r in conn.execute(
             "SELECT language FROM documents GROUP BY language ORDER BY COUNT(*) DESC LIMIT 4")]
         sources = [r[0] for r in conn.execute("SELECT DISTINCT source FROM documents ORDER BY source LIMIT 40")]
+        # Pages of claims and clusters: (offset, the key Datasette pages on after that many rows).
+        pages = {table: [(k * 50, 0 if k == 0 else conn.execute(
+            f"SELECT id FROM {table} ORDER BY id LIMIT 1 OFFSET ?", (k * 50 - 1,)).fetchone()[0])
+            for k in range(max(1, -(-conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] // 50)))]
+            for table in ("claims", "clusters")}
     finally:
         conn.close()
-    return {"docs": docs, "languages": languages, "sources": sources}
+    return {"docs": docs, "languages": languages, "sources": sources, **{f"{t}_pages": p for t, p in pages.items()}}
 
 
 def factwatch_requests(ids: dict[str, list[Any]]) -> dict[str, Any]:
@@ -130,9 +135,9 @@ def factwatch_requests(ids: dict[str, list[Any]]) -> dict[str, Any]:
         "documents by source": lambda r: f"/api/documents?source={quote(r.choice(ids['sources']))}",
         "search": lambda r: f"/api/documents?q={quote(r.choice(SEARCH_TERMS))}",
         "document": lambda r: f"/api/documents/{r.choice(ids['docs'])}",
-        "claims": lambda r: "/api/claims",
+        "claims": lambda r: "/api/claims?offset={}".format(r.choice(ids["claims_pages"])[0]),
         "sources": lambda r: "/api/sources",
-        "clusters": lambda r: "/api/clusters",
+        "clusters": lambda r: "/api/clusters?offset={}".format(r.choice(ids["clusters_pages"])[0]),
         "counts": lambda r: "/api/stats",
         "overview": lambda r: "/api/overview",
     }
@@ -147,23 +152,29 @@ def datasette_requests(ids: dict[str, list[Any]], db: str) -> dict[str, Any]:
         "documents by source": lambda r: f"/{db}/documents.json?{page}&source={quote(r.choice(ids['sources']))}",
         "search": lambda r: f"/{db}/documents.json?{page}&_search={quote(r.choice(SEARCH_TERMS))}",
         "document": lambda r: f"/{db}/documents/{r.choice(ids['docs'])}.json",
-        "claims": lambda r: f"/{db}/claims.json?_size=50",
+        "claims": lambda r: _datasette_page(f"/{db}/claims.json?_size=50", r.choice(ids["claims_pages"])[1]),
         "sources": lambda r: f"/{db}/sources.json?_size=50",
-        "clusters": lambda r: f"/{db}/clusters.json?_size=50",
+        "clusters": lambda r: _datasette_page(f"/{db}/clusters.json?_size=50", r.choice(ids["clusters_pages"])[1]),
         "counts": lambda r: f"/{db}.json",
         # Its nearest question: the overview chart's documents a day by language over 30 days.
         "overview": lambda r: f"/{db}.json?sql={OVERVIEW_SQL}&_shape=array",
     }
 
 
-def start_server(name: str, db: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def _datasette_page(path: str, after: int) -> str:
+    """Datasette pages by primary key: ``_next`` is the last id of the page before."""
+    return f"{path}&_next={after}" if after else path
+
+
+def start_server(name: str, db: Path, port: int, workers: int = 1, read_cache: bool = True) -> subprocess.Popen[bytes]:
     if name == "factwatch":
         cmd = [str(BIN / "factwatch"), "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)]
     else:
         cmd = [str(BIN / "datasette"), "serve", str(db), "--port", str(port), "--host", "127.0.0.1"]
     # Its log goes to a file: a pipe nobody reads would fill and stall the server.
     log = (TMP / f"web_load_{name}.log").open("wb")
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+    env = {**os.environ, "FACTWATCH_READ_CACHE": "1" if read_cache else "0"}  # web/_cache.py
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env=env)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -217,7 +228,7 @@ def run_one(name: str, db: Path, ids: dict[str, list[Any]], token: str | None, a
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"} if name == "factwatch" and token else {}
     requests = factwatch_requests(ids) if name == "factwatch" else datasette_requests(ids, db.stem)
-    proc = start_server(name, db, port, args.workers)
+    proc = start_server(name, db, port, args.workers, read_cache=not args.no_read_cache)
     try:
         wait_ready(base + requests["counts"](random.Random(0)), proc, headers)
         # Warm-up: the OS page cache and each server's own caches, as a server that has run a while.
@@ -356,6 +367,14 @@ join, 0.3 ms). Still slow: the overview's count of documents a day by language a
 (50-75 ms each time the file has changed)."""
 
 
+def server_key(name: str, args: argparse.Namespace) -> str:
+    """"factwatch", "factwatch, 2 workers", "factwatch, no read cache", ... or "datasette"."""
+    if name != "factwatch":
+        return name
+    return name + (f", {args.workers} workers" if args.workers > 1 else "") + \
+        (", no read cache" if args.no_read_cache else "")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=100_000)
@@ -364,6 +383,8 @@ def main() -> None:
     ap.add_argument("--demo-db", type=Path)
     ap.add_argument("--only", choices=("factwatch", "datasette"))
     ap.add_argument("--workers", type=int, default=1, help="factwatch serve --workers N (default 1).")
+    ap.add_argument("--no-read-cache", action="store_true",
+                    help="Serve factwatch with its read cache off (FACTWATCH_READ_CACHE=0), recorded apart.")
     ap.add_argument("--client-procs", type=int, default=2,
                     help="Processes the load generator's clients are split over (default 2).")
     ap.add_argument("--reuse-db", action="store_true", help="Serve bench/tmp/web_load.db as the last run left it.")
@@ -397,7 +418,7 @@ def main() -> None:
         if name == "datasette" and not (BIN / "datasette").exists():
             print("datasette is absent; `pip install -e '.[bench]'` installs it", flush=True)
             continue
-        key = f"factwatch, {args.workers} workers" if name == "factwatch" and args.workers > 1 else name
+        key = server_key(name, args)
         servers[key] = run_one(name, db, ids, token, args)
     if args.no_save:
         return
