@@ -44,3 +44,15 @@ def test_genre_copies_and_shape_counts_widen_the_matrix() -> None:
     # Each row's features are copied into exactly one genre block: title, sentence, post.
     blocks = [genre[:, (g + 1) * base.shape[1]:(g + 2) * base.shape[1]] for g in range(3)]
     assert [[int(b[i].nnz > 0) for b in blocks] for i in range(3)] == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+
+
+def test_ablations_paragraph_keeps_the_shipped_settings_unless_a_variant_clears_the_spread() -> None:
+    def data(best_diff: float) -> dict:
+        return {"seeds": 5, "pool": 100, "rows": [
+            {"variant": "shipped", "mean_f1": 0.711, "sd": 0.007, "diff_vs_shipped": 0.0},
+            {"variant": "a", "mean_f1": 0.7, "sd": 0.01, "diff_vs_shipped": -0.011},
+            {"variant": "b", "mean_f1": 0.711 + best_diff, "sd": 0.01, "diff_vs_shipped": best_diff}]}
+    small = bench.ablations_markdown(data(0.013))
+    assert "The best, b, gains +0.013" in small and "shipped settings were kept" in small
+    assert "0.711 ± 0.007" in small and "a 0.700 (-0.011)" in small
+    assert "worth refitting" in bench.ablations_markdown(data(0.05))
