@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from factwatch.store._clock import utcnow
+from factwatch.store._search import index_fact_base
 from factwatch.models import (
     Claim,
     ClaimMatch,
@@ -75,6 +76,17 @@ class FactsMixin:
 
     # -- fact base --------------------------------------------------------------------------
 
+    def index_fact_base(self) -> int:
+        """Index the fact-checks and facts that the search index lacks (those stored before
+        migration 019); a writable store does this at open. Returns how many rows it indexed."""
+        missing = self._query(
+            "SELECT EXISTS(SELECT 1 FROM fact_checks WHERE id NOT IN (SELECT rowid FROM fact_checks_fts))"
+            " OR EXISTS(SELECT 1 FROM facts WHERE id NOT IN (SELECT rowid FROM facts_fts))")[0][0]
+        if not missing:
+            return 0
+        with self._tx() as c:
+            return index_fact_base(c, "fact_checks") + index_fact_base(c, "facts")
+
     def insert_fact_checks(self, rows: Sequence[NewFactCheck], *, run_id: str | None = None) -> tuple[int, int]:
         """Insert fact-checks; rows whose key exists are duplicates. Returns (inserted, duplicates)."""
         if not rows:
@@ -98,6 +110,7 @@ class FactsMixin:
                 values,
             )
             inserted = c.total_changes - before
+            index_fact_base(c, "fact_checks")  # searchable by word form at once (migration 019)
         return inserted, len(rows) - inserted
 
     def insert_facts(self, rows: Sequence[NewFact], *, run_id: str | None = None) -> tuple[int, int]:
@@ -120,6 +133,7 @@ class FactsMixin:
                 values,
             )
             inserted = c.total_changes - before
+            index_fact_base(c, "facts")
         return inserted, len(rows) - inserted
 
     def get_fact_check(self, fact_check_id: int) -> FactCheck:

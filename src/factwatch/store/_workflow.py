@@ -18,6 +18,7 @@ from factwatch.errors import InputError, NotFoundError
 from factwatch.models import ClaimRow, FactCheck, Fact, NewFact, NewFactCheck
 from factwatch.store._clock import utcnow
 from factwatch.store._facts import _fact, _fact_check
+from factwatch.store._search import fact_base_match, index_fact_base, key_search_query
 from factwatch.store._views import _BEST_MATCH, _CLAIM_SELECT, _claim_row
 
 CLAIM_STATUSES = ("new", "in_review", "responded")
@@ -134,7 +135,7 @@ class TriageQuery:
     assignee: str | None = None
     fact_check: int | None = None  # claims this fact-check addresses
     q: str | None = None
-    query_key: str | None = None
+    query_key: str | None = None  # unread since migration 019: claims_fts holds every claim's Latin key
     sort: str = "recency"
     addressed: bool | None = None  # the match stage's decision on any candidate
     # Hide claims scored below this unless a fact-check addresses them or an analyst decided on one.
@@ -209,10 +210,6 @@ FACETS: dict[str, str] = {
 FACET_LIMIT = 30
 
 
-def _like(value: str) -> str:
-    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _triage_where(t: TriageQuery, *, skip: str | None = None) -> tuple[str, list[Any]]:
     """WHERE clause of ``t``; ``skip`` leaves out one facet's own filter (its counts show the
     alternatives to the value chosen, as a facet list should)."""
@@ -262,12 +259,8 @@ def _triage_where(t: TriageQuery, *, skip: str | None = None) -> tuple[str, list
     if t.fact_check is not None:
         add("fact_check", f"c.id IN ({_ADDRESSES})", t.fact_check, t.fact_check)
     if t.q:
-        clause = "c.text LIKE ? ESCAPE '\\'"
-        values = [_like(t.q)]
-        if t.query_key:
-            clause += " OR c.latin_key LIKE ? ESCAPE '\\'"
-            values.append(_like(t.query_key))
-        add("q", f"({clause})", *values)
+        # Every word of q in the claim's Latin key, in either script and any word form (migration 019).
+        add("q", "c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)", key_search_query(t.q))
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
@@ -476,6 +469,7 @@ class WorkflowMixin:
                  row.url, row.publisher, row.language, row.date, row.claim_author, row.appearance, row.format,
                  utcnow()))
             new_id = cur.lastrowid
+            index_fact_base(c, "fact_checks")
             c.execute("INSERT INTO fact_edits(target, target_id, action, from_claim_id, before, editor, edited_at)"
                       " VALUES ('fact_check', ?, 'created', ?, NULL, ?, ?)", (new_id, from_claim_id, editor, utcnow()))
         return self.get_fact_check(new_id)  # type: ignore[attr-defined]
@@ -493,6 +487,7 @@ class WorkflowMixin:
                 " run_id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, '[]', '{}', NULL, ?)",
                 (row.key, row.external_id, row.statement, row.source, row.url, row.date, row.language, utcnow()))
             new_id = cur.lastrowid
+            index_fact_base(c, "facts")
             c.execute("INSERT INTO fact_edits(target, target_id, action, from_claim_id, before, editor, edited_at)"
                       " VALUES ('fact', ?, 'created', NULL, NULL, ?, ?)", (new_id, editor, utcnow()))
         return _fact(self._query("SELECT * FROM facts WHERE id = ?", (new_id,))[0])
@@ -516,34 +511,26 @@ class WorkflowMixin:
                 # Its searchable passages are stale: drop them so the next `analyze` embeds the new
                 # text, which changes the passage state and makes the match stage rematch every claim.
                 c.execute("DELETE FROM fact_vectors WHERE target = ? AND target_id = ?", (target, row_id))
+                index_fact_base(c, table, [row_id])  # search finds the new wording at once
                 c.execute("INSERT INTO fact_edits(target, target_id, action, from_claim_id, before, editor, edited_at)"
                           " VALUES (?, ?, 'edited', NULL, ?, ?, ?)",
                           (target, row_id, json.dumps({k: before[k] for k in changed}, ensure_ascii=False), editor,
                            utcnow()))
             return c.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
 
-    def search_fact_checks(self, q: str | None, *, query_key: str | None = None, limit: int = 50,
+    def search_fact_checks(self, q: str | None, *, limit: int = 50,
                            offset: int = 0) -> tuple[list[FactCheck], int]:
-        """Fact-checks whose claim, headline, rebuttal or publisher contains ``q``, or whose
-        searchable passages' Latin key contains ``query_key`` (so Latin finds Cyrillic)."""
-        where, params = "", []
-        if q:
-            where = (" WHERE (claim LIKE ? ESCAPE '\\' OR headline LIKE ? ESCAPE '\\' OR rebuttal LIKE ? ESCAPE '\\'"
-                     " OR publisher LIKE ? ESCAPE '\\'")
-            params = [_like(q)] * 4
-            if query_key:
-                where += (" OR EXISTS (SELECT 1 FROM fact_vectors v WHERE v.target = 'fact_check'"
-                          " AND v.target_id = fact_checks.id AND v.latin_key LIKE ? ESCAPE '\\')")
-                params.append(_like(query_key))
-            where += ")"
+        """Fact-checks, newest first; with ``q``, those whose claim, headline, rebuttal, publisher or
+        translations hold every word of ``q`` in either script and any word form (migration 019)."""
+        where, params = (f" WHERE {fact_base_match('fact_checks')}", [key_search_query(q)]) if q else ("", [])
         rows = self._query(f"SELECT * FROM fact_checks{where} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset])
         total = self._query(f"SELECT COUNT(*) FROM fact_checks{where}", params)[0][0]
         return [_fact_check(r) for r in rows], total
 
     def search_facts(self, q: str | None, *, limit: int = 50, offset: int = 0) -> tuple[list[Fact], int]:
-        where, params = "", []
-        if q:
-            where, params = " WHERE (statement LIKE ? ESCAPE '\\' OR source LIKE ? ESCAPE '\\')", [_like(q)] * 2
+        """Facts, newest first; with ``q``, those whose statement, source or translations hold
+        every word of ``q``, as ``search_fact_checks``."""
+        where, params = (f" WHERE {fact_base_match('facts')}", [key_search_query(q)]) if q else ("", [])
         rows = self._query(f"SELECT * FROM facts{where} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset])
         return [_fact(r) for r in rows], self._query(f"SELECT COUNT(*) FROM facts{where}", params)[0][0]
 

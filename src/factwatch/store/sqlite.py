@@ -91,6 +91,7 @@ class SQLiteStore(AccountsMixin, FactsMixin, ViewsMixin, ReviewsMixin, Calibrati
                 self._conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             else:
                 self._migrate()
+                self.index_fact_base()  # rows stored before migration 019 become searchable
         except sqlite3.Error as exc:
             conn = getattr(self, "_conn", None)
             if conn is not None:

@@ -20,7 +20,6 @@ from factwatch.models import Fact, FactCheck
 from factwatch.respond import workflow
 from factwatch.store import Store
 from factwatch.store._workflow import FACT_CHECK_FIELDS, FACT_FIELDS
-from factwatch.text.script import latin_key
 from factwatch.web._auth import User, csrf_protect, require_analyst
 from factwatch.web._filters import MAX_ID, MAX_QUERY_CHARS, parse_claim_id
 from factwatch.web._params import DIGITS, get_store, get_write_store, paged, paging
@@ -52,8 +51,7 @@ class FactBase:
 
 def facts_view(store: Store, limit: int, offset: int, q: str | None = None) -> FactBase:
     q = (q or "").strip() or None
-    checks, n_checks = store.search_fact_checks(q, query_key=latin_key(q, "sr") if q else None, limit=limit,
-                                                offset=offset)
+    checks, n_checks = store.search_fact_checks(q, limit=limit, offset=offset)
     facts, n_facts = store.search_facts(q, limit=limit, offset=offset)
     return FactBase(fact_checks=checks, facts=facts, counts={"fact_checks": n_checks, "facts": n_facts},
                     limit=limit, offset=offset, q=q, addressed=store.addressed_claim_counts([fc.id for fc in checks]))
@@ -74,8 +72,7 @@ def facts_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
     claims it addresses) and the URL listing them; ``q`` searches them in any script and word form.
     The facts and official statements are listed by ``/api/facts/facts``, paged the same way."""
     query = (q or "").strip() or None
-    checks, total = store.search_fact_checks(query, query_key=latin_key(query, "sr") if query else None,
-                                             limit=page[0], offset=page[1])
+    checks, total = store.search_fact_checks(query, limit=page[0], offset=page[1])
     addressed = store.addressed_claim_counts([fc.id for fc in checks])
     rows = [_fact_check_dict(fc, addressed[fc.id]) for fc in checks]
     return {**paged("fact_checks", rows, page, total=total), "q": query}
