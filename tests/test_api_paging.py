@@ -107,3 +107,15 @@ def test_the_fact_base_is_two_lists_each_with_its_total(client):
     assert "facts" not in checks and "total_fact_checks" not in checks
     assert checks["total"] == len(checks["fact_checks"]) and facts["total"] == len(facts["facts"])
     assert all("addressed_claims" in fc and fc["claims_url"].startswith("/api/claims?") for fc in checks["fact_checks"])
+
+
+@pytest.mark.parametrize("path", sorted(LISTS))
+def test_the_schema_says_how_each_list_pages(client, path):
+    """/api/openapi.json (and /docs) name the rows' key and the paging fields, and the answer has them."""
+    answer = client.get("/api/openapi.json").json()["paths"][path]["get"]["responses"]["200"]
+    schema = answer["content"]["application/json"]["schema"]
+    assert set(schema["required"]) == {LISTS[path], "total", "limit", "offset", "next_offset"}
+    body = client.get(path, params={"limit": 2}).json()
+    assert set(schema["required"]) <= set(body) and isinstance(body[LISTS[path]], list)
+    assert all(isinstance(body[k], int) for k in ("total", "limit", "offset"))
+    assert f"A page of {schema['properties'][LISTS[path]]['description']}" in client.get("/docs").text

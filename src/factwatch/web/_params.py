@@ -122,6 +122,20 @@ def paged(key: str, items: Sequence[Any], page: tuple[int, int], *, total: int |
             "next_offset": offset + limit if offset + limit < total else None}
 
 
+def paged_responses(key: str, rows: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer of a list ``paged`` builds, for a route's ``responses=``: the OpenAPI schema
+    (and /docs) then names the key the rows are under and the paging fields a client reads."""
+    count = {"type": "integer", "minimum": 0}
+    schema = {"type": "object", "required": [key, "total", "limit", "offset", "next_offset"], "properties": {
+        key: {"type": "array", "items": {"type": "object"}, "description": rows},
+        "total": {**count, "description": "Rows in the whole list."},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+        "offset": count,
+        "next_offset": {"anyOf": [count, {"type": "null"}], "description": "The next page's offset; null on the last."},
+    }}
+    return {200: {"description": f"A page of {rows}.", "content": {"application/json": {"schema": schema}}}}
+
+
 def runs_limit(
     limit: Annotated[Text, Query(description="Latest runs to list, 1-1000 (default 100).", json_schema_extra=DIGITS)] = None,
 ) -> int:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from factwatch.analysis.discovery import MIN_SIZE, Candidate, candidates
 from factwatch.store import Store
-from factwatch.web._params import get_store, paged, paging
+from factwatch.web._params import get_store, paged, paged_responses, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -43,7 +43,7 @@ def discovery_page(request: Request, store: Store = Depends(get_store), min_size
                   page_title="Candidate narratives")
 
 
-@router.get("/api/discovery", tags=["api"])
+@router.get("/api/discovery", tags=["api"], responses=paged_responses("candidates", "candidate narratives"))
 def discovery_json(store: Store = Depends(get_store), min_size: MinSize = MIN_SIZE,
                    page: tuple[int, int] = Depends(paging)) -> dict[str, Any]:
     """Candidate new narratives, largest first, a page at a time: clusters of check-worthy claims

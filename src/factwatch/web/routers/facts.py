@@ -22,7 +22,7 @@ from factwatch.store import Store
 from factwatch.store._workflow import FACT_CHECK_FIELDS, FACT_FIELDS
 from factwatch.web._auth import User, csrf_protect, require_analyst
 from factwatch.web._filters import MAX_ID, MAX_QUERY_CHARS, parse_claim_id
-from factwatch.web._params import DIGITS, get_store, get_write_store, paged, paging
+from factwatch.web._params import DIGITS, get_store, get_write_store, paged, paged_responses, paging
 from factwatch.web._render import render
 from factwatch.web._views import Page
 
@@ -65,7 +65,7 @@ def facts_page(request: Request, q: FactQuery = None, page: tuple[int, int] = De
                   counts=view.counts, q=view.q or "", addressed=view.addressed or {}, page_title="Fact base")
 
 
-@router.get("/api/facts", tags=["api"])
+@router.get("/api/facts", tags=["api"], responses=paged_responses("fact_checks", "fact-checks"))
 def facts_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
                store: Store = Depends(get_store)) -> dict[str, Any]:
     """The fact-checks, newest first, a page at a time, each with ``addressed_claims`` (how many
@@ -78,7 +78,7 @@ def facts_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
     return {**paged("fact_checks", rows, page, total=total), "q": query}
 
 
-@router.get("/api/facts/facts", tags=["api"])
+@router.get("/api/facts/facts", tags=["api"], responses=paged_responses("facts", "facts and official statements"))
 def fact_list_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
                    store: Store = Depends(get_store)) -> dict[str, Any]:
     """The facts and official statements, newest first, a page at a time; ``q`` searches the

@@ -16,7 +16,7 @@ from factwatch.store import Store
 from factwatch.store._accounts import PublishedCard
 from factwatch.web._auth import User, csrf_protect, require_analyst, require_viewer
 from factwatch.web._filters import parse_claim_id
-from factwatch.web._params import ClaimId, get_store, get_write_store, paged, paging
+from factwatch.web._params import ClaimId, get_store, get_write_store, paged, paged_responses, paging
 from factwatch.web._render import TEMPLATES
 
 router = APIRouter()
@@ -68,7 +68,7 @@ def unpublish_api(claim_id: ClaimId, user: User = Depends(require_analyst),
     return {"claim_id": cid, "published": False}
 
 
-@router.get("/api/published", tags=["api"])
+@router.get("/api/published", tags=["api"], responses=paged_responses("published", "published cards"))
 def published_api(page: tuple[int, int] = Depends(paging), user: User = Depends(require_viewer),
                   store: Store = Depends(get_store)) -> dict[str, Any]:
     """The published cards, newest first: where each is public, who published it and when."""

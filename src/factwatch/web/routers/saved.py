@@ -16,7 +16,7 @@ from factwatch.store import Store
 from factwatch.store._saved import ALERTABLE_PATH
 from factwatch.web._auth import User, csrf_protect, require_analyst
 from factwatch.web._filters import MAX_ID, parse_document_filter
-from factwatch.web._params import get_store, get_write_store, paged, paging
+from factwatch.web._params import get_store, get_write_store, paged, paged_responses, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -63,7 +63,7 @@ def saved_page(request: Request, store: Store = Depends(get_store)) -> HTMLRespo
                   prefill=prefill, page_title="Saved searches")
 
 
-@router.get("/api/saved", tags=["api"])
+@router.get("/api/saved", tags=["api"], responses=paged_responses("saved_searches", "saved searches"))
 def saved_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> dict[str, Any]:
     """Saved searches by name, a page at a time: name, list page, filters, owner, and whether
     the alerts stage watches it."""

@@ -15,7 +15,7 @@ from factwatch.errors import InputError
 from factwatch.models import ALERT_KINDS, Alert
 from factwatch.store import Store
 from factwatch.web._charts import Chart, line_chart
-from factwatch.web._params import DATE, get_store, paged, paging
+from factwatch.web._params import DATE, get_store, paged, paged_responses, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -122,7 +122,7 @@ def alerts_page(request: Request, since: SinceParam = None, kind: KindParam = No
     return render(request, "alerts.html", view=view, kinds=ALERT_KINDS, since=since or "", page_title="Alerts")
 
 
-@router.get("/api/alerts", tags=["api"])
+@router.get("/api/alerts", tags=["api"], responses=paged_responses("alerts", "alerts"))
 def alerts_json(since: SinceParam = None, kind: KindParam = None, page: tuple[int, int] = Depends(paging),
                 store: Store = Depends(get_store)) -> dict[str, Any]:
     """Stored alerts, newest first, a page at a time: narrative spikes, state actors starting a

@@ -19,7 +19,7 @@ from factwatch.errors import FactwatchError, NotFoundError
 from factwatch.store import Store
 from factwatch.store._accounts import StoredUser
 from factwatch.web._auth import ROLES, User, require_admin
-from factwatch.web._params import get_store, get_write_store, paged, paging
+from factwatch.web._params import get_store, get_write_store, paged, paged_responses, paging
 from factwatch.web._render import error_status, render
 
 router = APIRouter()
@@ -105,7 +105,7 @@ class RoleChange(BaseModel):
     role: str = Field(max_length=20, description="viewer, analyst or admin.")
 
 
-@router.get("/api/users", tags=["api"])
+@router.get("/api/users", tags=["api"], responses=paged_responses("users", "users"))
 def users_json(page: tuple[int, int] = Depends(paging), user: User = Depends(require_admin),
                store: Store = Depends(get_store)) -> dict[str, Any]:
     """The accounts with their roles, a page at a time (admin only)."""
