@@ -30,7 +30,7 @@ from _common import write_results  # noqa: E402
 from factwatch.analysis import _retrieval  # noqa: E402
 from factwatch.analysis.match_features import DECISION_FEATURES  # noqa: E402
 from factwatch.analysis._concepts import agreement, concepts, split_agreement  # noqa: E402
-from factwatch.analysis.matching import calibration  # noqa: E402
+from factwatch.analysis.matching import calibration, rank_candidates  # noqa: E402
 
 FOLDS = 5
 REF_TOP = 10  # CSLS-style neighbourhood: mean of the 10 highest cosines to the reference set
@@ -91,6 +91,20 @@ def dev_rows() -> list[dict]:
             f.update(x_cc_rec=rec, x_cc_extra=extra, x_cc_xl_rec=(1 - s) * rec, x_cc_n=min(n_c, 6) / 6.0,
                      x_cc_rec_cos=rec * f["d_cos"], x_cc_pred=pr, x_cc_pred_extra=pe, x_cc_act=ar, x_cc_act_extra=ae,
                      x_cc_xl_pred=(1 - s) * pr)
+            # The re-ranker's own verdict on the first candidate (relative: it reads the rest of
+            # the base), its margin over the next *different* record (refiled copies skipped),
+            # and an event conflict: the sentence's what-happens concepts share none with the
+            # candidate's (a veto that only lowers P). Tried for helper S's pass, not shipped.
+            cands = [c for c in d["cands"] if not (lo and c.target == "fact_check"
+                                                   and c.target_id in d.get("copies", d["gold"]))]
+            ranked = rank_candidates(cands, cal)
+            tv = ret.vectors[ret.target_rows(top.target, top.target_id)]
+            wk = {ret.word_key(x) for x in ret.target_rows(top.target, top.target_id)}
+            nxt = next((sc for c, sc in ranked[1:] if ret.word_key(c.row) not in wk
+                        and float((tv @ ret.vectors[c.row]).max()) < bp.DUP_COS), 0.0)
+            p1 = min(max(ranked[0][1], 1e-4), 1 - 1e-4)
+            f.update(x_rank_logit=float(np.log(p1 / (1 - p1))), x_rank_margin=ranked[0][1] - nxt,
+                     x_event_conflict=float(pr == 0.0 and pe == 1.0))
             f.update(x_csls=max(csls), x_pz=max(pz),
                      x_z_ent=f["d_ref_z"] * f["d_entity_recall"], x_csls_ent=max(csls) * f["d_entity_recall"],
                      x_s_gap=s * f["d_ref_gap"], x_s_z=s * f["d_ref_z"], x_x_gap=(1 - s) * f["d_ref_gap"],
@@ -235,7 +249,9 @@ def ranker_cv() -> dict:
     from factwatch.analysis.match_features import RANKER_FEATURES
 
     keep = np.array([not f.startswith("concept_") for f in RANKER_FEATURES])
+    no_jaccard = np.array([f != "concept_jaccard" for f in RANKER_FEATURES])
     for name, hubbed in (("shipped ranker features (with concept agreement)", False),
+                         ("without concept_jaccard (concept table, before helper S)", "nojac"),
                          ("without concept agreement (issue 6 first pass)", "before"),
                          ("+ hubness-corrected cosine", True),
                          ("+ concept agreement split: what happens / who and where", "C")):
@@ -244,6 +260,8 @@ def ranker_cv() -> dict:
             def mat(q):
                 if hubbed == "before":
                     return q["X"][:, keep]
+                if hubbed == "nojac":
+                    return q["X"][:, no_jaccard]
                 if hubbed == "C":
                     return np.hstack([q["X"], q["C"][:, 2:]])
                 return np.hstack([q["X"], q["H"]]) if hubbed else q["X"]
@@ -273,6 +291,9 @@ def main() -> None:
         "+ CSLS (cosine minus both sides' reference neighbourhoods)": dict(feats=BASE + ["x_csls"]),
         "+ per-language-group slopes (same / cross language x ref gap, ref z, cosine)":
             dict(feats=BASE + ["x_s_gap", "x_s_z", "x_x_gap", "x_x_z", "x_s_cos"]),
+        "+ re-ranker logit of the first candidate (relative)": dict(feats=BASE + ["x_rank_logit"]),
+        "+ re-ranker margin over the next different record (relative)": dict(feats=BASE + ["x_rank_margin"]),
+        "+ event conflict (what-happens concepts disjoint)": dict(feats=BASE + ["x_event_conflict"]),
         "false alarm 1x": dict(feats=BASE, fp=1.0),
         "false alarm 3x": dict(feats=BASE, fp=3.0),
         "L2 0.1": dict(feats=BASE, l2=0.1),
