@@ -8,6 +8,10 @@ Serbian form (looked up in the catalogue, so a changed translation does not brea
 from __future__ import annotations
 
 import html as html_lib
+import json
+import re
+import sqlite3
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -63,7 +67,7 @@ def test_fact_edit_form_in_serbian(client):
     assert _translated(page, ["Claim checked", "Verdict", "Rebuttal", "Headline", "Publisher",
                               "Language (sr, hr, sq, mk, en…)", "Date (YYYY-MM-DD)", "Edit", "Save"]) == []
     assert "The next factwatch analyze embeds" not in page and "Sledeće pokretanje factwatch analyze" in page
-    fact = client.get("/api/facts").json()["facts"]
+    fact = client.get("/api/facts/facts").json()["facts"]
     if fact:
         assert _translated(_page(client, f"/facts/facts/{fact[0]['id']}"), ["Statement", "Source"]) == []
 
@@ -177,3 +181,220 @@ def test_network_graph_click_details_in_serbian_in_chromium(site):  # noqa: F811
         finally:
             browser.close()
     assert errors == []
+
+
+# -- every page, mechanically: no English UI text left in the Serbian interface ------------------
+#
+# Each page is rendered in English and in Serbian Latin. A visible text (text node, title,
+# placeholder, aria-label, alt, a chart's titles) that is the same in both renderings was not
+# translated, unless it is data: a value stored in the database (titles, claims, names), a
+# number or date, or a token that is the same in every language. What is left names a string
+# to wrap in _() and translate.
+
+_HIDDEN = {"script", "style"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_TEXT_ATTRS = {"title", "placeholder", "aria-label", "alt"}
+_CHART_KEYS = {"title", "x_title", "y_title", "empty_text", "label"}
+# Written the same in Serbian: product and format names, units, code.
+_SAME_EVERYWHERE = re.compile(
+    r"factwatch(?: [a-z]+)*|API|CSV|JSON-LD|JSON|UTC|URL|ClaimReview|schema\.org|Atom|Bearer|TOKEN|SQLite|"
+    r"OpenAPI|ISO|e5|Markdown|\b[a-z]+-[0-9a-f]{8,}\b|DISARM|Poisson|\w+=\S*|\w+:\d+|\S+\.md|sr-Latn|sr-Cyrl|[A-Z][A-Z_]{2,}|\b[A-Z]\b|"
+    r"\b(?:rss|web|x|facebook|telegram|youtube|tiktok|vk|instagram)\b|\bp\b|\bn\b|\bs\b|\bh\b|\bmin\b|\bid\b|\bq\b|\bok\b|https?://\S+|/\S*|--[a-z-]+|\{\w+\}")
+
+
+class _Texts(HTMLParser):
+    """The visible texts of a page, whitespace collapsed, and the chart specs' titles and labels."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._hidden = 0
+        self._json = False
+        self._foreign: list[str] = []  # open <code> and elements with a lang= of their own (the switch, a claim)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        # Code (commands, file names), text marked with a language of its own and data marked
+        # translate="no" (the HTML attribute for "leave this as it is") are not the interface.
+        if self._foreign or ("lang" in attr and tag != "html") or tag == "code" or attr.get("translate") == "no":
+            if tag not in _VOID:
+                self._foreign.append(tag)
+            return
+        if tag in _HIDDEN:
+            self._hidden += 1
+            self._json = attr.get("type") == "application/json"
+        for name, value in attrs:
+            if value and (name in _TEXT_ATTRS or (tag == "input" and name == "value" and attr.get("type") in ("submit", "button"))):
+                self._add(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._foreign:
+            if tag in self._foreign:
+                while self._foreign.pop() != tag:
+                    pass
+            return
+        if tag in _HIDDEN:
+            self._hidden -= 1
+            self._json = False
+
+    def handle_data(self, data: str) -> None:
+        if self._foreign:
+            return
+        if self._json:
+            self._chart(json.loads(data))
+        elif not self._hidden:
+            self._add(data)
+
+    def _chart(self, spec: object) -> None:
+        if isinstance(spec, dict):
+            for key, value in spec.items():
+                if isinstance(value, str) and key in _CHART_KEYS:
+                    self._add(value)
+                elif key == "text" and isinstance(value, dict):  # the network graph's click texts
+                    for text in value.values():
+                        self._add(text)
+                else:
+                    self._chart(value)
+        elif isinstance(spec, list):
+            for item in spec:
+                self._chart(item)
+
+    def _add(self, text: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.texts.append(text)
+
+
+def _visible(html: str) -> list[str]:
+    parser = _Texts()
+    parser.feed(html)
+    return parser.texts
+
+
+class _Stored:
+    """Every text value in the database, whitespace collapsed: what counts as data."""
+
+    def __init__(self, db: Path) -> None:
+        raw = sqlite3.connect(db)
+        try:
+            tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            self.values = {" ".join(v.split()) for t in tables for row in raw.execute(f'SELECT * FROM "{t}"')
+                           for v in row if isinstance(v, str)}
+        finally:
+            raw.close()
+        self.blob = "\n".join(self.values)
+        # Words of the interface: a short piece made of them is not taken for data found in some text.
+        self.ui_words = {w.lower() for key in SR_LATN for w in re.findall(r"[A-Za-z]{2,}", key)}
+
+    def holds(self, text: str) -> bool:
+        if text in self.values:
+            return True
+        parts = [p.strip(" .,:;()[]\"'") for p in re.split(r"…|·|—|\||→|›| / |: |\(|\)|, |(?<![\w-])\d+(?![\w-])", text)]
+        return all(not _words(p) or p in self.values or self._inside(p) for p in parts)
+
+    def _inside(self, part: str) -> bool:
+        if len(part) >= 20:  # a truncated title or snippet
+            return part in self.blob
+        return (re.search(rf"(?<!\w){re.escape(part)}(?!\w)", self.blob) is not None
+                and not {w.lower() for w in _words(part)} & self.ui_words)
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` that could be English, leaving out what is the same in every language."""
+    return re.findall(r"[A-Za-z]{2,}", _SAME_EVERYWHERE.sub(" ", text))
+
+
+def _untranslated(english_html: str, serbian_html: str, stored: _Stored) -> list[str]:
+    """Texts shown the same in the English and Serbian pages that are neither data nor the same in Serbian."""
+    english = set(_visible(english_html))
+    wrong = []
+    for text in dict.fromkeys(_visible(serbian_html)):
+        if text not in english or SR_LATN.get(text) == text:
+            continue
+        if text in SR_LATN or (_words(text) and not stored.holds(text)):
+            wrong.append(text)
+    return wrong
+
+
+def _each_page(client: TestClient, db: Path, paths: list[str]) -> dict[str, list[str]]:
+    stored = _Stored(db)
+    found = {}
+    for path in paths:
+        pages = []
+        for lang in ("en", "sr-Latn"):
+            response = client.get(path + ("&" if "?" in path else "?") + f"lang={lang}")
+            assert response.status_code < 500, (path, response.text[:300])
+            pages.append(response.text)
+        wrong = _untranslated(*pages, stored)
+        if wrong:
+            found[path] = wrong
+    client.get("/?lang=en")
+    return found
+
+
+def _one(db: Path, query: str) -> object:
+    raw = sqlite3.connect(db)
+    try:
+        row = raw.execute(query).fetchone()
+    finally:
+        raw.close()
+    assert row, query
+    return row[0]
+
+
+def test_every_workbench_page_shows_no_english_in_serbian(client, db):
+    claim = client.get("/api/claims?min_score=0&sort=spread").json()["claims"][0]["id"]
+    paths = ["/", "/documents", "/documents?q=vlada", f"/documents/{_one(db, 'SELECT MIN(id) FROM documents')}",
+             "/sources", f"/sources/{_one(db, 'SELECT name FROM sources ORDER BY name')}", "/actors",
+             f"/actors/{_one(db, 'SELECT name FROM actors ORDER BY name')}", "/runs",
+             f"/runs/{_one(db, 'SELECT MIN(id) FROM runs')}", "/claims", "/claims?min_score=0", f"/claims/{claim}",
+             "/review", "/review?kind=match&limit=1", "/audit", "/match", "/match?q=Vlada+Kosova+zabranila+crkvu",
+             "/facts", "/facts?q=crkv", f"/facts/checks/{_first(client, '/api/facts', 'fact_checks')}",
+             "/facts/checks/new", "/facts/facts/new", "/clusters", "/coordination", "/narratives",
+             "/narratives/test-church", "/discovery", "/trends", "/trends?by=source", "/trends?by=language&per=hour",
+             "/alerts", "/saved", "/about", "/documents/99999999", "/public/cards"]
+    facts = client.get("/api/facts/facts").json()["facts"]
+    if facts:
+        paths.append(f"/facts/facts/{facts[0]['id']}")
+    clusters = client.get("/api/clusters").json().get("clusters") or []
+    if clusters:
+        paths.append(f"/clusters/{clusters[0]['id']}")
+    assert _each_page(client, db, paths) == {}
+
+
+def test_every_demo_page_shows_no_english_in_serbian(site):  # noqa: F811
+    db, client = site["db"], site["client"]
+    network = client.get("/api/coordination").json()["networks"][0]["id"]
+    cluster = _one(db, "SELECT cluster_id FROM cluster_members GROUP BY cluster_id ORDER BY COUNT(*) DESC LIMIT 1")
+    paths = ["/", "/clusters", f"/clusters/{cluster}", "/coordination", f"/coordination/{network}", "/narratives",
+             f"/narratives/{_one(db, 'SELECT narrative_id FROM narrative_assignments ORDER BY narrative_id')}",
+             "/trends?by=actor_type", "/alerts", "/claims?min_score=0",
+             f"/claims/{site['matched'][1]}", f"/sources/{_one(db, 'SELECT name FROM sources WHERE actor IS NOT NULL')}"]
+    assert _each_page(client, db, paths) == {}
+
+
+def test_admin_login_and_public_pages_show_no_english_in_serbian(db):
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db, "admin", name="adm")) as c:
+        assert _each_page(c, db, ["/users"]) == {}
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as anonymous:
+        assert _each_page(anonymous, db, ["/login", "/public/cards", "/public/cards/99999999"]) == {}
+
+
+
+@pytest.mark.parametrize("claim", [1, 2, 3])  # matched[0] was rejected: it has no card
+def test_response_card_labels_in_english_match_the_downloads_and_are_translated(site, claim):  # noqa: F811
+    """The card's page labels are built in the template from the Card's fields: in English they say
+    what the Markdown/JSON download says; in Serbian none of those English labels is left."""
+    client = site["client"]
+    claim_id = site["matched"][claim]
+    card = client.get(f"/api/claims/{claim_id}/card").json()
+    labels = card["labels"]
+    english = html_lib.unescape(client.get(f"/claims/{claim_id}?lang=en").text)
+    box = english.split('class="response-card"', 1)[1].split("</article>", 1)[0]
+    wanted = [labels["seen"], labels["match"], *labels["cascade_steps"]]
+    if not card["reach"].get("translations"):
+        wanted.append(labels["spread"])  # with translations the page names the languages, the download codes
+    assert [w for w in wanted if w not in box] == [], wanted
+    serbian = _page(client, f"/claims/{claim_id}")
+    box = serbian.split('class="response-card"', 1)[1].split("</article>", 1)[0]
+    assert [w for w in wanted if w in box and re.search(r"[a-z]{3}", w)] == []

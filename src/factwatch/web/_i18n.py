@@ -6,7 +6,9 @@ catalogue shows in English, so a new string never breaks a page. The Cyrillic ca
 Latin one transliterated (serbian-translit), so the two never drift apart.
 
 The language comes from ``?lang=`` (which ``remember_language`` also stores in a cookie, so a
-plain link switches it, no JavaScript), else the cookie, else English. ``render()`` calls
+plain link switches it, no JavaScript), else the cookie, else the browser's Accept-Language
+(``browser_language``), else English. Counted messages go through ``ngettext``: Serbian has three
+plural forms (1, 21, 31…; 2–4, 22–24…; the rest, 11–14 included). ``render()`` calls
 ``activate`` before rendering; the current language lives in a context variable, so macros
 imported without the page's context translate too.
 """
@@ -548,6 +550,292 @@ SR_LATN: dict[str, str] = {
     "{a} and {b}": "{a} i {b}",
     "co-shared {weight} times": "zajedno podeljeno {weight} puta",
     "no lag": "bez zaostajanja",
+    # every page, found by tests/test_i18n_pages.py's crawl (issue 10, helper P)
+    "(a question). Only a sentence that repeats a claim gets a draft reply.":
+        "(pitanje). Nacrt odgovora dobija samo rečenica koja ponavlja tvrdnju.",
+    "(asserts it),": "(tvrdi je),",
+    "(attributes it to someone: “X claims that …”) or": "(pripisuje je nekome: „X tvrdi da …”) ili",
+    "(denies or debunks it),": "(poriče je ili opovrgava),",
+    "(missing)": "(nedostaje)",
+    "(none)": "(nema)",
+    "(one of the two is undated)": "(jedan od dva nema datum)",
+    "(the fact-check's verdict on its claim)": "(ocena provere činjenica za njenu tvrdnju)",
+    "(undated)": "(bez datuma)",
+    "(untitled #{id})": "(bez naslova #{id})",
+    "+{duration} after the first appearance": "+{duration} posle prvog pojavljivanja",
+    ", which nothing in the fact base addresses. Add the verdict, the rebuttal and the fact-check's URL.":
+        ", na koju se ništa iz baze činjenica ne odnosi. Dodajte ocenu, pobijanje i URL provere činjenica.",
+    "; each page carries schema.org ClaimReview markup.": "; svaka stranica nosi schema.org ClaimReview oznake.",
+    "; the nearest candidates follow.": "; slede najbliži kandidati.",
+    "Add a fact": "Dodaj činjenicu",
+    "Add a fact-check": "Dodaj proveru činjenica",
+    "Addresses": "Odnosi se na",
+    "Among held-out sentences shown p = 0.9, about nine in ten are addressed by the fact-check (the reliability table is in docs/benchmarks.md).":
+        "Od izdvojenih test-rečenica prikazanih sa p = 0.9, provera činjenica se odnosi na njih oko devet od deset (tabela pouzdanosti je u docs/benchmarks.md).",
+    "An analyst confirmed this fact-check addresses the claim.": "Analitičar je potvrdio da se ova provera činjenica odnosi na tvrdnju.",
+    "An analyst promotes one into the catalogue with": "Analitičar ga unosi u katalog komandom",
+    "An automatic match stays a candidate until an analyst confirms it ({confirm}) or rejects it ({reject}).":
+        "Automatsko poklapanje ostaje kandidat dok ga analitičar ne potvrdi ({confirm}) ili odbije ({reject}).",
+    "Analyst's note:": "Beleška analitičara:",
+    "Back to the overview": "Nazad na pregled",
+    "Candidate match {id}": "Kandidat za uparivanje {id}",
+    "Candidate narrative {id}": "Mogući narativ {id}",
+    "Cascade": "Kaskada",
+    "Cascade:": "Kaskada:",
+    "Circles mark spikes the alerts stage found (Poisson test against the 7 days before; see":
+        "Krugovi označavaju skokove koje je pronašla faza upozorenja (Poasonov test prema prethodnih 7 dana; vidi",
+    "Circles mark spikes the alerts stage found (Poisson test against the 7 hours before; see":
+        "Krugovi označavaju skokove koje je pronašla faza upozorenja (Poasonov test prema prethodnih 7 sati; vidi",
+    "Claim {id}": "Tvrdnja {id}",
+    "Claims circulating in the region, the fact-checks that address them and our response. Also as an":
+        "Tvrdnje koje kruže regionom, provere činjenica koje se na njih odnose i naš odgovor. Dostupno i kao",
+    "Claims that this fact-check addresses:": "Tvrdnje na koje se ova provera činjenica odnosi:",
+    "Claims with check-worthiness below 0.5 that nothing in the fact base addresses are hidden;":
+        "Skrivene su tvrdnje s ocenom vrednosti provere ispod 0.5 na koje se ništa iz baze činjenica ne odnosi;",
+    "Confirm (c)": "Potvrdi (c)",
+    "Copied": "Kopirano",
+    "Copy": "Kopiraj",
+    "Copy of": "Kopija dokumenta",
+    "Counted below: pending, the claims whose candidate awaits a decision; confirmed and rejected, the decisions in force (one per claim and fact-check; a later decision replaces an earlier one). The claims list filters by the decision on each claim's best candidate.":
+        "Ispod su prebrojane: na čekanju, tvrdnje čiji kandidat čeka odluku; potvrđene i odbijene, odluke koje važe (jedna po tvrdnji i proveri činjenica; kasnija odluka zamenjuje raniju). Spisak tvrdnji filtrira po odluci o najboljem kandidatu svake tvrdnje.",
+    "Create a fact-check from this claim": "Napravi proveru činjenica od ove tvrdnje",
+    "DISARM": "DISARM",
+    "Download:": "Preuzmi:",
+    "Drafts": "Nacrti",
+    "Drafts of a candidate match (unconfirmed)": "Nacrti za moguće poklapanje (nepotvrđeno)",
+    "Edit the text, then copy it.": "Izmenite tekst, pa ga kopirajte.",
+    "Facets": "Fasete",
+    "Fact {id}": "Činjenica {id}",
+    "Fact-check {id}": "Provera činjenica {id}",
+    "First appearance of": "Prvo pojavljivanje:",
+    "First appearance:": "Prvo pojavljivanje:",
+    "Groups of accounts that shared the same link, repost, hashtag, story or image within seconds of each other, more than once (CooRTweet's definition; see {doc}). Score: density × synchrony.":
+        "Grupe naloga koji su više puta, u razmaku od nekoliko sekundi, delili isti link, repost, hešteg, priču ili sliku (definicija alata CooRTweet; vidi {doc}). Ocena: gustina × sinhronost.",
+    "How the sentence relates to the fact-checked claim, decided once by the match stage and stored with the match:":
+        "Odnos rečenice prema proverenoj tvrdnji, koji faza uparivanja određuje jednom i čuva uz poklapanje:",
+    "ID": "ID",
+    "It is computed from absolute evidence about the first candidate (similarity of meaning, agreement of names, numbers, years and the claim's predicate), never from being the best of a weak lot, and calibrated on:":
+        "Računa se iz apsolutnih pokazatelja o prvom kandidatu (sličnost značenja, slaganje imena, brojeva, godina i predikata tvrdnje), nikad iz toga što je najbolji od slabih, i kalibrisana je na:",
+    "JSON": "JSON",
+    "Long": "Duži",
+    "Matched the article at": "Upareni članak na adresi",
+    "Narrative label": "Oznaka narativa",
+    "Nearest candidates for the best sentence": "Najbliži kandidati za najbolju rečenicu",
+    "Nearest candidates for the most probable sentence": "Najbliži kandidati za najverovatniju rečenicu",
+    "New": "Novo",
+    "New fact": "Nova činjenica",
+    "New fact-check": "Nova provera činjenica",
+    "No alerts;": "Nema upozorenja;",
+    "No analyst has confirmed this match yet: check it before using the card.":
+        "Nijedan analitičar još nije potvrdio ovo poklapanje: proverite ga pre korišćenja kartice.",
+    "No candidates in the fact base.": "U bazi činjenica nema kandidata.",
+    "No candidates yet:": "Još nema kandidata:",
+    "No card: {who} rejected this candidate fact-check on {when}": "Nema kartice: {who} je odbio ovu moguću proveru činjenica {when}",
+    "No claims match these filters.": "Nijedna tvrdnja ne odgovara ovim filterima.",
+    "No claims yet;": "Još nema tvrdnji;",
+    "No clusters of this size yet;": "Još nema klastera ove veličine;",
+    "No coordination networks stored;": "Nema sačuvanih koordinisanih mreža;",
+    "No copies found:": "Nisu pronađene kopije:",
+    "No dated documents with narratives; run {analyze} after {import_}.":
+        "Nema datiranih dokumenata sa narativima; pokrenite {analyze} posle {import_}.",
+    "No dated documents.": "Nema datiranih dokumenata.",
+    "No document carries this claim yet.": "Nijedan dokument još ne nosi ovu tvrdnju.",
+    "No draft:": "Nema nacrta:",
+    "No fact-check in the fact base addresses this claim": "Nijedna provera činjenica iz baze se ne odnosi na ovu tvrdnju",
+    "No fact-checks on this page.": "Na ovoj stranici nema provera činjenica.",
+    "No fact-checks;": "Nema provera činjenica;",
+    "No facts on this page.": "Na ovoj stranici nema činjenica.",
+    "No facts.": "Nema činjenica.",
+    "No narratives;": "Nema narativa;",
+    "No runs yet.": "Još nema učitavanja.",
+    "No sources.": "Nema izvora.",
+    "Not addressed by the fact base.": "Baza činjenica se ne odnosi na ovo.",
+    "Not placed in a story cluster yet": "Još nije svrstan u klaster priča",
+    "Nothing in the fact base addresses this claim.": "Ništa iz baze činjenica se ne odnosi na ovu tvrdnju.",
+    "Nothing is published yet.": "Još ništa nije objavljeno.",
+    "Nothing waits for a decision.": "Ništa ne čeka odluku.",
+    "Queue": "Red",
+    "Reject (r)": "Odbij (r)",
+    "Save keeps your edit for the team (the generated draft stays on the card).":
+        "Čuvanje zadržava vašu izmenu za tim (generisani nacrt ostaje na kartici).",
+    "Select and copy by hand": "Označite i kopirajte ručno",
+    "Set {variable} to have {command} POST each new alert as JSON.":
+        "Postavite {variable} da bi {command} slao svako novo upozorenje kao JSON (POST).",
+    "Short": "Kraći",
+    "Short (at most 280 characters)": "Kraći (najviše 280 znakova)",
+    "Show more": "Prikaži više",
+    "Showing the latest {n}.": "Prikazano poslednjih {n}.",
+    "Starting from": "Polazi od",
+    "The pages then show who confirmed or rejected it and when. Response cards are offered for confirmed matches; a candidate's drafts are marked as drafts of a candidate, and a rejected candidate gets no card.":
+        "Stranice tada pokazuju ko ga je i kada potvrdio ili odbio. Kartice odgovora nude se za potvrđena poklapanja; nacrti kandidata označeni su kao nacrti kandidata, a odbijeni kandidat nema karticu.",
+    "The same text re-published across outlets, scripts and platforms: each cluster's first appearance, and its copies on a timeline from the first to the last.":
+        "Isti tekst ponovo objavljen u različitim medijima, pismima i na platformama: prvo pojavljivanje svakog klastera i njegove kopije na vremenskoj liniji od prve do poslednje.",
+    "The verdict shown beside a candidate belongs to the fact-check: “the fact-check rates its claim: False” says what the fact-checker concluded about the claim it examined, not about the sentence on this page.":
+        "Ocena prikazana pored kandidata pripada proveri činjenica: „provera činjenica ocenjuje svoju tvrdnju: netačno” kaže šta je proveravač zaključio o tvrdnji koju je ispitao, a ne o rečenici na ovoj stranici.",
+    "URL": "URL",
+    "a day whose count a Poisson test finds improbable against the 7 days before (p < 0.001, at least 5 documents);":
+        "dan čiji je broj po Poasonovom testu malo verovatan u odnosu na prethodnih 7 dana (p < 0.001, najmanje 5 dokumenata);",
+    "a state or state-affiliated actor's sources carry a narrative for the first time;":
+        "izvori državnog ili državi bliskog aktera prvi put prenose narativ;",
+    "accounts of one coordination network carry it.": "prenose ga nalozi jedne koordinisane mreže.",
+    "alerts": "upozorenja",
+    "asks": "pita",
+    "assigned to": "zadužen",
+    "at the same time": "u isto vreme",
+    "before:": "pre:",
+    "builds them from the ingested documents.": "ih gradi od učitanih dokumenata.",
+    "carrying": "koji nose",
+    "claim text, any script": "tekst tvrdnje, bilo koje pismo",
+    "claim {id}": "tvrdnja {id}",
+    "click the value again to remove this filter": "kliknite vrednost ponovo da uklonite ovaj filter",
+    "clusters check-worthy claims that match no catalogued narrative.":
+        "grupiše tvrdnje vredne provere koje ne odgovaraju nijednom narativu iz kataloga.",
+    "confirmed card": "potvrđena kartica",
+    "confirmed fact-check": "potvrđena provera činjenica",
+    "coordinated-amplification": "koordinisano pojačavanje",
+    "default: its first claim": "podrazumevano: njegova prva tvrdnja",
+    "draft of a candidate": "nacrt kandidata",
+    "edited by {who} on {when}": "izmenio {who}, {when}",
+    "evidence: {words}": "dokaz: {words}",
+    "extracts them.": "ih izdvaja.",
+    "fact": "činjenica",
+    "factwatch never labels a claim true or false. For each check-worthy sentence it finds the fact-checks in the fact base that may address it. The best of them is a candidate fact-check when its probability passes {threshold}.":
+        "factwatch nikad ne označava tvrdnju kao tačnu ili netačnu. Za svaku rečenicu vrednu provere pronalazi provere činjenica iz baze koje bi mogle da se na nju odnose. Najbolja od njih je moguća provera činjenica kad njena verovatnoća pređe {threshold}.",
+    "finds them among the ingested posts.": "ih pronalazi među učitanim objavama.",
+    "first published by": "prvi je objavio",
+    "from": "od",
+    "from {date}": "od {date}",
+    "has not run since it arrived": "nije pokrenut otkad je stigao",
+    "holds this document only.": "sadrži samo ovaj dokument.",
+    "id": "id",
+    "languages:": "jezici:",
+    "loads some.": "ih učitava.",
+    "loads the catalogue.": "učitava katalog.",
+    "matching “{q}”": "za „{q}”",
+    "new documents match a saved search that an analyst made an alert":
+        "novi dokumenti odgovaraju sačuvanoj pretrazi koju je analitičar pretvorio u upozorenje",
+    "no fact-check": "nema provere činjenica",
+    "not an http(s) link; shown as text": "nije http(s) veza; prikazano kao tekst",
+    "optional": "neobavezno",
+    "p is the calibrated probability that this fact-check addresses this sentence: that the sentence makes the claim the fact-check examined, or a rewording or translation of it. It is not the probability that the sentence is false.":
+        "p je kalibrisana verovatnoća da se ova provera činjenica odnosi na ovu rečenicu: da rečenica iznosi tvrdnju koju je provera ispitala, ili njenu preformulaciju ili prevod. To nije verovatnoća da je rečenica netačna.",
+    "pending": "na čekanju",
+    "published responses": "objavljeni odgovori",
+    "re-ranker score: orders the candidates of this sentence; not p": "ocena rerangiranja: redosled kandidata ove rečenice; nije p",
+    "records one.": "ga beleži.",
+    "registers the profile's sources.": "registruje izvore profila.",
+    "rejects": "odbacuje",
+    "repeats": "ponavlja",
+    "reports": "prenosi",
+    "runs the alerts stage after narratives are classified.": "pokreće fazu upozorenja posle klasifikacije narativa.",
+    "saved searches": "sačuvane pretrage",
+    "saved-search": "sačuvana pretraga",
+    "score": "ocena",
+    "scripts:": "pisma:",
+    "see fact-check": "vidi proveru činjenica",
+    "set by {who} on {when}": "postavio {who}, {when}",
+    "show every claim": "prikaži sve tvrdnje",
+    "spike": "skok",
+    "state-actor": "državni akter",
+    "candidate-growth": "rast kandidata",
+    "stored by the match stage: how the sentence relates to the fact-checked claim":
+        "sačuvala faza uparivanja: odnos rečenice prema proverenoj tvrdnji",
+    "story cluster {id}": "klaster priča {id}",
+    "the benchmark sets": "skupovima za merenje",
+    "the first appearance": "prvo pojavljivanje",
+    "the first fact-check below probably addresses this claim; an analyst confirms it before it is used.":
+        "prva provera činjenica ispod se verovatno odnosi na ovu tvrdnju; analitičar to potvrđuje pre upotrebe.",
+    "the outlet's site": "sajt medija",
+    "this match was stored before the match stage kept p; rerun factwatch analyze":
+        "ovo poklapanje je sačuvano pre nego što je faza uparivanja čuvala p; ponovo pokrenite factwatch analyze",
+    "undated; the first appearance is dated": "bez datuma; prvo pojavljivanje ima datum",
+    "user name": "korisničko ime",
+    "{duration} earlier": "{duration} ranije",
+    "{n} in Cyrillic": "{n} na ćirilici",
+    "{n} in Latin": "{n} na latinici",
+    "{n} in the last 7 days": "{n} u poslednjih 7 dana",
+    "{percent}% similar": "{percent}% slično",
+    # values shown as words: statuses, units, kinds, actions
+    "none": "nijedno",
+    "day": "dan",
+    "hour": "sat",
+    "done": "završeno",
+    "failed": "neuspelo",
+    "running": "u toku",
+    "created": "napravio",
+    "edited": "izmenio",
+    "outlets": "mediji",
+    "Documents a day (UTC) by {dimension}": "Dokumenata dnevno (UTC) po dimenziji: {dimension}",
+    "Documents an hour (UTC) by {dimension}": "Dokumenata po satu (UTC) po dimenziji: {dimension}",
+    "Audit": "Spisak odluka",
+    "API": "API",
+    "Document {id}": "Dokument {id}",
+    "Run {id}": "Učitavanje {id}",
+    "all": "sve",
+    "yes": "da",
+    "no": "ne",
+    "recency": "najnovije",
+    "spread": "širenje",
+    "match": "uparivanje",
+    "status": "status",
+    "draft": "nacrt",
+    "post": "objava",
+    "network": "mreža",
+    "url": "link",
+    "repost": "repost",
+    "hashtag": "hešteg",
+    "text": "tekst",
+    "media": "slika ili video",
+    "claim, rebuttal, publisher; any script": "tvrdnja, pobijanje, izdavač; bilo koje pismo",
+    "Not found; the navigation bar lists the pages.": "Nije pronađeno; stranice su navedene u meniju.",
+    "ingest": "učitavanje",
+    "analyze": "analiza",
+    "decide with {command}": "odlučite komandom {command}",
+    # error pages: the status and the commonest messages (web/_i18n.gettext_value puts the id back)
+    "bad request": "neispravan zahtev",
+    "not found": "nije pronađeno",
+    "too many requests": "previše zahteva",
+    "server error": "greška servera",
+    "No document {id}.": "Nema dokumenta {id}.",
+    "No document {id}; document ids are numbers, see /documents.": "Nema dokumenta {id}; id dokumenta je broj, vidi /documents.",
+    "No claim {id}; claim ids are numbers, see /claims.": "Nema tvrdnje {id}; id tvrdnje je broj, vidi /claims.",
+    "No claim {id}; /claims lists them.": "Nema tvrdnje {id}; spisak je na /claims.",
+    "No cluster {id}; cluster ids are numbers, see /clusters.": "Nema klastera {id}; id klastera je broj, vidi /clusters.",
+    "No coordination network {id}; see /coordination.": "Nema koordinisane mreže {id}; vidi /coordination.",
+    "No fact {id}; /facts lists them.": "Nema činjenice {id}; spisak je na /facts.",
+    "No actor {id}; /actors lists them (a source's page is /sources/NAME).":
+        "Nema aktera {id}; spisak je na /actors (stranica izvora je /sources/NAME).",
+    "No saved search {id}; /saved lists them.": "Nema sačuvane pretrage {id}; spisak je na /saved.",
+    # the response card's notes (respond/cards.py), shown on the claim page
+    "no fact-check in the fact base addresses this claim": "nijedna provera činjenica iz baze se ne odnosi na ovu tvrdnju",
+    "this text rejects the fact-checked claim (a denial or debunk); no response needed":
+        "ovaj tekst odbacuje proverenu tvrdnju (poricanje ili opovrgavanje); odgovor nije potreban",
+    "this text only reports the claim, attributed to someone else; respond to the source that asserts it":
+        "ovaj tekst samo prenosi tvrdnju, pripisanu nekom drugom; odgovorite izvoru koji je iznosi",
+    "this text asks whether the claim is true; answer with the fact-check itself, not a rebuttal":
+        "ovaj tekst pita da li je tvrdnja tačna; odgovorite samom proverom činjenica, ne pobijanjem",
+    "the fact-check rates the claim true; there is nothing to counter": "provera činjenica ocenjuje tvrdnju kao tačnu; nema šta da se pobija",
+    "draft of a CANDIDATE match: an analyst has not confirmed that this fact-check addresses the claim; confirm the match (`factwatch review confirm`) before posting":
+        "nacrt za MOGUĆE poklapanje: analitičar nije potvrdio da se ova provera činjenica odnosi na tvrdnju; potvrdite poklapanje (`factwatch review confirm`) pre objavljivanja",
+}
+
+# Counted messages: the English plural form -> Serbian (Latin) forms for one, few (2-4) and many.
+SR_PLURALS: dict[str, tuple[str, str, str]] = {
+    "the largest {n} series.": ("najvećih {n} serija.", "najveće {n} serije.", "najvećih {n} serija."),
+    "{n} accounts": ("{n} nalog", "{n} naloga", "{n} naloga"),
+    "{n} active narratives": ("{n} aktivan narativ", "{n} aktivna narativa", "{n} aktivnih narativa"),
+    "{n} alerts.": ("{n} upozorenje.", "{n} upozorenja.", "{n} upozorenja."),
+    "{n} candidates of {size}+ claims that match no catalogued narrative": (
+        "{n} kandidat od {size}+ tvrdnji koje ne odgovaraju nijednom narativu iz kataloga",
+        "{n} kandidata od {size}+ tvrdnji koje ne odgovaraju nijednom narativu iz kataloga",
+        "{n} kandidata od {size}+ tvrdnji koje ne odgovaraju nijednom narativu iz kataloga"),
+    "{n} claims": ("{n} tvrdnja", "{n} tvrdnje", "{n} tvrdnji"),
+    "{n} copies followed.": ("usledila je {n} kopija.", "usledile su {n} kopije.", "usledilo je {n} kopija."),
+    "{n} documents": ("{n} dokument", "{n} dokumenta", "{n} dokumenata"),
+    "{n} facts and statements": ("{n} činjenica ili izjava", "{n} činjenice i izjave", "{n} činjenica i izjava"),
+    "{n} fact-checks": ("{n} provera činjenica", "{n} provere činjenica", "{n} provera činjenica"),
+    "{n} sources": ("{n} izvor", "{n} izvora", "{n} izvora"),
+    "{n} translations": ("{n} prevod", "{n} prevoda", "{n} prevoda"),
 }
 
 # Language names, per interface language (ISO 639 codes as the store keeps them).
@@ -569,7 +857,8 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 }
 
 # Tokens that stay in Latin script in the Cyrillic interface: placeholders, names, code.
-_KEEP_LATIN_RE = re.compile(r"(\{[^}]*\}|`[^`]*`|\b(?:factwatch|API|JSON|CSV|URL|p)\b)")
+_KEEP_LATIN_RE = re.compile(r"(\{[^}]*\}|`[^`]*`|schema\.org|docs/[\w./]+|(?<![\w/])/[a-z][\w/]*|"
+                            r"\b(?:factwatch|API|JSON|CSV|URL|UTC|ID|DISARM|ClaimReview|CooRTweet|POST|NAME|p)\b)")
 
 
 def _to_cyrillic(message: str) -> str:
@@ -587,6 +876,26 @@ def _catalogues() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _plural_catalogues() -> dict[str, dict[str, tuple[str, ...]]]:
+    cyrillic = {k: tuple(_to_cyrillic(f) for f in forms) for k, forms in SR_PLURALS.items()}
+    return {"en": {}, "sr-Latn": SR_PLURALS, "sr-Cyrl": cyrillic}
+
+
+def plural_catalogue(lang: str) -> dict[str, tuple[str, ...]]:
+    return _plural_catalogues()[lang]
+
+
+def serbian_plural_form(n: int) -> int:
+    """0 for 1, 21, 101…; 1 for 2–4, 22–24…; 2 for the rest (5–20, 11–14, 111–114 among them)."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+@lru_cache(maxsize=1)
 def _language_names() -> dict[str, dict[str, str]]:
     return {**LANGUAGE_NAMES, "sr-Cyrl": {k: _to_cyrillic(v) for k, v in LANGUAGE_NAMES["sr-Latn"].items()}}
 
@@ -599,9 +908,41 @@ def _valid(value: str | None) -> str | None:
     return value if value in LANGUAGES else None
 
 
+# Accept-Language tags -> interface language. Serbian Latin for the Latin-script languages of the
+# same speech area; plain "sr" (and sr-RS, sr-ME…) is Cyrillic, as CLDR takes sr without a script.
+_LATIN_TAGS = ("sr-latn", "hr", "bs", "cnr", "sh")
+_CYRILLIC_TAGS = ("sr-cyrl", "sr")
+
+
+def browser_language(header: str | None) -> str | None:
+    """The interface language an Accept-Language header asks for first (by q-value), or None."""
+    ranked = []
+    for position, item in enumerate((header or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if tag and q > 0:
+            ranked.append((-q, position, tag.strip().lower()))
+    for _q, _position, tag in sorted(ranked):
+        if tag == "en" or tag.startswith("en-"):
+            return "en"
+        if any(tag == t or tag.startswith(t + "-") for t in _LATIN_TAGS):
+            return "sr-Latn"
+        if any(tag == t or tag.startswith(t + "-") for t in _CYRILLIC_TAGS):
+            return "sr-Cyrl"
+    return None
+
+
 def request_language(request: Request) -> str:
-    """?lang=, else the cookie, else English."""
-    return _valid(request.query_params.get("lang")) or _valid(request.cookies.get(COOKIE)) or DEFAULT
+    """?lang=, else the cookie, else the browser's Accept-Language, else English."""
+    return (_valid(request.query_params.get("lang")) or _valid(request.cookies.get(COOKIE))
+            or browser_language(request.headers.get("accept-language")) or DEFAULT)
 
 
 def activate(request: Request) -> str:
@@ -616,6 +957,37 @@ def gettext(message: str, **values: Any) -> str:
     """``message`` in the current interface language, formatted with ``values``."""
     text = _catalogues()[_current.get()].get(message, message)
     return text.format(**values) if values else text
+
+
+# One value in a message built in Python (a page title, an error): a number, a quoted name, a run or
+# network id. Taken out, the rest is looked up with "{id}" in its place.
+_VALUE_RE = re.compile(r"'[^']*'|\d{14}-[0-9a-f]+|\b[a-z]+-[0-9a-f]{8,}\b|(?<![\w.-])\d+(?![\w-])")
+
+
+def gettext_value(message: str) -> str:
+    """``message`` translated; one with a value ("Claim 12", "No document 7.") through its "{id}" form."""
+    table = _catalogues()[_current.get()]
+    if message in table or not table:
+        return table.get(message, message)
+    found = _VALUE_RE.search(message)
+    if found:
+        key = message[:found.start()] + "{id}" + message[found.end():]
+        if key in table:
+            return table[key].replace("{id}", found.group(0))  # not format(): the value may hold braces
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+    """A counted message in the current interface language, formatted with ``n`` and ``values``.
+
+    The Serbian forms are looked up under the English plural; ``n`` picks one of three."""
+    lang = _current.get()
+    forms = _plural_catalogues()[lang].get(plural)
+    if forms:
+        text = forms[serbian_plural_form(n)]
+    else:
+        text = singular if n == 1 else plural
+    return text.format(n=n, **values)
 
 
 def language_name(code: str | None) -> str:
@@ -645,6 +1017,8 @@ def remember_language(request: Request, response: Response) -> None:
 
 def install(env: jinja2.Environment) -> None:
     env.globals["_"] = gettext
+    env.globals["_n"] = ngettext
+    env.globals["_value"] = gettext_value
     env.globals["url_with"] = url_with
     env.globals["interface_languages"] = [(code, SELF_NAMES[code]) for code in LANGUAGES]
     env.globals["interface_language"] = _current.get  # called: {{ interface_language() }}

@@ -89,7 +89,9 @@
   function copied(button, ok) {
     var label = button.getAttribute("data-label") || button.textContent;
     button.setAttribute("data-label", label);
-    button.textContent = ok ? "Copied" : "Select and copy by hand";
+    // The page gives the words in its interface language (data-copied, data-copy-failed).
+    button.textContent = ok ? (button.getAttribute("data-copied") || "Copied")
+                            : (button.getAttribute("data-copy-failed") || "Select and copy by hand");
     button.classList.toggle("copied", ok);
     window.setTimeout(function () { button.textContent = label; button.classList.remove("copied"); }, 2000);
   }
