@@ -30,7 +30,8 @@ LISTS = {
 
 @pytest.fixture(scope="module")
 def client(db: Path):  # noqa: F811
-    from factwatch.models import NewAlert
+    from factwatch.models import NewAlert, NewClaim, NewDocument
+    from factwatch.text.script import latin_key
     from factwatch.store import open_store
     from factwatch.store._discovery import ClusterState
     from factwatch.web.app import create_app
@@ -41,11 +42,26 @@ def client(db: Path):  # noqa: F811
         store.save_alerts([NewAlert(key=f"paging-{i}", kind="spike", narrative_id=None, subject=None,
                                     at=f"2026-01-0{i}T00:00:00Z", score=0.001, summary=f"spike {i}")
                            for i in (1, 2, 3)], stage="test-paging", cursor="3")
-        first = store.discovery_next_cluster_id()
-        store.save_discovery_batch([ClusterState(id=first + i, status="open", size=10 - i, vector_sum=b"\0" * 16)
-                                    for i in range(3)], [], stage="test-paging", cursor="0")
         claim_ids = [r[0] for r in store._query("SELECT id FROM claims ORDER BY id LIMIT 3")]
         assert len(claim_ids) == 3
+        # Candidates with dated members: the largest's claim is of March 2024, the second's of
+        # May, so a candidate's growth ("last 7 days" of the data's latest date) depends on the
+        # whole list, and a page must not compute it from its own rows only.
+        run_id = store.start_run("ingest", "tests/test_api_paging.py")
+        dated: list[int] = []
+        for day in ("2024-03-01", "2024-05-01"):
+            text = f"Vlada je {day} objavila da Srbiji od januara trebaju vize."
+            store.insert_documents([NewDocument(platform="web", source="paging", text=text, language="sr",
+                                                script="Latn", latin_key=latin_key(text, "sr"), content_hash=day,
+                                                position=day, published_at=f"{day}T08:00:00Z")], run_id=run_id)
+            doc_id = store._query("SELECT id FROM documents WHERE content_hash = ?", (day,))[0][0]
+            store.insert_claims([NewClaim(document_id=doc_id, start=0, end=len(text), text=text, language="sr",
+                                          latin_key=latin_key(text, "sr"), score=0.9)])
+            dated.append(store._query("SELECT id FROM claims WHERE document_id = ?", (doc_id,))[0][0])
+        first = store.discovery_next_cluster_id()
+        store.save_discovery_batch([ClusterState(id=first + i, status="open", size=10 - i, vector_sum=b"\0" * 16)
+                                    for i in range(3)], [(dated[0], first, 0.9), (dated[1], first + 1, 0.9)],
+                                   stage="test-paging", cursor="0")
         for cid in claim_ids:
             store.publish_card(cid, language="sr", card={}, claim_review={}, who="test")
     for name in ("paging-a", "paging-b"):
@@ -97,6 +113,9 @@ def test_alerts_page_keeps_its_filter(client):
 def test_discovery_pages_largest_first(client):
     body = client.get("/api/discovery", params={"min_size": 8}).json()
     assert [c["size"] for c in body["candidates"]] == [10, 9, 8] and body["total"] == 3
+    # Growth is measured up to the latest claim of all candidates (May), on every page alike.
+    assert (body["candidates"][0]["last_7_days"], body["candidates"][1]["last_7_days"]) == (0, 1)
+    assert client.get("/api/discovery", params={"min_size": 8, "limit": 1}).json()["candidates"] == body["candidates"][:1]
     assert [c["size"] for c in client.get("/api/discovery", params={"min_size": 8, "limit": 1, "offset": 2})
             .json()["candidates"]] == [8]
 

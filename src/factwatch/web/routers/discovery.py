@@ -50,8 +50,7 @@ def discovery_json(store: Store = Depends(get_store), min_size: MinSize = MIN_SI
     that match no catalogued narrative, with representative claims, top terms (one word's
     translations as one term), size, growth (last 7 days against the 7 before), languages and
     sources."""
-    limit, offset = page
-    total = len(store.discovery_clusters(min_size=min_size))
-    # candidates() orders and cuts the whole list; the rows before this page are skipped here.
-    rows = discovery_view(store, min_size=min_size, limit=offset + limit).as_dict()["candidates"][offset:]
-    return {**paged("candidates", rows, page, total=total), "min_size": min_size}
+    # The whole list, cut here: growth is counted up to the latest claim of all candidates, which
+    # candidates() finds only among those it is given, so a page alone would shift it.
+    whole = discovery_view(store, min_size=min_size, limit=len(store.discovery_clusters(min_size=min_size)) or 1)
+    return {**paged("candidates", whole.as_dict()["candidates"], page), "min_size": min_size}
