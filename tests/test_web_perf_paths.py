@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import statistics
+import subprocess
+import sys
 import threading
+import time
 
+import httpx
+import pytest
+
+from _live import free_port
 from factwatch.store import open_store
 
 
@@ -53,3 +61,34 @@ def test_the_read_store_sees_another_connections_commit_at_once(tmp_path):
         assert store.get_user("someone") is not None  # not the cached empty answer
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_a_keep_alive_client_without_the_delayed_ack_stall(tmp_path, workers):
+    # The claimed socket had proto 0, so asyncio never set TCP_NODELAY on its connections: Nagle
+    # held each answer's body (a second write after the headers) until the client's delayed ACK,
+    # and every answer on a kept-alive connection took 40+ ms (bench_web_load.py: 48 ms, one client).
+    db = tmp_path / "fw.db"
+    open_store(str(db)).close()
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "factwatch.cli", "--db", str(db), "serve", "--port", str(port),
+                             "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=10) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    http.get("/login")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+                    time.sleep(0.1)
+            times = []
+            for _ in range(21):
+                t0 = time.perf_counter()
+                assert http.get("/static/favicon.svg").status_code == 200
+                times.append(time.perf_counter() - t0)
+        assert statistics.median(times) < 0.02, f"median {statistics.median(times) * 1000:.1f} ms an answer"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -40,7 +40,10 @@ def check_bind(host: str, *, insecure_public: bool) -> str | None:
 def claim_port(host: str, port: int) -> socket.socket:
     """A listening-ready socket bound to (host, port); ConfigError if the port is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not left 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
+    # and an accepted connection copies the listener's. Without it Nagle held each answer's body
+    # until the client's delayed ACK, 40 ms later (bench/bench_web_load.py: one client, 48 ms an answer).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     # As uvicorn does: a restart may rebind while old connections sit in TIME_WAIT.
     # (On Linux this does not allow binding a port another socket listens on.)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
