@@ -515,7 +515,7 @@ def main() -> None:
         "",
         "Measured once beside `--ablations` (throwaway scripts, same dev folds, one fold seed): Cyrillic and Latin "
         "Serbian already share every feature (the Latin key; `tests/test_checkworthiness_bench.py`), and Politika "
-        "titles gain from the other groups' rows (sr-Cyrl cross-validated F1 0.52 trained on all of dev, 0.48 on "
+        "titles gain from the other groups' rows (sr-Cyrl cross-validated F1 0.51 trained on all of dev, 0.48 on "
         "titles alone, 0.49 on everything but the titles): the titles differ in kind (short headlines, 14% "
         "check-worthy in dev, many of them culture news, columns and teasers), not in script. Gradient-boosted trees "
         "(LightGBM, installed for the measurement only) on the named and word-shape features: 0.68-0.69; stacked "
