@@ -395,3 +395,23 @@ def test_shipped_ranker_reads_concept_jaccard(store, tmp_path):
     feats = rank_query(_retrieval.get_retriever(store), q, _retrieval.query_key(text, "sr"), "sr",
                        text=text).ranked[0][0].features
     assert feats["concept_jaccard"] == 1.0
+
+
+def test_a_shipped_calibration_change_rematches_stored_claims(facts_store, monkeypatch):
+    # Regression (helper S): the match cursor knew the fact base and a stored calibration, not the
+    # shipped _calibration.json, so a release with a refitted re-ranker kept the old ranking of
+    # every claim already matched until the fact base changed.
+    from factwatch.analysis import matching
+
+    add_docs(facts_store, ["Влада Косова је забранила Српску православну цркву."])
+    extract_claims(facts_store)
+    embed_new_claims(facts_store)
+    assert match_new_claims(facts_store, k=3).claims == 1
+    assert match_new_claims(facts_store, k=3).claims == 0
+    shipped = matching.calibration()
+    refitted = dict(shipped, bias=shipped["bias"] + 0.5)  # what a new release's file would hold
+    monkeypatch.setattr(matching, "calibration", lambda: refitted)
+    again = match_new_claims(facts_store, k=3)
+    assert again.claims == 1  # every stored claim ranked again with the new file
+    assert match_new_claims(facts_store, k=3).claims == 0  # and once only
+    assert matching.calibration_fingerprint(refitted) != matching.calibration_fingerprint(shipped)

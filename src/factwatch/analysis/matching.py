@@ -16,6 +16,7 @@ call it. Both models are fitted on dev halves by bench/bench_paraphrase.py and s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import MutableMapping
@@ -175,6 +176,11 @@ def store_calibration(store: Store) -> tuple[dict[str, Any], int | None]:
     from factwatch.analysis.recalibrate import stored_calibration
 
     return stored_calibration(store, calibration())
+
+
+def calibration_fingerprint(cal: dict[str, Any]) -> str:
+    """A short, stable digest of a calibration: the match cursor carries it (a new one re-ranks all)."""
+    return hashlib.sha1(json.dumps(cal, sort_keys=True).encode()).hexdigest()[:10]
 
 
 def predict(X: np.ndarray, cal: dict[str, Any] | None = None) -> np.ndarray:
@@ -368,6 +374,8 @@ def match_new_claims(store: Store, *, k: int = 5, batch: int = 500, progress: Pr
     The cursor is ``<last claim id>:<passage count>:<max passage id>``: a new import changes the
     second half, and then every claim is matched again (rows that come out the same are kept).
     A calibration stored by `factwatch calibrate` appends ``:<its id>``, so a new one re-decides all.
+    The last part is a fingerprint of the calibration in force, so a release that ships a refitted
+    re-ranker or decision (``_calibration.json``) re-ranks the claims already stored too.
     """
     retriever = _retrieval.get_retriever(store)
     count, max_id = store.fact_passage_state()
@@ -375,7 +383,7 @@ def match_new_claims(store: Store, *, k: int = 5, batch: int = 500, progress: Pr
     parts = raw.split(":")
     last = int(parts[0]) if parts and parts[0].isdigit() else 0
     cal, cal_id = store_calibration(store)
-    state = [str(count), str(max_id)] + ([str(cal_id)] if cal_id is not None else [])
+    state = [str(count), str(max_id)] + ([str(cal_id)] if cal_id is not None else []) + [calibration_fingerprint(cal)]
     if parts[1:] != state:
         last = 0
     n_claims = n_matched = n_addressed = changed = 0
