@@ -166,7 +166,7 @@ def test_every_plural_has_three_forms_with_its_placeholders():
     ("Run 20261129204407-aaa849", "Učitavanje 20261129204407-aaa849"),
     ("No claim '9x'; claim ids are numbers, see /claims.", "Nema tvrdnje '9x'; id tvrdnje je broj, vidi /claims."),
     ("Church banned", "Church banned"),  # a narrative's own title: data, not looked up
-    ("Claim {evil}", "Claim {evil}"),
+    ("Claim {evil}", "Tvrdnja {evil}"),  # the value goes in as it is, never through format()
 ])
 def test_titles_and_errors_with_a_value_are_translated_around_it(message, serbian):
     token = _i18n._current.set("sr-Latn")

@@ -352,7 +352,10 @@ def test_every_workbench_page_shows_no_english_in_serbian(client, db):
              "/facts", "/facts?q=crkv", f"/facts/checks/{_first(client, '/api/facts', 'fact_checks')}",
              "/facts/checks/new", "/facts/facts/new", "/clusters", "/coordination", "/narratives",
              "/narratives/test-church", "/discovery", "/trends", "/trends?by=source", "/trends?by=language&per=hour",
-             "/alerts", "/saved", "/about", "/documents/99999999", "/public/cards"]
+             "/alerts", "/saved", "/about", "/documents/99999999", "/public/cards", f"/claims?fact_check={_first(client, '/api/facts', 'fact_checks')}",
+             f"/facts/checks/new?from_claim={claim}", "/coordination?kind=url", "/audit?kind=match", "/runs?limit=1",
+             "/review?kind=candidate", "/review?kind=narrative", "/trends?by=platform", "/trends?by=actor_type&bucket=hour",
+             "/claims/99999999", "/clusters/99999999", "/no-such-page"]
     facts = client.get("/api/facts/facts").json()["facts"]
     if facts:
         paths.append(f"/facts/facts/{facts[0]['id']}")
@@ -398,3 +401,22 @@ def test_response_card_labels_in_english_match_the_downloads_and_are_translated(
     serbian = _page(client, f"/claims/{claim_id}")
     box = serbian.split('class="response-card"', 1)[1].split("</article>", 1)[0]
     assert [w for w in wanted if w in box and re.search(r"[a-z]{3}", w)] == []
+
+
+def test_a_published_card_its_public_pages_and_publish_box_show_no_english_in_serbian(site):  # noqa: F811
+    db = site["db"]
+    analyst = bearer(db, "analyst", name="ana")
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=analyst) as c:
+        for claim_id in site["matched"][1:]:  # the first whose card has a draft (a sentence that repeats the claim)
+            decided = c.post("/api/review/decisions", json={"kind": "match", "item": f"{claim_id}.1", "decision": "confirmed"})
+            assert decided.status_code == 201, decided.text
+            if c.post(f"/api/claims/{claim_id}/publish").status_code == 200:
+                break
+        else:
+            pytest.fail("no matched claim of the demo has a draft to publish")
+        assert _each_page(c, db, [f"/claims/{claim_id}", "/audit", "/review"]) == {}
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1") as anonymous:
+        # The card's own text is in the claim's language (lang= on the page); the frame follows the interface.
+        assert _each_page(anonymous, db, ["/public/cards", f"/public/cards/{claim_id}"]) == {}
+        feed = anonymous.get("/public/cards?lang=sr-Latn").text
+        assert "Objavljeni odgovori" in feed and "Atom fid" in feed

@@ -456,8 +456,8 @@ SR_LATN: dict[str, str] = {
     "Wrong name or password.": "Pogrešno ime ili lozinka.",
     "Published by {who} on {when}:": "Objavio {who}, {when}:",
     "readable without login, with its {markup} markup; also in the":
-        "čitljivo bez prijave, sa {markup} oznakama; nalazi se i u",
-    "Atom feed": "Atom fidu",
+        "čitljivo bez prijave, sa {markup} oznakama; objavljeno je i kroz",
+    "Atom feed": "Atom fid",  # a link after "kroz" (accusative) or "kao" (nominative): one form serves both
     "Not published. Publishing puts the card on a public page anyone can read.":
         "Nije objavljeno. Objavljivanje stavlja karticu na javnu stranicu koju svako može da čita.",
     "Not published. Publishing puts the card with the team's edited drafts on a public page anyone can read.":
@@ -791,6 +791,24 @@ SR_LATN: dict[str, str] = {
     "ingest": "učitavanje",
     "analyze": "analiza",
     "decide with {command}": "odlučite komandom {command}",
+    # the audit list's actions (store/_workflow.py _AUDIT_UNION), an id or name at the end
+    "confirmed fact-check {id}": "potvrđena provera činjenica {id}",
+    "rejected fact-check {id}": "odbijena provera činjenica {id}",
+    "confirmed fact {id}": "potvrđena činjenica {id}",
+    "rejected fact {id}": "odbijena činjenica {id}",
+    "created fact-check {id}": "napravljena provera činjenica {id}",
+    "edited fact-check {id}": "izmenjena provera činjenica {id}",
+    "created fact {id}": "napravljena činjenica {id}",
+    "edited fact {id}": "izmenjena činjenica {id}",
+    "confirmed {id}": "potvrđeno: {id}",
+    "rejected {id}": "odbijeno: {id}",
+    "confirmed as {id}": "potvrđeno kao {id}",
+    "edited the short draft": "izmenjen kraći nacrt",
+    "edited the long draft": "izmenjen duži nacrt",
+    "reply posted at {id}": "odgovor objavljen na {id}",
+    "status new": "status: nova",
+    "status in_review": "status: u proveri",
+    "status responded": "status: odgovoreno",
     # error pages: the status and the commonest messages (web/_i18n.gettext_value puts the id back)
     "bad request": "neispravan zahtev",
     "not found": "nije pronađeno",
@@ -802,6 +820,9 @@ SR_LATN: dict[str, str] = {
     "No claim {id}; /claims lists them.": "Nema tvrdnje {id}; spisak je na /claims.",
     "No cluster {id}; cluster ids are numbers, see /clusters.": "Nema klastera {id}; id klastera je broj, vidi /clusters.",
     "No coordination network {id}; see /coordination.": "Nema koordinisane mreže {id}; vidi /coordination.",
+    "No claim {id}; /claims lists the claims `factwatch analyze` extracted.":
+        "Nema tvrdnje {id}; spisak tvrdnji koje je izdvojio `factwatch analyze` je na /claims.",
+    "No cluster {id}; `factwatch clusters` lists them.": "Nema klastera {id}; spisak daje `factwatch clusters`.",
     "No fact {id}; /facts lists them.": "Nema činjenice {id}; spisak je na /facts.",
     "No actor {id}; /actors lists them (a source's page is /sources/NAME).":
         "Nema aktera {id}; spisak je na /actors (stranica izvora je /sources/NAME).",
@@ -970,10 +991,13 @@ def gettext_value(message: str) -> str:
     if message in table or not table:
         return table.get(message, message)
     found = _VALUE_RE.search(message)
-    if found:
-        key = message[:found.start()] + "{id}" + message[found.end():]
+    last = message.rsplit(" ", 1)
+    # The id, else the last word (a narrative id, a URL: "confirmed eu-never-accepts", "reply posted at …").
+    spans = ([(found.start(), found.end())] if found else []) + ([(len(last[0]) + 1, len(message))] if len(last) == 2 else [])
+    for start, end in spans:
+        key = message[:start] + "{id}" + message[end:]
         if key in table:
-            return table[key].replace("{id}", found.group(0))  # not format(): the value may hold braces
+            return table[key].replace("{id}", message[start:end])  # not format(): the value may hold braces
     return message
 
 
