@@ -180,3 +180,8 @@ def test_error_page_in_serbian(client):
     response = client.get("/claims/9x?lang=sr-Latn")
     assert response.status_code == 404
     assert "nije pronađeno" in response.text and "Nema tvrdnje" in response.text and "Nazad na pregled" in response.text
+
+
+def test_pages_say_they_vary_with_the_browser_language(client):
+    """A shared cache must not hand a Serbian page to an English browser."""
+    assert "accept-language" in client.get("/documents").headers["vary"].lower()

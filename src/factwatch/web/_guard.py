@@ -52,6 +52,8 @@ class HostGuard:
                 headers = MutableHeaders(scope=message)
                 for key, value in SECURITY_HEADERS.items():
                     headers[key] = value
+                # Without ?lang= or its cookie a page is in the browser's language (web/_i18n.py).
+                headers.add_vary_header("Accept-Language")
                 for value in set_cookie:
                     headers.append("set-cookie", value.decode("latin-1"))
             await send(message)
