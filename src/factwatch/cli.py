@@ -908,6 +908,41 @@ def narratives_reject(document_id: DocumentIdArg, narrative_id: NarrativeIdArg, 
     _narrative_decision(document_id, narrative_id, "rejected", claim, note, json_)
 
 
+@narratives_app.command("calibrate")
+def narratives_calibrate(
+    min_reviews: Annotated[int, typer.Option("--min-reviews", metavar="N", help="Decisions a narrative needs before its threshold is refitted (per level: documents, claims).")] = 8,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report before/after without storing the refit.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Refit each narrative's threshold on analysts' confirm/reject decisions; report before/after
+    (cross-validated by document) and store it for `analyze` and `narratives classify` (as $FACTWATCH_USER or your login)."""
+    from factwatch.analysis.narrative_recalibrate import calibrate_narratives
+
+    with _store("read" if dry_run else "write") as store:
+        report = calibrate_narratives(store, min_reviews=min_reviews, dry_run=dry_run)
+    if json_:
+        out.emit_json(report)
+        return
+    out.line(f"{report.used} of {report.decisions} analyst decisions used ({report.added_labels} added labels); "
+             f"after = cross-validated by document ({report.folds} folds); prior: the shipped threshold "
+             f"worth {report.prior_reviews} decisions")
+    b, a = report.before, report.after
+    out.table("narratives assigned vs analysts' decisions", ["metric", "before (shipped)", "after (refit)"],
+              [(k, _num(b[k]), _num(a[k])) for k in ("precision", "recall", "accuracy", "assigned")])
+    out.table("thresholds", ["narrative", "level", "decisions", "confirmed", "shipped", "refit"],
+              [(r["narrative"], r["level"], r["decisions"], r["confirmed"], f"{r['shipped']:.4f}",
+                "" if r["threshold"] is None else f"{r['threshold']:.4f}") for r in report.narratives])
+    if report.skipped:
+        out.line(f"{report.skipped} decision(s) skipped: retired narrative, or out of the document's domain.")
+    if report.stored:
+        out.line(f"stored as {', '.join(f'{c} #{i}' for c, i in report.calibration_ids.items())}; "
+                 "`factwatch analyze` classifies every document again with it.")
+    elif dry_run:
+        out.line("dry run: nothing stored.")
+    else:
+        out.line(f"no narrative has {report.min_reviews} decisions (--min-reviews): nothing stored, shipped thresholds stay.")
+
+
 # -- discovery (issue 9) -------------------------------------------------------------------------
 
 

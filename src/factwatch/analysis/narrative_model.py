@@ -52,6 +52,10 @@ class Calibration:
     domain_top: int = 5
     mu: dict[str, float] = field(default_factory=dict)
     sd: dict[str, float] = field(default_factory=dict)
+    # Per-narrative thresholds refitted from analysts' decisions (`narratives calibrate`, stored in
+    # the database); a narrative absent here keeps threshold/sub_threshold/claim_threshold.
+    learned: dict[str, float] = field(default_factory=dict)
+    learned_claims: dict[str, float] = field(default_factory=dict)
 
     @property
     def standardised(self) -> bool:
@@ -165,16 +169,18 @@ class NarrativeModel:
         cal = self.calibration
         t = cal.threshold if threshold is None else threshold
         ts = cal.sub_threshold if sub_threshold is None else sub_threshold
+        learned = cal.learned if threshold is None and sub_threshold is None else {}
+        floor = -np.inf
         if not cal.standardised and cal.margin is not None and len(doc.scores):
-            t = max(t, float(np.max(doc.scores)) - cal.margin)
-            ts = max(ts, float(np.max(doc.scores)) - cal.margin)
+            floor = float(np.max(doc.scores)) - cal.margin
         found: list[int] = []
         for j, nn in enumerate(self.narratives):
-            if nn.parent is None and doc.scores[j] >= t:
+            if nn.parent is None and doc.scores[j] >= max(learned.get(nn.id, t), floor):
                 found.append(j)
         chosen = set(found)
         for j, nn in enumerate(self.narratives):
-            if nn.parent is not None and doc.scores[j] >= ts and self.index.get(self._root(j)) in chosen:
+            if (nn.parent is not None and doc.scores[j] >= max(learned.get(nn.id, ts), floor)
+                    and self.index.get(self._root(j)) in chosen):
                 found.append(j)
         return sorted(found, key=lambda j: -float(doc.scores[j]))
 

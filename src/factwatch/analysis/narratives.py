@@ -139,8 +139,11 @@ def shipped_pool(catalogue: str) -> tuple[np.ndarray, list[list[str]]] | None:
     return (vectors, [list(x) for x in labels]) if len(vectors) == len(labels) else None
 
 
-def build_models(store: Store, *, memo: MutableMapping[str, bytes] | None = None) -> list[NarrativeModel]:
-    """One model per catalogue with active narratives (retired and candidate ones are not used)."""
+def build_models(store: Store, *, memo: MutableMapping[str, bytes] | None = None,
+                 learned: bool = True) -> list[NarrativeModel]:
+    """One model per catalogue with active narratives (retired and candidate ones are not used);
+    with ``learned``, the thresholds refitted from analysts' decisions stored for it replace the shipped ones."""
+    from factwatch.analysis.narrative_recalibrate import with_stored_thresholds
     models = []
     for name in store.narrative_catalogues():
         active = store.list_narratives(catalogue=name, status="active")
@@ -160,6 +163,8 @@ def build_models(store: Store, *, memo: MutableMapping[str, bytes] | None = None
             # Calibrated with a neighbour vote that this store lacks: weigh similarity alone.
             cal = replace(cal, mix=1.0, threshold=cal.threshold_alone if cal.threshold_alone is not None else cal.threshold,
                           sub_threshold=cal.sub_threshold_alone if cal.sub_threshold_alone is not None else cal.sub_threshold)
+        if learned:
+            cal = with_stored_thresholds(store, name, cal)
         models.append(NarrativeModel(
             active, vectors, owners, calibration=cal, pool_vectors=pool_vectors, pool_labels=pool_labels))
     return models
@@ -174,6 +179,8 @@ def catalogue_version(store: Store) -> str:
         h.update(name.encode())
         h.update(str(len(store.narrative_documents(name))).encode())
         h.update(json.dumps(_calibrations().get(name), sort_keys=True).encode())
+        stored = store.latest_narrative_calibration(name)  # a refit from analysts' decisions
+        h.update(str(stored.id if stored else "").encode())
     return h.hexdigest()[:16]
 
 
@@ -215,10 +222,10 @@ def classify_text(store: Store, text: str, *, models: Sequence[NarrativeModel] |
 def _claim_hits(model: NarrativeModel, vector: np.ndarray) -> list[int]:
     """A claim is one sentence: its raw best cosine to a narrative's exemplars, over the claim threshold."""
     s = model.sentence_scores(vector[None, :])[0]
-    t = model.calibration.claim_threshold
-    if model.calibration.margin is not None and len(s):
-        t = max(t, float(s.max()) - model.calibration.margin)
-    return [j for j in np.argsort(-s) if s[j] >= t]
+    cal = model.calibration
+    floor = float(s.max()) - cal.margin if cal.margin is not None and len(s) else -np.inf
+    return [j for j in np.argsort(-s)
+            if s[j] >= max(cal.learned_claims.get(model.narratives[j].id, cal.claim_threshold), floor)]
 
 
 def classify_new_documents(store: Store, *, batch: int = 200, progress: Progress | None = None) -> NarrativeStats:

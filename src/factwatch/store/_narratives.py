@@ -16,6 +16,7 @@ from factwatch.models import (
     NarrativeReview,
     NewNarrativeAssignment,
 )
+from factwatch.store._calibrations import StoredCalibration
 from factwatch.store._clock import utcnow
 
 _ASSIGNMENT_SELECT = """
@@ -190,3 +191,48 @@ class NarrativesMixin:
         else:
             rows = self._query(f"SELECT * FROM {table} WHERE narrative_id = ? ORDER BY id", (narrative_id,))
         return [NarrativeReview(**dict(r)) for r in rows]
+
+    def narrative_decisions_scored(self) -> list[tuple[NarrativeReview, float | None]]:
+        """Decisions in force, each with the score of the assignment the stage holds now for the
+        same (document, claim, narrative); None where the classifier does not assign it (a label
+        an analyst added, or one the current catalogue no longer finds)."""
+        rows = self._query(
+            "SELECT d.*, a.score AS current_score FROM narrative_decisions d"
+            " LEFT JOIN narrative_assignments a ON a.document_id = d.document_id AND a.narrative_id = d.narrative_id"
+            " AND COALESCE(a.claim_id, 0) = COALESCE(d.claim_id, 0) ORDER BY d.id")
+        out = []
+        for r in rows:
+            d = dict(r)
+            current = d.pop("current_score")
+            out.append((NarrativeReview(**d), current))
+        return out
+
+    # -- thresholds refitted from the decisions (migration 020; `narratives calibrate`) ----------
+
+    def add_narrative_calibration(
+        self, catalogue: str, *, who: str, n_reviews: int, parameters: dict[str, Any], metrics: dict[str, Any],
+    ) -> StoredCalibration:
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO narrative_calibrations(catalogue, created_at, who, n_reviews, parameters, metrics)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (catalogue, utcnow(), who, n_reviews, json.dumps(parameters), json.dumps(metrics)))
+            new_id = cur.lastrowid
+        return _stored(self._query("SELECT * FROM narrative_calibrations WHERE id = ?", (new_id,))[0])
+
+    def latest_narrative_calibration(self, catalogue: str) -> StoredCalibration | None:
+        """The catalogue's newest refit, or None (also on a read-only database older than 020)."""
+        try:
+            rows = self._query("SELECT * FROM narrative_calibrations WHERE catalogue = ? ORDER BY id DESC LIMIT 1",
+                               (catalogue,))
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        return _stored(rows[0]) if rows else None
+
+
+def _stored(row: sqlite3.Row) -> StoredCalibration:
+    d = dict(row)
+    return StoredCalibration(id=d["id"], created_at=d["created_at"], who=d["who"], n_reviews=d["n_reviews"],
+                             parameters=json.loads(d["parameters"]), metrics=json.loads(d["metrics"] or "{}"))
