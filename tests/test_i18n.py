@@ -80,6 +80,8 @@ def test_cyrillic_catalogue_is_the_latin_one_transliterated_keeping_placeholders
         letters = _KEEP_LATIN_RE.sub("", cyr[english])
         if any(c.isalpha() for c in letters):
             assert detect_script(letters) == "Cyrl", cyr[english]
+        # No Latin word left behind (serbian-translit skips text between quotation marks).
+        assert not re.search(r"[A-Za-zčćžšđČĆŽŠĐ]", letters), cyr[english]
     assert "`factwatch analyze`" in cyr[next(k for k in SR_LATN if "factwatch analyze" in k)]
     assert set(LANGUAGE_NAMES["en"]) == set(LANGUAGE_NAMES["sr-Latn"])
 

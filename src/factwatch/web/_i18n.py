@@ -489,7 +489,7 @@ SR_LATN: dict[str, str] = {
     "Rebuttal": "Pobijanje",
     "Headline": "Naslov",
     "Language (sr, hr, sq, mk, en…)": "Jezik (sr, hr, sq, mk, en…)",
-    "Date (YYYY-MM-DD)": "Datum (GGGG-MM-DD)",
+    "Date (YYYY-MM-DD)": "Datum (gggg-mm-dd)",
     "Edit": "Izmeni",
     "The next factwatch analyze embeds the new text and matches every claim against it again.":
         "Sledeće pokretanje factwatch analyze ugrađuje novi tekst i ponovo upoređuje svaku tvrdnju s njim.",
@@ -554,7 +554,7 @@ SR_LATN: dict[str, str] = {
     "(a question). Only a sentence that repeats a claim gets a draft reply.":
         "(pitanje). Nacrt odgovora dobija samo rečenica koja ponavlja tvrdnju.",
     "(asserts it),": "(tvrdi je),",
-    "(attributes it to someone: “X claims that …”) or": "(pripisuje je nekome: „X tvrdi da …”) ili",
+    "(attributes it to someone: “X claims that …”) or": "(pripisuje je nekome: „NN tvrdi da …”) ili",
     "(denies or debunks it),": "(poriče je ili opovrgava),",
     "(missing)": "(nedostaje)",
     "(none)": "(nema)",
@@ -571,7 +571,7 @@ SR_LATN: dict[str, str] = {
     "Add a fact-check": "Dodaj proveru činjenica",
     "Addresses": "Odnosi se na",
     "Among held-out sentences shown p = 0.9, about nine in ten are addressed by the fact-check (the reliability table is in docs/benchmarks.md).":
-        "Od izdvojenih test-rečenica prikazanih sa p = 0.9, provera činjenica se odnosi na njih oko devet od deset (tabela pouzdanosti je u docs/benchmarks.md).",
+        "Među izdvojenim test-rečenicama prikazanim sa p = 0.9, provera činjenica se odnosi na oko devet od deset (tabela pouzdanosti je u docs/benchmarks.md).",
     "An analyst confirmed this fact-check addresses the claim.": "Analitičar je potvrdio da se ova provera činjenica odnosi na tvrdnju.",
     "An analyst promotes one into the catalogue with": "Analitičar ga unosi u katalog komandom",
     "An automatic match stays a candidate until an analyst confirms it ({confirm}) or rejects it ({reject}).":
@@ -877,9 +877,11 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
     },
 }
 
-# Tokens that stay in Latin script in the Cyrillic interface: placeholders, names, code.
-_KEEP_LATIN_RE = re.compile(r"(\{[^}]*\}|`[^`]*`|schema\.org|docs/[\w./]+|(?<![\w/])/[a-z][\w/]*|"
-                            r"\b(?:factwatch|API|JSON|CSV|URL|UTC|ID|DISARM|ClaimReview|CooRTweet|POST|NAME|p)\b)")
+# Tokens that stay in Latin script in the Cyrillic interface: placeholders, names, code. Quotation
+# marks are cut out too: serbian-translit leaves a text between „ and ” in Latin, taking it for a name.
+_KEEP_LATIN_RE = re.compile(r"([„”“]|\{[^}]*\}|\b[a-z]{2,3}(?:, [a-z]{2,3})+…|`[^`]*`|schema\.org|docs/[\w./]+|(?<![\w/])/[a-z][\w/]*|"
+                            r"\bfactwatch(?: (?:analyze|review|ingest|facts|narratives|users|tokens|sources|watch|clusters|claims|demo|serve)\b)?|"
+                            r"\b(?:API|JSON|CSV|URL|UTC|ID|DISARM|ClaimReview|CooRTweet|POST|NAME|p)\b)")
 
 
 def _to_cyrillic(message: str) -> str:
