@@ -20,7 +20,7 @@ On a shared machine the wall seconds depend on the others' load; the CPU-seconds
 e5 keeps both cores busy at no extra CPU (OMP_NUM_THREADS=1 and 2 cost the same CPU-seconds), so
 CPU / 2 is what an e5-bound stage takes on 2 idle cores and CPU what a one-threaded one takes.
 
-Results: every run writes bench/tmp/alo_snapshot.json (the stored claims, matches with their
+Results: every run writes bench/tmp/alo_snapshot.json beside the store (the stored claims, matches with their
 addressed flags, narrative assignments and discovery clusters with labels); ``--compare OLD.json``
 (a copy of an earlier snapshot) prints what differs, so a speed change can show it changed nothing.
 """
@@ -55,7 +55,6 @@ from factwatch.ingest.facts import import_facts  # noqa: E402
 ARTICLES = SHARED / "serbian_news" / "alo_articles.jsonl"
 FACTS = REPO / "profiles" / "western-balkans" / "facts.yaml"
 DB = TMP / "alo.db"
-SNAPSHOT = TMP / "alo_snapshot.json"
 MAPPING = {"text": "text", "title": "title", "url": "url", "external_id": "id", "published_at": "date",
            "source": "source"}
 
@@ -80,14 +79,18 @@ class StageClock:
         self.into[self.name] = {"cpu_s": round(time.process_time() - self.cpu0, 1), "load_at_start": self.load}
 
 
-def build(reuse: bool) -> tuple[object, dict]:
-    TMP.mkdir(parents=True, exist_ok=True)
-    if DB.exists() and reuse:
-        return open_store(str(DB)), {}
-    for p in TMP.glob("alo.db*"):
+def snapshot_path(db: Path) -> Path:
+    return db.with_name(f"{db.stem}_snapshot.json")
+
+
+def build(db: Path, reuse: bool) -> tuple[object, dict]:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    if db.exists() and reuse:
+        return open_store(str(db)), {}
+    for p in db.parent.glob(f"{db.name}*"):
         p.unlink()
     timing: dict = {"load_before": load(), "cores": os.cpu_count()}
-    store = open_store(str(DB))
+    store = open_store(str(db))
     t0 = time.perf_counter()
     ingest_path(store, str(ARTICLES), mapping=MAPPING)
     timing["ingest_s"] = round(time.perf_counter() - t0, 1)
@@ -146,14 +149,15 @@ def snapshot(db: Path) -> dict[str, dict[str, Any]]:
     """What analyze stored, keyed so that two fresh builds of the same corpus compare row by row."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     key = "(SELECT external_id FROM documents d WHERE d.id = c.document_id) || ':' || c.start"
-    out: dict[str, dict[str, Any]] = {"claims": {}, "matches": {}, "narratives": {}, "discovery": {}}
+    out: dict[str, dict[str, Any]] = {"claims": {}, "matches": {}, "match_scores": {}, "narratives": {}, "discovery": {}}
     for k, text, lang, score in con.execute(f"SELECT {key}, c.text, c.language, c.score FROM claims c"):
         out["claims"][k] = [text, lang, round(score, 6)]
-    for row in con.execute(f"SELECT {key}, m.rank, m.target, m.fact_check_id, m.fact_id, m.addressed, m.score, "
-                           "m.probability, m.stance FROM claim_matches m JOIN claims c ON c.id = m.claim_id "
+    # What was matched (ranked ids, the addressed decision, stance) apart from the numbers beside it.
+    for row in con.execute(f"SELECT {key}, m.rank, m.target, m.fact_check_id, m.fact_id, m.addressed, m.stance, "
+                           "m.score, m.probability FROM claim_matches m JOIN claims c ON c.id = m.claim_id "
                            "ORDER BY 1, m.rank"):
-        out["matches"].setdefault(row[0], []).append(
-            [*row[1:6], round(row[6], 6), None if row[7] is None else round(row[7], 6), row[8]])
+        out["matches"].setdefault(row[0], []).append(list(row[1:7]))
+        out["match_scores"].setdefault(row[0], []).append([round(row[7], 6), None if row[8] is None else round(row[8], 6)])
     for doc, claim, narrative, score in con.execute(
             "SELECT d.external_id, a.claim_id, a.narrative_id, a.score FROM narrative_assignments a "
             "JOIN documents d ON d.id = a.document_id"):
@@ -182,17 +186,18 @@ def compare(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str,
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reuse", action="store_true", help="reuse bench/tmp/alo.db (claims, vectors) instead of rebuilding")
+    ap.add_argument("--db", type=Path, default=DB, help="the store to build (default bench/tmp/alo.db)")
     ap.add_argument("--compare", type=Path, metavar="OLD.json",
                     help="an earlier bench/tmp/alo_snapshot.json (copy it away first): print what the stored results changed")
     args = ap.parse_args()
     require_shared()
     if not ARTICLES.exists():
         sys.exit(f"needs {ARTICLES}")
-    store, timing = build(args.reuse)
+    store, timing = build(args.db, args.reuse)
     counts = store.stats() if hasattr(store, "stats") else {}
     r = evaluate(store)
-    snap = snapshot(DB)
-    SNAPSHOT.write_text(json.dumps(snap, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    snap = snapshot(args.db)
+    snapshot_path(args.db).write_text(json.dumps(snap, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     if args.compare:
         diff = compare(json.loads(args.compare.read_text(encoding="utf-8")), snap)
         print(json.dumps(diff, ensure_ascii=False, indent=1))
