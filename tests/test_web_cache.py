@@ -14,7 +14,7 @@ import pytest
 from _live import bearer, live_dashboard
 from factwatch import accounts
 from factwatch.store import open_store
-from factwatch.web._cache import CACHEABLE, ResponseCache
+from factwatch.web._cache import CACHEABLE, ResponseCache, canonical_query
 
 
 @pytest.fixture()
@@ -136,3 +136,10 @@ def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
         for _ in range(2):
             r = http.get("/api/stats", headers=viewer)
             assert r.status_code == 200 and "x-cache" not in r.headers
+
+
+def test_canonical_query_orders_names_but_keeps_repeated_values_and_bytes_apart():
+    assert canonical_query(b"b=2&a=1") == canonical_query(b"a=1&b=2")
+    assert canonical_query(b"q=x&q=y") != canonical_query(b"q=y&q=x")
+    assert canonical_query(b"q=%FF") != canonical_query(b"q=%FE")
+    assert canonical_query("q=Vu%C4%8Di%C4%87".encode()) != canonical_query(b"q=Vucic")

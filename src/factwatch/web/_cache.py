@@ -94,7 +94,7 @@ class CachedReads:
         if user is None:  # no login or a bad token: the app answers 401 its usual way
             await self.app(scope, receive, send)
             return
-        query = urlencode(sorted(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)))
+        query = canonical_query(scope["query_string"])
         key = (scope["path"], query, user.role, request_language(request))
         version = self.data_version()
         entry = self.cache.get(version, key)
@@ -123,6 +123,17 @@ class CachedReads:
             await send(message)
 
         await self.app(scope, receive, keep)
+
+
+def canonical_query(raw: bytes) -> str:
+    """The query with its parameters in name order, so ``a=1&b=2`` and ``b=2&a=1`` share an entry.
+
+    A stable sort on the name alone keeps repeated parameters in their order (``q=x&q=y`` is not
+    ``q=y&q=x`` to a route that reads the first), and latin-1 keeps every byte apart (UTF-8 with
+    replacement would merge two different invalid sequences into one key).
+    """
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    return urlencode(sorted(pairs, key=lambda kv: kv[0]), encoding="latin-1")
 
 
 def _storable(status: int, headers_list: list[tuple[bytes, bytes]]) -> bool:

@@ -27,7 +27,10 @@ from factwatch.web._filters import (
 Text = str | None
 
 
-def get_store(request: Request) -> Store:
+# The dependencies here that do no I/O are ``async def``: FastAPI runs a plain ``def`` one in its
+# thread pool, and each such hop cost a thread wake-up and a GIL hand-over per request (four per
+# /api list before, bench/bench_web_load.py).
+async def get_store(request: Request) -> Store:
     """The store ``create_app`` opened; passed in, never global (STYLE rule 4)."""
     return request.app.state.store
 
@@ -57,7 +60,7 @@ SourceParam = Annotated[Text, Query(description="Source name, exactly as listed 
 QueryParam = Annotated[Text, Query(description="Full-text search, any script.")]
 
 
-def document_filter(
+async def document_filter(
     language: LanguageParam = None,
     source: SourceParam = None,
     since: Annotated[Text, Query(description="YYYY-MM-DD or an ISO 8601 timestamp.", json_schema_extra=DATE)] = None,
@@ -71,7 +74,7 @@ def document_filter(
                                         limit=limit, offset=offset))
 
 
-def claim_filter(
+async def claim_filter(
     addressed: Annotated[Text, Query(description="yes, no or all.")] = None,
     language: LanguageParam = None,
     source: SourceParam = None,
@@ -103,7 +106,7 @@ def claim_filter(
                                      fact_check=fact_check, sort=sort))
 
 
-def paging(limit: LimitParam = None, offset: OffsetParam = None) -> tuple[int, int]:
+async def paging(limit: LimitParam = None, offset: OffsetParam = None) -> tuple[int, int]:
     return parse_paging(_given(limit=limit, offset=offset))
 
 

@@ -41,7 +41,7 @@ class ClusterQuery:
                           "offset": self.offset if offset is None else offset})
 
 
-def cluster_query(
+async def cluster_query(
     min_size: Annotated[Text, Query(description="Only clusters of at least this many documents (default 2).",
                                     json_schema_extra=DIGITS)] = None,
     min_sources: Annotated[Text, Query(description="Only clusters carried by at least this many outlets or "
