@@ -377,3 +377,29 @@ def test_label_words_are_embedded_in_few_large_batches_with_the_same_labels(monk
     for k in classes:
         picked = sorted(weights[k].items(), key=lambda kv: (-kv[1], kv[0]))[:32]
         assert got[k] == collapse(picked, np.stack([vec[t] for t, _ in picked]))[:8], k
+
+
+def test_label_words_are_counted_and_a_second_labelling_embeds_none(batch_db, tmp_path: Path):
+    """Issue 6 item 7: the stage's stats say how many label words e5 embedded (a first run's main
+    cost) and how many the embedding cache already held; labelling the same candidates again
+    (labels made stale in a copy) runs e5 on no word and gives the same labels."""
+    import shutil
+    import sqlite3
+
+    from factwatch.analysis.discovery import relabel
+    from factwatch.store import open_store
+
+    first = batch_db[1]
+    assert first.labelled > 0 and first.label_words_embedded > 0
+    db = tmp_path / "relabel.db"
+    shutil.copy(batch_db[0], db)
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE discovery_clusters SET labelled_size = 0 WHERE status = 'open'")
+    with open_store(str(db)) as store:
+        before = {k.id: k.label for k in store.discovery_clusters(status="open", min_size=3)}
+        words: dict[str, int] = {}
+        assert relabel(store, stats=words) == first.labelled
+        after = {k.id: k.label for k in store.discovery_clusters(status="open", min_size=3)}
+    assert words["embedded"] == 0
+    assert words["cached"] == first.label_words_embedded + first.label_words_cached
+    assert after == before

@@ -53,6 +53,10 @@ class DiscoveryStats:
     created: int
     merged: int
     labelled: int
+    # Distinct label words whose e5 vectors were computed now (a first run's main cost: 13,262 on
+    # Alo.rs) or found in the embedding cache; a rerun finds every word it has seen.
+    label_words_embedded: int = 0
+    label_words_cached: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -258,8 +262,10 @@ def discover_narratives(
         if len(ready) < len(pending):
             break
     created = clusters.next_id - first_new if clusters is not None else 0
-    labelled = relabel(store, min_size=min_size) if label else 0
-    return DiscoveryStats(claims=seen, clustered=clustered, created=created, merged=merged, labelled=labelled)
+    words: dict[str, int] = {}
+    labelled = relabel(store, min_size=min_size, stats=words) if label else 0
+    return DiscoveryStats(claims=seen, clustered=clustered, created=created, merged=merged, labelled=labelled,
+                          label_words_embedded=words.get("embedded", 0), label_words_cached=words.get("cached", 0))
 
 
 # -- labels and read-out --------------------------------------------------------------------
@@ -270,10 +276,11 @@ def _centroid(k: StoredCluster) -> np.ndarray:
     return s / (np.linalg.norm(s) or 1.0)
 
 
-def relabel(store: Store, *, min_size: int = MIN_SIZE, terms: int = 8, only: Sequence[int] | None = None) -> int:
+def relabel(store: Store, *, min_size: int = MIN_SIZE, terms: int = 8, only: Sequence[int] | None = None,
+            stats: dict[str, int] | None = None) -> int:
     """Label open candidates whose label is stale (``only``: these clusters, whatever their size):
     representatives nearest the centroid and top terms by c-TF-IDF over every candidate (the
-    classes), translations collapsed to one term."""
+    classes), translations collapsed to one term. ``stats``: label words embedded / cached."""
     stale = store.discovery_clusters(status="open", min_size=1 if only is not None else min_size, ids=only, stale=True)
     if not stale:
         return 0
@@ -283,7 +290,7 @@ def relabel(store: Store, *, min_size: int = MIN_SIZE, terms: int = 8, only: Seq
     keys: dict[int, list[str]] = {}
     for r in rows:
         keys.setdefault(r["cluster_id"], []).append(r["latin_key"])
-    term_lists = top_terms(store, keys, [k.id for k in stale], n=terms)
+    term_lists = top_terms(store, keys, [k.id for k in stale], n=terms, stats=stats)
     by_cluster: dict[int, list[dict[str, Any]]] = {}
     for r in rows:
         by_cluster.setdefault(r["cluster_id"], []).append(r)

