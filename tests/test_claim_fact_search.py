@@ -154,3 +154,20 @@ def test_a_database_from_before_migration_019_is_indexed_on_open(db: Path, tmp_p
         assert store.search_fact_checks("визама", limit=5)[1] == 1
         assert store.search_facts("Kosovu", limit=50)[1] >= 2
         assert store.index_fact_base() == 0  # nothing left to index: a second open writes nothing
+
+
+def test_any_query_text_is_a_valid_search(db):
+    """Whatever a user types (FTS5 syntax, quotes, stars, other scripts) is searched as words, never
+    read as an FTS5 query that fails."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    with open_store(str(db), access="read") as store:
+        @settings(max_examples=300, deadline=None)
+        @given(st.text(alphabet=st.sampled_from(list('ab вз"*():^-+NOTANDOR{}\'.,č')), max_size=40) | st.text(max_size=40))
+        def search(q: str) -> None:
+            store.triage_claims(TriageQuery(q=q), limit=5)
+            store.search_fact_checks(q, limit=5)
+            store.search_facts(q, limit=5)
+
+        search()
