@@ -175,6 +175,38 @@ def test_threshold_rises_when_analysts_reject_the_low_scores_and_analyze_uses_it
     assert NARRATIVE not in [h["id"] for h in out["narratives"]]
 
 
+def _claim_assigned(db: Path) -> dict[tuple[int, int], float]:
+    from factwatch.store import open_store
+
+    with open_store(str(db), access="read") as store:
+        return {(a.document_id, a.claim_id): a.score for a in store.narrative_assignments(NARRATIVE)
+                if a.claim_id is not None}
+
+
+def test_claim_decisions_refit_the_claim_threshold_apart(world):
+    """Runs after the test above: its document threshold is stored, claims still use the shipped one."""
+    claims = _claim_assigned(world)
+    assert len(claims) >= 8 and min(claims.values()) >= SHIPPED
+    ranked = sorted(claims, key=claims.get)
+    rejected, confirmed = ranked[: len(ranked) // 2], ranked[len(ranked) // 2:]
+    for d, c in rejected:
+        assert _cli(world, "narratives", "reject", str(d), NARRATIVE, "--claim", str(c)).exit_code == 0
+    for d, c in confirmed:
+        assert _cli(world, "narratives", "confirm", str(d), NARRATIVE, "--claim", str(c)).exit_code == 0
+    result = _cli(world, "narratives", "calibrate", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {(r["narrative"], r["level"]): r for r in json.loads(result.stdout)["narratives"]}
+    t = rows[(NARRATIVE, "claims")]["threshold"]
+    assert max(claims[k] for k in rejected) > t > SHIPPED and t < min(claims[k] for k in confirmed)
+    assert rows[(NARRATIVE, "claims")]["decisions"] == len(claims)
+    stored = _stored_rows(world)
+    assert len(stored) == 2  # appended; the newest is in force
+    exact = json.loads(stored[-1][3])["claims"][NARRATIVE]
+    assert exact == pytest.approx(t, abs=1e-4)
+    assert _cli(world, "analyze", "--json").exit_code == 0
+    assert _claim_assigned(world) == {k: v for k, v in claims.items() if v >= exact}
+
+
 def test_fit_threshold_shrinks_toward_the_shipped_one_and_is_bounded():
     s = np.array([0.91, 0.92, 0.95, 0.96])
     y = np.array([0, 0, 1, 1])
