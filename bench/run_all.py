@@ -29,6 +29,7 @@ def main() -> int:
         ["bench_narratives.py"],
         ["bench_discovery.py"],
         ["bench_trends.py"],
+        ["bench_claim_search.py"],
         ["bench_web_load.py"],  # builds the demo database into bench/tmp first (minutes)
     ]
     failed = []
