@@ -107,7 +107,7 @@ def _stored_rows(db: Path) -> list[tuple]:
     import sqlite3
 
     with sqlite3.connect(db) as c:
-        return c.execute("SELECT catalogue, who, n_reviews, parameters FROM narrative_calibrations").fetchall()
+        return c.execute("SELECT catalogue, who, n_reviews, parameters FROM narrative_calibrations ORDER BY id").fetchall()
 
 
 def test_no_decisions_says_what_to_do(world):
@@ -205,6 +205,19 @@ def test_claim_decisions_refit_the_claim_threshold_apart(world):
     assert exact == pytest.approx(t, abs=1e-4)
     assert _cli(world, "analyze", "--json").exit_code == 0
     assert _claim_assigned(world) == {k: v for k, v in claims.items() if v >= exact}
+
+
+def test_a_refit_that_fits_nothing_replaces_the_one_in_force(world):
+    """Runs after the tests above: with --min-reviews over every count, the shipped thresholds return."""
+    before = len(_stored_rows(world))
+    result = _cli(world, "narratives", "calibrate", "--min-reviews", "100", "--json")
+    assert result.exit_code == 0, result.output
+    assert all(r["threshold"] is None for r in json.loads(result.stdout)["narratives"])
+    stored = _stored_rows(world)
+    assert len(stored) == before + 1 and json.loads(stored[-1][3])["documents"] == {}
+    assert _cli(world, "analyze", "--json").exit_code == 0
+    learned = json.loads(stored[-2][3])["documents"][NARRATIVE]
+    assert min(_assigned(world).values()) < learned  # the rejected KFOR documents under it are back
 
 
 def test_fit_threshold_shrinks_toward_the_shipped_one_and_is_bounded():

@@ -246,7 +246,11 @@ def calibrate_narratives(
 
     ids: dict[str, int] = {}
     if not dry_run:
-        by_catalogue: dict[str, dict[str, dict[str, float]]] = {}
+        # A catalogue whose earlier refit is in force gets a row even when nothing is fitted now
+        # (say, a higher --min-reviews): the refit in force always matches the latest report.
+        by_catalogue: dict[str, dict[str, dict[str, float]]] = {
+            cat: {lv: {} for lv in LEVELS} for cat in {e.catalogue for e in examples}
+            if store.latest_narrative_calibration(cat) is not None}
         for (nid, level), t in final.items():
             cat = owner[nid][0].narratives[owner[nid][1]].catalogue
             by_catalogue.setdefault(cat, {lv: {} for lv in LEVELS})[level][nid] = t
