@@ -3,7 +3,8 @@
 Every document gets zero or more narratives with a score and the evidence sentence, and so
 does each of its check-worthy claims (a claim is scored on its own sentence). The scoring is in
 ``narrative_model.py``; thresholds come from ``_narrative_calibration.json``, written by
-bench/bench_narratives.py from the dev half of the SemEval documents (never the reported half).
+bench/bench_narratives.py from the dev half of the SemEval documents (never the reported half),
+unless analysts' decisions refitted them (`narratives calibrate`, narrative_recalibrate.py).
 """
 
 from __future__ import annotations
