@@ -65,12 +65,14 @@ class CoordinationMixin:
     def account_share_documents(
         self, accounts: Sequence[str], *, since: str | None = None, until: str | None = None,
         clusters: Sequence[int] | None = None, needles: Sequence[str] | None = None, limit: int = 5000,
+        marker: str | None = None,
     ) -> list[ShareDocument]:
         """Documents posted by ``accounts`` (named as the stage names them: the author, else the source),
         oldest first, at most ``limit``: the network page's shares and lags. ``since``/``until`` bound
         ``published_at``; ``clusters`` keeps members of those story clusters; ``needles`` keeps
         documents whose meta contains one of them (case-insensitive for ASCII) or whose text or
-        Latin key holds one as words (the FTS index; see ``_fts_phrases``). The filters
+        Latin key holds one as words (the FTS index; see ``_fts_phrases``) and, with ``marker``,
+        whose text holds the marker too (a hashtag's '#', a URL's '://'). The filters
         narrow in SQL what the caller then checks exactly (indexes on author, source, published_at)."""
         if not accounts:
             return []
@@ -98,8 +100,13 @@ class CoordinationMixin:
                 # Text and Latin key through the FTS index: a LIKE on each of the accounts' documents
                 # cost 1.25 s for ten hashtags on 100k documents (9k of them in the span), this 0.03 s.
                 # Meta (hashtag and link lists of social exports) is short and not indexed: LIKE.
-                where.append("(d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?) OR "
-                             + " OR ".join("d.meta LIKE ? ESCAPE '\\'" for _ in like) + ")")
+                # The marker check is cheap and keeps out the posts that only use the words
+                # ("kosovo" without its #): 1,859 documents read instead of 4,228 in the case above.
+                text = "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
+                if marker:
+                    text = f"(instr(d.text, ?) > 0 AND {text})"
+                    params.append(marker)
+                where.append(f"({text} OR " + " OR ".join("d.meta LIKE ? ESCAPE '\\'" for _ in like) + ")")
                 params += [match, *(f"%{n}%" for n in like)]
             else:
                 where.append("(" + (" OR ".join("d.text LIKE ? ESCAPE '\\' OR d.meta LIKE ? ESCAPE '\\'"

@@ -26,6 +26,9 @@ TOP_OBJECTS = 12  # object nodes drawn; more make the graph unreadable
 MAX_DOCUMENTS = 5000  # of the accounts' documents read for the lags (oldest first)
 OBJECT_LABEL = 40
 MARGIN = 86_400  # seconds read either side of the network's first and last co-share
+# What a post's text must hold to share an object of the kind in its text (document_objects'
+# hashtag and URL patterns); the meta columns of social exports are checked without it.
+MARKERS = {"hashtag": "#", "url": "://"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,7 @@ def _network_graph(store: Store, network: StoredNetwork, *, top_objects: int, na
         clusters, needles = _narrowing(network.kind, wanted) if narrow else (None, None)
         docs = store.account_share_documents(
             network.accounts, since=_shifted(network.first_at, -MARGIN), until=_shifted(network.last_at, MARGIN),
-            clusters=clusters, needles=needles, limit=MAX_DOCUMENTS)
+            clusters=clusters, needles=needles, limit=MAX_DOCUMENTS, marker=MARKERS.get(network.kind))
         for doc in docs:
             account = (doc.author or "").strip() or doc.source
             for obj in document_objects(doc, network.kind):
