@@ -420,3 +420,16 @@ def test_a_published_card_its_public_pages_and_publish_box_show_no_english_in_se
         assert _each_page(anonymous, db, ["/public/cards", f"/public/cards/{claim_id}"]) == {}
         feed = anonymous.get("/public/cards?lang=sr-Latn").text
         assert "Objavljeni odgovori" in feed and "Atom fid" in feed
+
+
+def test_after_an_analyst_works_a_claim_its_pages_show_no_english_in_serbian(tmp_path):
+    """Status with an assignee, an edited draft, a recorded post, a saved search: the lines they add
+    (on the claim page, the audit list, /saved) are checked too. A copy of the database: this writes."""
+    db = build(tmp_path)
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db, "analyst", name="ana")) as c:
+        claim = c.get("/api/claims?min_score=0&sort=spread").json()["claims"][0]["id"]
+        assert c.put(f"/api/claims/{claim}/status", json={"status": "in_review", "assignee": "ana"}).status_code == 200
+        assert c.put(f"/api/claims/{claim}/drafts/short", json={"text": "Kratak odgovor."}).status_code == 200
+        assert c.post(f"/api/claims/{claim}/posts", json={"url": "https://x.example/1", "note": "n"}).status_code == 201
+        assert c.post("/api/saved", json={"name": "vize", "url": "/documents?q=vize", "alert": True}).status_code == 201
+        assert _each_page(c, db, [f"/claims/{claim}", "/audit", "/saved", "/claims?status=in_review"]) == {}

@@ -809,6 +809,9 @@ SR_LATN: dict[str, str] = {
     "status new": "status: nova",
     "status in_review": "status: u proveri",
     "status responded": "status: odgovoreno",
+    "status new, assigned to {id}": "status: nova, zadužen {id}",
+    "status in_review, assigned to {id}": "status: u proveri, zadužen {id}",
+    "status responded, assigned to {id}": "status: odgovoreno, zadužen {id}",
     # error pages: the status and the commonest messages (web/_i18n.gettext_value puts the id back)
     "bad request": "neispravan zahtev",
     "not found": "nije pronađeno",
