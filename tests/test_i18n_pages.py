@@ -137,10 +137,14 @@ def test_network_graph_click_texts_come_translated_in_its_spec(lang):
     """charts.js shows the graph's click details from spec["text"], filled in the interface language."""
     token = _i18n._current.set(lang)
     try:
-        texts = NetworkGraph().spec()["text"]
+        spec = NetworkGraph().spec()
     finally:
         _i18n._current.reset(token)
+    texts = spec["text"]
     assert texts.keys() == GRAPH_TEXTS.keys()
+    # A node's actor type is the stored key; spec["names"] names it ("state-affiliated" -> "blizak državi").
+    assert spec["names"]["state-affiliated"] == catalogue(lang).get("state-affiliated", "state-affiliated")
+    assert lang == "en" or spec["names"]["state"] != "state"
     assert texts == {k: catalogue(lang).get(m, m) for k, m in GRAPH_TEXTS.items()}
     if lang != "en":
         assert all(m in SR_LATN for m in GRAPH_TEXTS.values())
@@ -170,7 +174,7 @@ def test_network_graph_click_details_in_serbian_in_chromium(site):  # noqa: F811
             detail = ""
             for _ in range(10):  # the layout may still be settling: look the node up again each try
                 pos = box.evaluate("el => { const n = el.factwatchGraph.nodes('[kind = \"account\"]')[0];"
-                                   " const p = n.renderedPosition(); return [p.x, p.y, n.data('label')]; }")
+                                   " const p = n.renderedPosition(); return [p.x, p.y, n.data('label'), n.data('actor_type')]; }")
                 box.click(position={"x": pos[0], "y": pos[1]})
                 page.wait_for_timeout(200)
                 detail = page.locator("#network-graph-detail").inner_text()
@@ -178,6 +182,8 @@ def test_network_graph_click_details_in_serbian_in_chromium(site):  # noqa: F811
                     break
             assert detail.startswith(f"Nalog: {pos[2]}"), detail
             assert "Tip aktera: " in detail and "Actor type" not in detail and "{" not in detail
+            # The node keeps the stored key ("state-affiliated"); the detail names it in Serbian.
+            assert f"Tip aktera: {catalogue('sr-Latn').get(pos[3], pos[3])}" in detail, (pos, detail)
         finally:
             browser.close()
     assert errors == []

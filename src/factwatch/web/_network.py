@@ -53,7 +53,7 @@ class NetworkGraph:
 
     def spec(self) -> dict[str, Any]:
         """What static/charts.js reads: cytoscape's node and edge data, and its click-detail texts."""
-        return {"nodes": self.nodes, "edges": self.edges, "text": graph_texts()}
+        return {"nodes": self.nodes, "edges": self.edges, "text": graph_texts(), "names": graph_names()}
 
 
 # The graph's click-detail texts, in the interface language at render time (the graph itself is cached
@@ -78,6 +78,11 @@ GRAPH_TEXTS: dict[str, str] = {
 
 def graph_texts() -> dict[str, str]:
     return {key: gettext(message) for key, message in GRAPH_TEXTS.items()}
+
+
+def graph_names() -> dict[str, str]:
+    """The actor types a node carries (its data keeps the stored key), named in the interface language."""
+    return {key: gettext(key) for key in ACTOR_TYPE_COLOURS}
 
 
 def _epoch(value: str | None) -> float | None:

@@ -142,7 +142,8 @@
                           graphText(spec, "first_share", "First share: {at}", { at: d.first_at || undated })]);
       } else {
         graphDetail(box, [graphText(spec, "account", "Account: {label}", { label: d.label }),
-                          graphText(spec, "actor_type", "Actor type: {actor_type}", { actor_type: d.actor_type }),
+                          graphText(spec, "actor_type", "Actor type: {actor_type}",
+                                    { actor_type: (spec.names && spec.names[d.actor_type]) || d.actor_type }),
                           graphText(spec, "shares", "Co-shared posts: {shares}", { shares: d.shares }),
                           graphText(spec, "sources", "Sources: {sources}", { sources: (d.sources || []).join(", ") })]);
       }
