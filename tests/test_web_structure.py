@@ -14,7 +14,8 @@ WEB = Path(__file__).resolve().parents[1] / "src" / "factwatch" / "web"
 
 # JSON form -> HTML form, where the two paths are not just "/api" apart.
 PAIRS = {"/api/stats": "/", "/api/overview": "/", "/api/claims/{claim_id}/card": "/claims/{claim_id}/card.{fmt}",
-         "/api/users/{user_id}/tokens": "/users"}
+         "/api/users/{user_id}/tokens": "/users",
+         "/api/facts/facts": "/facts"}  # the /facts page shows both lists: fact-checks and facts
 
 
 @pytest.fixture(scope="module")

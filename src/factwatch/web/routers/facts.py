@@ -8,7 +8,6 @@ row's searchable passages so the next ``factwatch analyze`` embeds and matches t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -33,36 +32,29 @@ FactQuery = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
 FactId = Annotated[str, Path(description="An id (a number).", json_schema_extra=DIGITS)]
 
 
-@dataclass(frozen=True, slots=True)
-class FactBase:
-    fact_checks: list[FactCheck]
-    facts: list[Fact]
-    counts: dict[str, int]
-    limit: int
-    offset: int
-    q: str | None = None
-    addressed: dict[int, int] | None = None  # fact-check id -> claims it addresses
-
-    @property
-    def page(self) -> Page:
-        total = max(self.counts.get("fact_checks", 0), self.counts.get("facts", 0))
-        return Page(total=total, limit=self.limit, offset=self.offset)
+def fact_checks_view(store: Store, limit: int, offset: int, q: str | None) -> tuple[list[FactCheck], int, dict[int, int]]:
+    """A page of fact-checks (any script and word form), their total and the claims each addresses."""
+    checks, total = store.search_fact_checks(q, limit=limit, offset=offset)
+    return checks, total, store.addressed_claim_counts([fc.id for fc in checks])
 
 
-def facts_view(store: Store, limit: int, offset: int, q: str | None = None) -> FactBase:
-    q = (q or "").strip() or None
-    checks, n_checks = store.search_fact_checks(q, limit=limit, offset=offset)
-    facts, n_facts = store.search_facts(q, limit=limit, offset=offset)
-    return FactBase(fact_checks=checks, facts=facts, counts={"fact_checks": n_checks, "facts": n_facts},
-                    limit=limit, offset=offset, q=q, addressed=store.addressed_claim_counts([fc.id for fc in checks]))
+def fact_list_view(store: Store, limit: int, offset: int, q: str | None) -> tuple[list[Fact], int]:
+    """A page of facts and official statements and their total."""
+    return store.search_facts(q, limit=limit, offset=offset)
 
 
 @router.get("/facts", response_class=HTMLResponse, include_in_schema=False)
 def facts_page(request: Request, q: FactQuery = None, page: tuple[int, int] = Depends(paging),
                store: Store = Depends(get_store)) -> HTMLResponse:
-    view = facts_view(store, *page, q=q)
-    return render(request, "facts.html", fact_checks=view.fact_checks, facts=view.facts, page=view.page,
-                  counts=view.counts, q=view.q or "", addressed=view.addressed or {}, page_title="Fact base")
+    # The page shows both lists on one offset (the API pages them apart: /api/facts, /api/facts/facts);
+    # the pager runs to the longer of the two.
+    query = (q or "").strip() or None
+    checks, n_checks, addressed = fact_checks_view(store, *page, query)
+    facts, n_facts = fact_list_view(store, *page, query)
+    return render(request, "facts.html", fact_checks=checks, facts=facts,
+                  page=Page(total=max(n_checks, n_facts), limit=page[0], offset=page[1]),
+                  counts={"fact_checks": n_checks, "facts": n_facts}, q=query or "", addressed=addressed,
+                  page_title="Fact base")
 
 
 @router.get("/api/facts", tags=["api"], responses=paged_responses("fact_checks", "fact-checks"))
@@ -72,8 +64,7 @@ def facts_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
     claims it addresses) and the URL listing them; ``q`` searches them in any script and word form.
     The facts and official statements are listed by ``/api/facts/facts``, paged the same way."""
     query = (q or "").strip() or None
-    checks, total = store.search_fact_checks(query, limit=page[0], offset=page[1])
-    addressed = store.addressed_claim_counts([fc.id for fc in checks])
+    checks, total, addressed = fact_checks_view(store, *page, query)
     rows = [_fact_check_dict(fc, addressed[fc.id]) for fc in checks]
     return {**paged("fact_checks", rows, page, total=total), "q": query}
 
@@ -84,7 +75,7 @@ def fact_list_json(q: FactQuery = None, page: tuple[int, int] = Depends(paging),
     """The facts and official statements, newest first, a page at a time; ``q`` searches the
     statement and its source in any script and word form."""
     query = (q or "").strip() or None
-    facts, total = store.search_facts(query, limit=page[0], offset=page[1])
+    facts, total = fact_list_view(store, *page, query)
     return {**paged("facts", [f.as_dict() for f in facts], page, total=total), "q": query}
 
 
