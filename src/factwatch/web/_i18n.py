@@ -607,7 +607,7 @@ SR_LATN: dict[str, str] = {
     "Facets": "Fasete",
     "Fact {id}": "Činjenica {id}",
     "Fact-check {id}": "Provera činjenica {id}",
-    "First appearance of": "Prvo pojavljivanje:",
+    "First appearance of": "Prvo pojavljivanje —",
     "First appearance:": "Prvo pojavljivanje:",
     "Groups of accounts that shared the same link, repost, hashtag, story or image within seconds of each other, more than once (CooRTweet's definition; see {doc}). Score: density × synchrony.":
         "Grupe naloga koji su više puta, u razmaku od nekoliko sekundi, delili isti link, repost, hešteg, priču ili sliku (definicija alata CooRTweet; vidi {doc}). Ocena: gustina × sinhronost.",
@@ -665,7 +665,7 @@ SR_LATN: dict[str, str] = {
     "Short (at most 280 characters)": "Kraći (najviše 280 znakova)",
     "Show more": "Prikaži više",
     "Showing the latest {n}.": "Prikazano poslednjih {n}.",
-    "Starting from": "Polazi od",
+    "Starting from": "Polazište:",
     "The pages then show who confirmed or rejected it and when. Response cards are offered for confirmed matches; a candidate's drafts are marked as drafts of a candidate, and a rejected candidate gets no card.":
         "Stranice tada pokazuju ko ga je i kada potvrdio ili odbio. Kartice odgovora nude se za potvrđena poklapanja; nacrti kandidata označeni su kao nacrti kandidata, a odbijeni kandidat nema karticu.",
     "The same text re-published across outlets, scripts and platforms: each cluster's first appearance, and its copies on a timeline from the first to the last.":
@@ -703,7 +703,7 @@ SR_LATN: dict[str, str] = {
         "factwatch nikad ne označava tvrdnju kao tačnu ili netačnu. Za svaku rečenicu vrednu provere pronalazi provere činjenica iz baze koje bi mogle da se na nju odnose. Najbolja od njih je moguća provera činjenica kad njena verovatnoća pređe {threshold}.",
     "finds them among the ingested posts.": "ih pronalazi među učitanim objavama.",
     "first published by": "prvi je objavio",
-    "from": "od",
+    "from claim {id}": "od tvrdnje {id}",
     "from {date}": "od {date}",
     "has not run since it arrived": "nije pokrenut otkad je stigao",
     "holds this document only.": "sadrži samo ovaj dokument.",
@@ -762,8 +762,8 @@ SR_LATN: dict[str, str] = {
     "done": "završeno",
     "failed": "neuspelo",
     "running": "u toku",
-    "created": "napravio",
-    "edited": "izmenio",
+    "created": "napravljeno",
+    "edited": "izmenjeno",
     "outlets": "mediji",
     "Documents a day (UTC) by {dimension}": "Dokumenata dnevno (UTC) po dimenziji: {dimension}",
     "Documents an hour (UTC) by {dimension}": "Dokumenata po satu (UTC) po dimenziji: {dimension}",
