@@ -317,7 +317,7 @@ NEGATIVES = (
     "languages) 0.320/0.254; at most N labels a document 0.414; a separate \"Other\" gate (best score, or the "
     "document's mean similarity to its domain, AUC 0.80) with the best label always kept 0.412/0.398; labelled-document "
     "centroids per narrative (domain-centred; per-narrative AUC 0.73 against 0.51 for the neighbour vote) added to "
-    "the score 0.388/0.286; a narrative's score lifted to its best sub-narrative's 0.407/0.315; title sentence "
+    "the score 0.388/0.286 (to narratives only, small weights: 0.398/0.309); a narrative's score lifted to its best sub-narrative's 0.407/0.315; title sentence "
     "weighted 0.3 0.409/0.320; sub-narratives only within a margin of their best sibling 0.315 and 0.301 "
     "(sub-narratives). With 87 dev documents a gain under about 0.02 cannot be told from noise."
 )
