@@ -187,3 +187,14 @@ def test_error_page_in_serbian(client):
 def test_pages_say_they_vary_with_the_browser_language(client):
     """A shared cache must not hand a Serbian page to an English browser."""
     assert "accept-language" in client.get("/documents").headers["vary"].lower()
+
+
+@pytest.mark.parametrize("lang, context, shown", [("en", "genitive", "claim 5"), ("sr-Latn", "genitive", "tvrdnje 5"),
+                                                  ("sr-Latn", None, "tvrdnja 5"), ("sr-Latn", "no-such", "tvrdnja 5"),
+                                                  ("sr-Cyrl", "genitive", "тврдње 5")])
+def test_a_context_picks_the_serbian_case_and_falls_back_to_the_plain_message(lang, context, shown):
+    token = _i18n._current.set(lang)
+    try:
+        assert _i18n.gettext("claim {id}", _context=context, id=5) == shown
+    finally:
+        _i18n._current.reset(token)

@@ -703,7 +703,8 @@ SR_LATN: dict[str, str] = {
         "factwatch nikad ne označava tvrdnju kao tačnu ili netačnu. Za svaku rečenicu vrednu provere pronalazi provere činjenica iz baze koje bi mogle da se na nju odnose. Najbolja od njih je moguća provera činjenica kad njena verovatnoća pređe {threshold}.",
     "finds them among the ingested posts.": "ih pronalazi među učitanim objavama.",
     "first published by": "prvi je objavio",
-    "from claim {id}": "od tvrdnje {id}",
+    "from": "od",
+    "genitive|claim {id}": "tvrdnje {id}",  # after "od"
     "from {date}": "od {date}",
     "has not run since it arrived": "nije pokrenut otkad je stigao",
     "holds this document only.": "sadrži samo ovaj dokument.",
@@ -979,9 +980,14 @@ def activate(request: Request) -> str:
     return lang
 
 
-def gettext(message: str, **values: Any) -> str:
-    """``message`` in the current interface language, formatted with ``values``."""
-    text = _catalogues()[_current.get()].get(message, message)
+def gettext(message: str, _context: str | None = None, **values: Any) -> str:
+    """``message`` in the current interface language, formatted with ``values``.
+
+    ``_context`` tells apart one English text that Serbian says two ways (a case after a
+    preposition): the catalogue key is "context|message", and the plain message its fallback."""
+    table = _catalogues()[_current.get()]
+    text = table.get(f"{_context}|{message}") if _context else None
+    text = text or table.get(message, message)
     return text.format(**values) if values else text
 
 
