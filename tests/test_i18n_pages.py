@@ -222,7 +222,7 @@ class _Texts(HTMLParser):
         attr = dict(attrs)
         # Code (commands, file names), text marked with a language of its own and data marked
         # translate="no" (the HTML attribute for "leave this as it is") are not the interface.
-        if self._foreign or ("lang" in attr and tag != "html") or tag == "code" or attr.get("translate") == "no":
+        if self._foreign or ("lang" in attr and tag != "html") or tag in ("code", "pre") or attr.get("translate") == "no":
             if tag not in _VOID:
                 self._foreign.append(tag)
             return
@@ -361,7 +361,7 @@ def test_every_workbench_page_shows_no_english_in_serbian(client, db):
              "/alerts", "/saved", "/about", "/documents/99999999", "/public/cards", f"/claims?fact_check={_first(client, '/api/facts', 'fact_checks')}",
              f"/facts/checks/new?from_claim={claim}", "/coordination?kind=url", "/audit?kind=match", "/runs?limit=1",
              "/review?kind=candidate", "/review?kind=narrative", "/trends?by=platform", "/trends?by=actor_type&bucket=hour",
-             "/claims/99999999", "/clusters/99999999", "/no-such-page"]
+             "/claims/99999999", "/clusters/99999999", "/no-such-page", "/docs"]
     facts = client.get("/api/facts/facts").json()["facts"]
     if facts:
         paths.append(f"/facts/facts/{facts[0]['id']}")

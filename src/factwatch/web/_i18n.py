@@ -813,6 +813,27 @@ SR_LATN: dict[str, str] = {
     "status new, assigned to {id}": "status: nova, zadužen {id}",
     "status in_review, assigned to {id}": "status: u proveri, zadužen {id}",
     "status responded, assigned to {id}": "status: odgovoreno, zadužen {id}",
+    # script codes as the store keeps them (ISO 15924); English shows the codes
+    "Cyrl": "ćirilica",
+    "Latn": "latinica",
+    "Zyyy": "bez slova",
+    # the API reference (/docs): its frame; the operations' descriptions stay English (lang="en")
+    "Every operation takes": "Svaka operacija prima",
+    "a token from": "token od",
+    "or the session of this login; without one it answers 401.": "ili sesiju ove prijave; bez njih odgovara sa 401.",
+    "Reads need the viewer role, writes the analyst role. Errors are JSON,":
+        "Za čitanje je potrebna uloga čitaoca, za upis uloga analitičara. Greške su JSON,",
+    "with the HTTP status. Lists take limit and offset and say their total.":
+        "sa HTTP statusom. Spiskovi primaju limit i offset i navode svoj total.",
+    "The machine-readable schema is": "Mašinski čitljiva šema je",
+    "Operations": "Operacije",
+    "name": "naziv",
+    "in": "gde",
+    "type": "tip",
+    "required": "obavezno",
+    "meaning": "značenje",
+    "Body:": "Telo:",
+    "Answers:": "Odgovori:",
     # error pages: the status and the commonest messages (web/_i18n.gettext_value puts the id back)
     "bad request": "neispravan zahtev",
     "not found": "nije pronađeno",
@@ -861,6 +882,7 @@ SR_PLURALS: dict[str, tuple[str, str, str]] = {
     "{n} fact-checks": ("{n} provera činjenica", "{n} provere činjenica", "{n} provera činjenica"),
     "{n} sources": ("{n} izvor", "{n} izvora", "{n} izvora"),
     "{n} translations": ("{n} prevod", "{n} prevoda", "{n} prevoda"),
+    "{n} operations": ("{n} operacija", "{n} operacije", "{n} operacija"),
 }
 
 # Language names, per interface language (ISO 639 codes as the store keeps them).
