@@ -198,3 +198,13 @@ def test_a_context_picks_the_serbian_case_and_falls_back_to_the_plain_message(la
         assert _i18n.gettext("claim {id}", _context=context, id=5) == shown
     finally:
         _i18n._current.reset(token)
+
+
+@pytest.mark.parametrize("n, shown", [(1, "1 tvrdnju"), (21, "21 tvrdnju"), (3, "3 tvrdnje"), (11, "11 tvrdnji")])
+def test_a_counted_message_in_a_second_case(n, shown):
+    token = _i18n._current.set("sr-Latn")
+    try:
+        assert ngettext("{n} claim", "{n} claims", n, _context="accusative") == shown
+        assert ngettext("{n} claim", "{n} claims", n, _context="no-such") == ngettext("{n} claim", "{n} claims", n)
+    finally:
+        _i18n._current.reset(token)

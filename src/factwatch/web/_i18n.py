@@ -876,6 +876,7 @@ SR_PLURALS: dict[str, tuple[str, str, str]] = {
         "{n} kandidata od {size}+ tvrdnji koje ne odgovaraju nijednom narativu iz kataloga",
         "{n} kandidata od {size}+ tvrdnji koje ne odgovaraju nijednom narativu iz kataloga"),
     "{n} claims": ("{n} tvrdnja", "{n} tvrdnje", "{n} tvrdnji"),
+    "accusative|{n} claims": ("{n} tvrdnju", "{n} tvrdnje", "{n} tvrdnji"),  # after "Odnosi se na"
     "{n} copies followed.": ("usledila je {n} kopija.", "usledile su {n} kopije.", "usledilo je {n} kopija."),
     "{n} documents": ("{n} dokument", "{n} dokumenta", "{n} dokumenata"),
     "{n} facts and statements": ("{n} činjenica ili izjava", "{n} činjenice i izjave", "{n} činjenica i izjava"),
@@ -1034,12 +1035,12 @@ def gettext_value(message: str) -> str:
     return message
 
 
-def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+def ngettext(singular: str, plural: str, n: int, _context: str | None = None, **values: Any) -> str:
     """A counted message in the current interface language, formatted with ``n`` and ``values``.
 
-    The Serbian forms are looked up under the English plural; ``n`` picks one of three."""
-    lang = _current.get()
-    forms = _plural_catalogues()[lang].get(plural)
+    The Serbian forms are looked up under the English plural (or "context|plural"); ``n`` picks one of three."""
+    table = _plural_catalogues()[_current.get()]
+    forms = (table.get(f"{_context}|{plural}") if _context else None) or table.get(plural)
     if forms:
         text = forms[serbian_plural_form(n)]
     else:
