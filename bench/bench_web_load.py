@@ -351,6 +351,13 @@ def discussion(data: dict[str, Any]) -> str:
     if any(map(_met, cached)) and uncached and not any(map(_met, uncached)):
         text += (" The goal is met only with the read cache: without it every answer is computed (the uncached "
                  "figures above), and at that CPU an answer 50 closed-loop clients queue past 100 ms on this machine.")
+    for name in sorted(servers):
+        shares = servers[name]["overall"].get("worker_core_shares") or []
+        if len(shares) > 1 and min(shares) < 0.2 * max(shares):
+            text += (f" In \"{name}\" the workers got {shares} of a core: they share one listening socket, and a "
+                     "worker that keeps up accepts every connection opened at once, so the 50 keep-alive clients all "
+                     "stayed on it (a second worker takes connections only while the first is busy, as in the "
+                     "uncached run).")
     ds = servers.get("datasette", {}).get("overall")
     if ds and ds["errors"]:
         text += (" Datasette's errors are its `/DB.json` (the database page, which counts every table) timing "
