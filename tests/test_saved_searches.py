@@ -204,5 +204,5 @@ def test_the_alerts_page_links_a_saved_search_alert_to_its_search(app_db):
         detect_alerts(store)
     with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1", headers=bearer(app_db)) as c:
         html = c.get("/alerts?kind=saved-search").text
-        assert "1 new document match the saved search &#39;vize&#39;" in html
+        assert "1 new document matches the saved search &#39;vize&#39;" in html
         assert '<a href="/documents?q=vize">the search</a>' in html

@@ -50,19 +50,91 @@ class AlertStats:
         return asdict(self)
 
 
+# Alert summaries are stored in English (the webhook and `factwatch alerts` show them) and built
+# from the alert's details by these templates: (singular, plural) English messages counted by
+# ``n``. The web interface looks the same templates up in its catalogue (web/_i18n.py) and renders
+# the details again, so an alert reads in the analyst's interface language.
+SUMMARY_MESSAGES: dict[str, tuple[str, str]] = {
+    "spike:day": ("{label}: {n} document in the day {at}, against a baseline of {baseline} a day (Poisson p = {p})",
+                  "{label}: {n} documents in the day {at}, against a baseline of {baseline} a day (Poisson p = {p})"),
+    "spike:hour": ("{label}: {n} document in the hour {at}, against a baseline of {baseline} an hour (Poisson p = {p})",
+                   "{label}: {n} documents in the hour {at}, against a baseline of {baseline} an hour (Poisson p = {p})"),
+    "candidate:day": (
+        "candidate narrative {candidate} (`factwatch narratives candidates`): {n} document in the day {at}, against a baseline of {baseline} (Poisson p = {p})",
+        "candidate narrative {candidate} (`factwatch narratives candidates`): {n} documents in the day {at}, against a baseline of {baseline} (Poisson p = {p})"),
+    "candidate:hour": (
+        "candidate narrative {candidate} (`factwatch narratives candidates`): {n} document in the hour {at}, against a baseline of {baseline} (Poisson p = {p})",
+        "candidate narrative {candidate} (`factwatch narratives candidates`): {n} documents in the hour {at}, against a baseline of {baseline} (Poisson p = {p})"),
+    "state-actor": ("{actor} ({actor_type}) started pushing '{label}' on {at} ({n} document so far)",
+                    "{actor} ({actor_type}) started pushing '{label}' on {at} ({n} documents so far)"),
+    "state-actor:country": ("{actor} ({actor_type}, {country}) started pushing '{label}' on {at} ({n} document so far)",
+                            "{actor} ({actor_type}, {country}) started pushing '{label}' on {at} ({n} documents so far)"),
+    "coordinated-amplification": (
+        "{n} coordinated account (network {networks}) carried '{label}' in {documents} documents",
+        "{n} coordinated accounts (network {networks}) carried '{label}' in {documents} documents"),
+    "saved-search": ("{n} new document matches the saved search '{name}'",
+                     "{n} new documents match the saved search '{name}'"),
+}
+
+
+def summary_message(kind: str, details: dict[str, Any], *, at: str) -> tuple[str, str, int, dict[str, str]] | None:
+    """The summary template of an alert, its count and values: (singular, plural, n, values).
+    None for an alert stored before its details carried what the summary needs: show its summary."""
+    d = details
+    try:
+        if kind in ("spike", "candidate-growth") and "count" in d and "bucket" in d:
+            values = {"at": at, "baseline": f"{float(d['baseline']):g}", "p": f"{float(d['p_value']):.1e}"}
+            if "candidate" in d:
+                key, values["candidate"] = f"candidate:{d['bucket']}", str(d["candidate"])
+            elif "narrative_title" in d:
+                key, values["label"] = f"spike:{d['bucket']}", str(d["narrative_title"])
+            else:
+                return None
+            return (*SUMMARY_MESSAGES[key], int(d["count"]), values)
+        if kind == "state-actor" and "narrative_title" in d:
+            values = {"actor": str(d["actor"]), "actor_type": str(d["actor_type"]), "label": str(d["narrative_title"]),
+                      "at": at[:16]}
+            key = "state-actor"
+            if d.get("country"):
+                key, values["country"] = "state-actor:country", str(d["country"])
+            return (*SUMMARY_MESSAGES[key], int(d["documents"]), values)
+        if kind == "coordinated-amplification" and "narrative_title" in d and "document_count" in d:
+            values = {"networks": ", ".join(d["networks"]), "label": str(d["narrative_title"]),
+                      "documents": str(d["document_count"])}
+            return (*SUMMARY_MESSAGES[kind], len(d["accounts"]), values)
+        if kind == "saved-search" and "count" in d and "name" in d:
+            return (*SUMMARY_MESSAGES[kind], int(d["count"]), {"name": str(d["name"])})
+    except (KeyError, TypeError, ValueError):
+        return None  # details of another shape (hand-edited, an older format): the stored summary stands
+    return None
+
+
+def english_summary(kind: str, details: dict[str, Any], *, at: str) -> str:
+    message = summary_message(kind, details, at=at)
+    if message is None:
+        raise ValueError(f"alert details of kind {kind!r} lack what the summary needs: {sorted(details)}")
+    singular, plural, n, values = message
+    return (singular if n == 1 else plural).format(n=n, **values)
+
+
+def _new_alert(*, key: str, kind: str, narrative_id: str | None, subject: str | None, at: str, score: float | None,
+               details: dict[str, Any]) -> NewAlert:
+    return NewAlert(key=key, kind=kind, narrative_id=narrative_id, subject=subject, at=at, score=score,
+                    summary=english_summary(kind, details, at=at), details=details)
+
+
 def _spike_alerts(store: Store, labels: dict[str, tuple[str, str]], *, bucket: str, params: SpikeParams) -> list[NewAlert]:
     alerts = []
     for narrative, spikes in narrative_spikes(store, bucket=bucket, params=params).items():
         label, status = labels.get(narrative, (narrative, "active"))
         kind = "candidate-growth" if status == "candidate" else "spike"
         for s in spikes:
-            alerts.append(NewAlert(
+            alerts.append(_new_alert(
                 key=f"{kind}:{narrative}:{s.bucket}", kind=kind, narrative_id=narrative, subject=None, at=s.bucket,
                 score=s.p_value,
-                summary=(f"{label}: {s.count} documents in the {bucket} {s.bucket}, against a baseline of "
-                         f"{s.baseline:g} a {bucket} (Poisson p = {s.p_value:.1e})"),
-                details={"count": s.count, "baseline": s.baseline, "p_value": s.p_value, "bucket": bucket,
-                         "window": params.window, "alpha": params.alpha, "min_count": params.min_count}))
+                details={"narrative_title": label, "count": s.count, "baseline": s.baseline, "p_value": s.p_value,
+                         "bucket": bucket, "window": params.window, "alpha": params.alpha,
+                         "min_count": params.min_count}))
     return alerts
 
 
@@ -71,11 +143,9 @@ def _candidate_alerts(store: Store, *, bucket: str, params: SpikeParams) -> list
     alerts = []
     for cluster, spikes in narrative_spikes(store, bucket=bucket, params=params, candidates=True).items():
         for s in spikes:
-            alerts.append(NewAlert(
+            alerts.append(_new_alert(
                 key=f"candidate-growth:discovery-{cluster}:{s.bucket}", kind="candidate-growth", narrative_id=None,
                 subject=f"candidate {cluster}", at=s.bucket, score=s.p_value,
-                summary=(f"candidate narrative {cluster} (`factwatch narratives candidates`): {s.count} documents in "
-                         f"the {bucket} {s.bucket}, against a baseline of {s.baseline:g} (Poisson p = {s.p_value:.1e})"),
                 details={"candidate": int(cluster), "count": s.count, "baseline": s.baseline, "p_value": s.p_value,
                          "bucket": bucket, "window": params.window, "alpha": params.alpha,
                          "min_count": params.min_count}))
@@ -86,11 +156,10 @@ def _state_alerts(store: Store, labels: dict[str, tuple[str, str]]) -> list[NewA
     alerts = []
     for narrative, actor, actor_type, country, first_at, first_doc, docs in store.state_actor_narratives():
         label = labels.get(narrative, (narrative, ""))[0]
-        alerts.append(NewAlert(
+        alerts.append(_new_alert(
             key=f"state-actor:{narrative}:{actor}", kind="state-actor", narrative_id=narrative, subject=actor,
             at=first_at, score=float(docs),
-            summary=f"{actor} ({actor_type}{', ' + country if country else ''}) started pushing {label!r} on {first_at[:16]}",
-            details={"actor": actor, "actor_type": actor_type, "country": country, "first_document": first_doc,
+            details={"narrative_title": label, "actor": actor, "actor_type": actor_type, "country": country, "first_document": first_doc,
                      "documents": docs}))
     return alerts
 
@@ -126,14 +195,12 @@ def _network_alerts(store: Store, labels: dict[str, tuple[str, str]], *, min_doc
                 continue
             # Keyed on the amplification's first document: a rerun, or a network recomputed with
             # one more account, names the same alert.
-            alerts.append(NewAlert(
+            alerts.append(_new_alert(
                 key=f"coordinated-amplification:{narrative}:{docs[0][1]}", kind="coordinated-amplification",
                 narrative_id=narrative, subject=", ".join(accounts),
                 at=docs[min_documents - 1][0],  # when the documents reached the threshold
                 score=float(len(docs)),
-                summary=(f"{len(accounts)} coordinated accounts (network {', '.join(g['networks'])}) carried "
-                         f"{label!r} in {len(docs)} documents"),
-                details={"network": g["networks"][0], "networks": g["networks"], "kinds": sorted(set(g["kinds"])),
+                details={"narrative_title": label, "document_count": len(docs), "network": g["networks"][0], "networks": g["networks"], "kinds": sorted(set(g["kinds"])),
                          "accounts": accounts, "network_accounts": max(sizes.get(n, 0) for n in g["networks"]),
                          "documents": [d for _p, d, _a in docs][:200]}))
     return alerts
@@ -148,11 +215,10 @@ def _saved_search_alerts(store: Store) -> list[NewAlert]:
         if not docs:
             continue
         first, last = docs[0][0], docs[-1][0]
-        alerts.append(NewAlert(
+        alerts.append(_new_alert(
             key=f"saved-search:{saved.id}:{first}", kind="saved-search", narrative_id=None, subject=saved.name,
             at=max((p or "" for _d, p in docs), default="") or _now_iso(), score=float(len(docs)),
-            summary=f"{len(docs)} new document{'s' if len(docs) != 1 else ''} match the saved search {saved.name!r}",
-            details={"saved_search": saved.id, "url": saved.url, "documents": [d for d, _p in docs][:200],
+            details={"name": saved.name, "count": len(docs), "saved_search": saved.id, "url": saved.url, "documents": [d for d, _p in docs][:200],
                      "first_document": first, "last_document": last}))
     return alerts
 

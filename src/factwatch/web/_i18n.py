@@ -884,6 +884,39 @@ SR_PLURALS: dict[str, tuple[str, str, str]] = {
     "{n} sources": ("{n} izvor", "{n} izvora", "{n} izvora"),
     "{n} translations": ("{n} prevod", "{n} prevoda", "{n} prevoda"),
     "{n} operations": ("{n} operacija", "{n} operacije", "{n} operacija"),
+    # alert summaries (analysis/alerts.py SUMMARY_MESSAGES, rendered by web/_alert_text.py)
+    "{label}: {n} documents in the day {at}, against a baseline of {baseline} a day (Poisson p = {p})": (
+        "{label}: {n} dokument za dan {at}, naspram osnove od {baseline} dnevno (Poasonov p = {p})",
+        "{label}: {n} dokumenta za dan {at}, naspram osnove od {baseline} dnevno (Poasonov p = {p})",
+        "{label}: {n} dokumenata za dan {at}, naspram osnove od {baseline} dnevno (Poasonov p = {p})"),
+    "{label}: {n} documents in the hour {at}, against a baseline of {baseline} an hour (Poisson p = {p})": (
+        "{label}: {n} dokument za sat {at}, naspram osnove od {baseline} po satu (Poasonov p = {p})",
+        "{label}: {n} dokumenta za sat {at}, naspram osnove od {baseline} po satu (Poasonov p = {p})",
+        "{label}: {n} dokumenata za sat {at}, naspram osnove od {baseline} po satu (Poasonov p = {p})"),
+    "candidate narrative {candidate} (`factwatch narratives candidates`): {n} documents in the day {at}, against a baseline of {baseline} (Poisson p = {p})": (
+        "kandidat za narativ {candidate} (`factwatch narratives candidates`): {n} dokument za dan {at}, naspram osnove od {baseline} (Poasonov p = {p})",
+        "kandidat za narativ {candidate} (`factwatch narratives candidates`): {n} dokumenta za dan {at}, naspram osnove od {baseline} (Poasonov p = {p})",
+        "kandidat za narativ {candidate} (`factwatch narratives candidates`): {n} dokumenata za dan {at}, naspram osnove od {baseline} (Poasonov p = {p})"),
+    "candidate narrative {candidate} (`factwatch narratives candidates`): {n} documents in the hour {at}, against a baseline of {baseline} (Poisson p = {p})": (
+        "kandidat za narativ {candidate} (`factwatch narratives candidates`): {n} dokument za sat {at}, naspram osnove od {baseline} (Poasonov p = {p})",
+        "kandidat za narativ {candidate} (`factwatch narratives candidates`): {n} dokumenta za sat {at}, naspram osnove od {baseline} (Poasonov p = {p})",
+        "kandidat za narativ {candidate} (`factwatch narratives candidates`): {n} dokumenata za sat {at}, naspram osnove od {baseline} (Poasonov p = {p})"),
+    "{actor} ({actor_type}) started pushing '{label}' on {at} ({n} documents so far)": (
+        "{actor} ({actor_type}) počinje da širi „{label}” {at} (do sada {n} dokument)",
+        "{actor} ({actor_type}) počinje da širi „{label}” {at} (do sada {n} dokumenta)",
+        "{actor} ({actor_type}) počinje da širi „{label}” {at} (do sada {n} dokumenata)"),
+    "{actor} ({actor_type}, {country}) started pushing '{label}' on {at} ({n} documents so far)": (
+        "{actor} ({actor_type}, {country}) počinje da širi „{label}” {at} (do sada {n} dokument)",
+        "{actor} ({actor_type}, {country}) počinje da širi „{label}” {at} (do sada {n} dokumenta)",
+        "{actor} ({actor_type}, {country}) počinje da širi „{label}” {at} (do sada {n} dokumenata)"),
+    "{n} coordinated accounts (network {networks}) carried '{label}' in {documents} documents": (
+        "{n} koordinisan nalog (mreža {networks}) preneo je „{label}”; dokumenata: {documents}",
+        "{n} koordinisana naloga (mreža {networks}) prenela su „{label}”; dokumenata: {documents}",
+        "{n} koordinisanih naloga (mreža {networks}) prenelo je „{label}”; dokumenata: {documents}"),
+    "{n} new documents match the saved search '{name}'": (
+        "{n} novi dokument odgovara sačuvanoj pretrazi „{name}”",
+        "{n} nova dokumenta odgovaraju sačuvanoj pretrazi „{name}”",
+        "{n} novih dokumenata odgovara sačuvanoj pretrazi „{name}”"),
 }
 
 # Language names, per interface language (ISO 639 codes as the store keeps them).

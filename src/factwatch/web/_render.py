@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from factwatch.errors import ConfigError, FactwatchError, FetchError, InputError, NotFoundError, StoreError
+from factwatch.web._alert_text import alert_summary
 from factwatch.web._auth import csrf_token, current_user
 from factwatch.web._i18n import activate as activate_language
 from factwatch.web._i18n import install as install_i18n
@@ -88,6 +89,7 @@ def _environment() -> jinja2.Environment:
     env.filters["snippet"] = make_snippet
     env.filters["pretty_json"] = pretty_json
     install_i18n(env)  # _(), language_name, url_with (web/_i18n.py)
+    env.globals["alert_summary"] = alert_summary  # an alert in the interface language (web/_alert_text.py)
     return env
 
 

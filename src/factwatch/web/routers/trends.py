@@ -14,9 +14,12 @@ from factwatch.analysis.trends import DIMENSIONS, TrendSeries, trend_series
 from factwatch.errors import InputError
 from factwatch.models import ALERT_KINDS, Alert
 from factwatch.store import Store
+from factwatch.web._alert_text import alert_summary
 from factwatch.web._charts import Chart, line_chart
+from factwatch.web._i18n import activate as activate_language
 from factwatch.web._params import DATE, get_store, paged, paged_responses, paging
 from factwatch.web._render import render
+from factwatch.web._views import Page
 
 router = APIRouter()
 Text = str | None
@@ -63,12 +66,14 @@ def trends_view(store: Store, *, by: str | None, bucket: str | None, since: str 
     series = trend_series(store, dimension=by, bucket=bucket, since=parse_since(since), narrative_id=narrative,
                           top=int(top) if top else 8)
     spikes: dict[str, list[dict[str, Any]]] = {}
+    markers: dict[str, list[tuple[str, str]]] = {}
     if by == "narrative":
         for a in store.list_alerts(kind="spike", limit=10_000) + store.list_alerts(kind="candidate-growth", limit=10_000):
             if a.narrative_id in series.series and a.details.get("bucket") == bucket:
                 spikes.setdefault(a.narrative_id, []).append({"bucket": a.at, "alert": a.id, "summary": a.summary})
-    chart = line_chart(series.buckets, series.series,
-                       {k: [(s["bucket"], s["summary"]) for s in v] for k, v in spikes.items()})
+                # The JSON keeps the stored English summary; a marker's title is in the interface language.
+                markers.setdefault(a.narrative_id, []).append((a.at, alert_summary(a)))
+    chart = line_chart(series.buckets, series.series, markers)
     return TrendsView(trends=series, spikes=spikes, chart=chart)
 
 
@@ -84,6 +89,7 @@ TopParam = Annotated[Text, Query(description="The N largest series, 1-50 (defaul
 def trends_page(request: Request, by: ByParam = None, bucket: BucketParam = None, since: SinceParam = None,
                 narrative: NarrativeParam = None, top: TopParam = None,
                 store: Store = Depends(get_store)) -> HTMLResponse:
+    activate_language(request)  # before the view: the chart's spike titles are rendered in it
     view = trends_view(store, by=by, bucket=bucket, since=since, narrative=narrative, top=top)
     return render(request, "trends.html", view=view, dimensions=DIMENSIONS, by=by or "narrative",
                   bucket=bucket or "day", since=since or "", narrative=narrative or "", page_title="Trends")
@@ -101,15 +107,19 @@ def trends_json(by: ByParam = None, bucket: BucketParam = None, since: SincePara
 class AlertsView:
     alerts: list[Alert]
     kind: str | None
+    page: Page
 
     def as_dict(self) -> dict[str, Any]:
         return {"alerts": [a.as_dict() for a in self.alerts], "kind": self.kind, "kinds": list(ALERT_KINDS)}
 
 
-def alerts_view(store: Store, *, since: str | None, kind: str | None) -> AlertsView:
+def alerts_view(store: Store, *, since: str | None, kind: str | None, page: tuple[int, int]) -> AlertsView:
+    """A page of alerts, newest first, and where it sits (the page pages as /api/alerts does)."""
     if kind is not None and kind not in ALERT_KINDS:
         raise InputError(f"kind is one of {', '.join(ALERT_KINDS)}, not {kind[:40]!r}.")
-    return AlertsView(alerts=store.list_alerts(since=parse_since(since), kind=kind, limit=500), kind=kind)
+    start, (limit, offset) = parse_since(since), page
+    return AlertsView(alerts=store.list_alerts(since=start, kind=kind, limit=limit, offset=offset), kind=kind,
+                      page=Page(total=store.count_alerts(since=start, kind=kind), limit=limit, offset=offset))
 
 
 KindParam = Annotated[Text, Query(description="spike, candidate-growth, state-actor or coordinated-amplification.")]
@@ -117,8 +127,8 @@ KindParam = Annotated[Text, Query(description="spike, candidate-growth, state-ac
 
 @router.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
 def alerts_page(request: Request, since: SinceParam = None, kind: KindParam = None,
-                store: Store = Depends(get_store)) -> HTMLResponse:
-    view = alerts_view(store, since=since, kind=kind)
+                page: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> HTMLResponse:
+    view = alerts_view(store, since=since, kind=kind, page=page)
     return render(request, "alerts.html", view=view, kinds=ALERT_KINDS, since=since or "", page_title="Alerts")
 
 
