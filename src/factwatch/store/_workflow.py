@@ -135,7 +135,6 @@ class TriageQuery:
     assignee: str | None = None
     fact_check: int | None = None  # claims this fact-check addresses
     q: str | None = None
-    query_key: str | None = None  # unread since migration 019: claims_fts holds every claim's Latin key
     sort: str = "recency"
     addressed: bool | None = None  # the match stage's decision on any candidate
     # Hide claims scored below this unless a fact-check addresses them or an analyst decided on one.

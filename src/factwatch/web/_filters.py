@@ -196,16 +196,14 @@ class ClaimFilter:
     def triage_query(self) -> Any:
         """The store's ``TriageQuery`` for these filters (``review=pending`` is ``match=candidate``)."""
         from factwatch.store._workflow import TriageQuery
-        from factwatch.text.script import latin_key
 
-        query_key = latin_key(self.q, self.language or "sr") or None if self.q else None
         match = self.match or {"pending": "candidate"}.get(self.review or "", self.review)
         return TriageQuery(
             since=self.since, until=self.until, language=self.language, source=self.source,
             actor_type=self.actor_type, country=self.country, narrative=self.narrative,
             min_score=self.min_score or None, match=match,
             hide_below=DEFAULT_MIN_SCORE if self.min_score is None else None, status=self.status, assignee=self.assignee,
-            fact_check=self.fact_check, q=self.q, query_key=query_key, sort=self.sort,
+            fact_check=self.fact_check, q=self.q, sort=self.sort,
             addressed=self.addressed, stance=self.stance,
         )
 

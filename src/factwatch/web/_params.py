@@ -14,6 +14,7 @@ from fastapi import Path, Query, Request
 
 from factwatch.store import Store
 from factwatch.web._filters import (
+    MAX_LIMIT,
     ClaimFilter,
     DocumentFilter,
     MatchQuery,
@@ -125,16 +126,22 @@ def paged(key: str, items: Sequence[Any], page: tuple[int, int], *, total: int |
             "next_offset": offset + limit if offset + limit < total else None}
 
 
-def paged_responses(key: str, rows: str) -> dict[int | str, dict[str, Any]]:
+def paged_responses(key: str, rows: str, *, max_limit: int = MAX_LIMIT,
+                    extra: dict[str, str] | None = None) -> dict[int | str, dict[str, Any]]:
     """The 200 answer of a list ``paged`` builds, for a route's ``responses=``: the OpenAPI schema
-    (and /docs) then names the key the rows are under and the paging fields a client reads."""
+    (and /docs) then names the key the rows are under and the paging fields a client reads.
+
+    ``extra`` names the other keys some lists answer beside the page (facets, the filter in force),
+    with what each holds; they are described, not required, and may be of any type.
+    """
     count = {"type": "integer", "minimum": 0}
     schema = {"type": "object", "required": [key, "total", "limit", "offset", "next_offset"], "properties": {
         key: {"type": "array", "items": {"type": "object"}, "description": rows},
         "total": {**count, "description": "Rows in the whole list."},
-        "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+        "limit": {"type": "integer", "minimum": 1, "maximum": max_limit},
         "offset": count,
         "next_offset": {"anyOf": [count, {"type": "null"}], "description": "The next page's offset; null on the last."},
+        **{name: {"description": text} for name, text in (extra or {}).items()},
     }}
     return {200: {"description": f"A page of {rows}.", "content": {"application/json": {"schema": schema}}}}
 

@@ -18,7 +18,7 @@ from factwatch.errors import NotFoundError
 from factwatch.models import Actor, Source
 from factwatch.store import Store
 from factwatch.web._charts import ACTOR_TYPE_COLOURS
-from factwatch.web._params import get_store, paged, paging
+from factwatch.web._params import get_store, paged, paged_responses, paging
 from factwatch.web._profiles import ProfileView, profile_view
 from factwatch.web._render import render
 
@@ -67,7 +67,7 @@ def actors_page(request: Request, store: Store = Depends(get_store)) -> HTMLResp
     return render(request, "actors.html", view=view, colours=ACTOR_TYPE_COLOURS, page_title="Actors")
 
 
-@router.get("/api/actors", tags=["api"])
+@router.get("/api/actors", tags=["api"], responses=paged_responses("actors", "actors"))
 def actors_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> dict[str, Any]:
     """A page of the actors behind the sources (type, country), each with how many sources it owns."""
     return paged("actors", actors_view(store).as_dict()["actors"], page)

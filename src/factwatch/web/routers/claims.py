@@ -34,7 +34,7 @@ from factwatch.web._filters import (
     ClaimFilter,
     parse_claim_id,
 )
-from factwatch.web._params import ClaimId, claim_filter, get_store, get_write_store
+from factwatch.web._params import ClaimId, claim_filter, get_store, get_write_store, paged, paged_responses
 from factwatch.web.routers.review import safe_next
 from factwatch.web._render import render
 from factwatch.web._views import Page, split_at_claim
@@ -64,8 +64,8 @@ class ClaimList:
         return Page(total=self.total, limit=self.filter.limit, offset=self.filter.offset)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"claims": [r.as_dict() for r in self.rows], "total": self.total,
-                "limit": self.filter.limit, "offset": self.filter.offset,
+        return {**paged("claims", [r.as_dict() for r in self.rows], (self.filter.limit, self.filter.offset),
+                        total=self.total),
                 "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in self.facets.items()}}
 
 
@@ -135,7 +135,8 @@ def claims_page(request: Request, f: ClaimFilter = Depends(claim_filter), store:
     )
 
 
-@router.get("/api/claims", tags=["api"])
+@router.get("/api/claims", tags=["api"], responses=paged_responses(
+    "claims", "claims", extra={"facets": "Each filter's values with their counts under the other filters."}))
 def claims_json(f: ClaimFilter = Depends(claim_filter), store: Store = Depends(get_store)) -> dict[str, Any]:
     """Check-worthy claims (check-worthiness >= 0.5 unless ``min_score`` says otherwise), newest
     first or by ``sort`` (spread, score), each with its best candidate fact-check: ``probability``

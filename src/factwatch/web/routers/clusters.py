@@ -17,7 +17,7 @@ from factwatch.errors import NotFoundError
 from factwatch.store import Store
 from factwatch.web._charts import chart_spec
 from factwatch.web._filters import MAX_ID, parse_int, parse_paging
-from factwatch.web._params import DIGITS, LimitParam, OffsetParam, Text, get_store
+from factwatch.web._params import DIGITS, LimitParam, OffsetParam, Text, get_store, paged_responses
 from factwatch.web._render import render
 from factwatch.web._views import Page
 
@@ -69,7 +69,8 @@ class ClusterListView:
 
     def as_dict(self) -> dict[str, Any]:
         # The paging keys every /api list answers with (_params.paged).
-        return {**self.listing.as_dict(), "limit": self.query.limit, "offset": self.query.offset}
+        return {**self.listing.as_dict(), "limit": self.query.limit, "offset": self.query.offset,
+                "next_offset": self.page.next_offset}
 
 
 def clusters_view(store: Store, q: ClusterQuery) -> ClusterListView:
@@ -121,7 +122,8 @@ def clusters_page(request: Request, q: ClusterQuery = Depends(cluster_query), st
                   page_title="Story clusters")
 
 
-@router.get("/api/clusters", tags=["api"])
+@router.get("/api/clusters", tags=["api"], responses=paged_responses(
+    "clusters", "story clusters", extra={"parameters": "The size and source thresholds in force."}))
 def clusters_json(q: ClusterQuery = Depends(cluster_query), store: Store = Depends(get_store)) -> dict[str, Any]:
     """Story clusters (the same text re-published across outlets, scripts and platforms), largest
     first, each with its first appearance and a timeline of its members."""

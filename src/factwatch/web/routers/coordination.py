@@ -17,7 +17,7 @@ from factwatch.errors import InputError, NotFoundError
 from factwatch.models import StoredNetwork
 from factwatch.store import Store
 from factwatch.web._filters import parse_paging
-from factwatch.web._params import LimitParam, OffsetParam, Text, get_store
+from factwatch.web._params import LimitParam, OffsetParam, Text, get_store, paged, paged_responses
 from factwatch.web._charts import ACTOR_TYPE_COLOURS
 from factwatch.web._network import GraphCache, NetworkGraph, network_graph
 from factwatch.web._render import render
@@ -63,8 +63,8 @@ class CoordinationListView:
         return Page(total=self.total, limit=self.query.limit, offset=self.query.offset)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"networks": [n.as_dict() for n in self.networks], "total": self.total, "limit": self.query.limit,
-                "offset": self.query.offset, "kind": self.query.kind, "kinds": list(OBJECT_KINDS)}
+        return {**paged("networks", [n.as_dict() for n in self.networks], (self.query.limit, self.query.offset),
+                        total=self.total), "kind": self.query.kind, "kinds": list(OBJECT_KINDS)}
 
 
 def coordination_view(store: Store, q: CoordinationQuery) -> CoordinationListView:
@@ -112,7 +112,9 @@ def coordination_page(request: Request, q: CoordinationQuery = Depends(coordinat
                   page_title="Coordinated sharing")
 
 
-@router.get("/api/coordination", tags=["api"])
+@router.get("/api/coordination", tags=["api"], responses=paged_responses(
+    "networks", "coordinated networks", extra={"kind": "The object kind filtered on, or null.",
+                                               "kinds": "The object kinds there are."}))
 def coordination_json(q: CoordinationQuery = Depends(coordination_query), store: Store = Depends(get_store)) -> dict[str, Any]:
     """Coordination networks (accounts that repeatedly shared the same object within seconds), largest first."""
     return coordination_view(store, q).as_dict()

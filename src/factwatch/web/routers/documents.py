@@ -12,7 +12,7 @@ from factwatch.analysis.spread import CopyOrigin, copy_origin
 from factwatch.models import ClaimRow, Document
 from factwatch.store import Store
 from factwatch.web._filters import DocumentFilter, parse_document_id
-from factwatch.web._params import DocumentId, document_filter, get_store
+from factwatch.web._params import DocumentId, document_filter, get_store, paged, paged_responses
 from factwatch.web._render import render
 from factwatch.web._views import Page, claim_segments
 
@@ -31,8 +31,8 @@ class DocumentList:
         return Page(total=self.total, limit=self.filter.limit, offset=self.filter.offset)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"documents": [_with_cluster(d, self.clusters.get(d.id)) for d in self.documents], "total": self.total,
-                "limit": self.filter.limit, "offset": self.filter.offset}
+        return paged("documents", [_with_cluster(d, self.clusters.get(d.id)) for d in self.documents],
+                     (self.filter.limit, self.filter.offset), total=self.total)
 
 
 def _with_cluster(doc: Document, cluster_id: int | None) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def documents_page(
     )
 
 
-@router.get("/api/documents", tags=["api"])
+@router.get("/api/documents", tags=["api"], responses=paged_responses("documents", "documents"))
 def documents_json(f: DocumentFilter = Depends(document_filter), store: Store = Depends(get_store)) -> dict[str, Any]:
     """Documents, newest first, filtered like the /documents page."""
     return documents_view(store, f).as_dict()

@@ -20,7 +20,7 @@ from factwatch.respond import workflow
 from factwatch.store import Store
 from factwatch.store._workflow import FACT_CHECK_FIELDS, FACT_FIELDS
 from factwatch.web._auth import User, csrf_protect, require_analyst
-from factwatch.web._filters import MAX_ID, MAX_QUERY_CHARS, parse_claim_id
+from factwatch.web._filters import MAX_ID, MAX_QUERY_CHARS, parse_claim_id, parse_int
 from factwatch.web._params import DIGITS, get_store, get_write_store, paged, paged_responses, paging
 from factwatch.web._render import render
 from factwatch.web._views import Page
@@ -45,14 +45,18 @@ def fact_list_view(store: Store, limit: int, offset: int, q: str | None) -> tupl
 
 @router.get("/facts", response_class=HTMLResponse, include_in_schema=False)
 def facts_page(request: Request, q: FactQuery = None, page: tuple[int, int] = Depends(paging),
+               facts_offset: Annotated[str | None, Query(max_length=20)] = None,
                store: Store = Depends(get_store)) -> HTMLResponse:
-    # The page shows both lists on one offset (the API pages them apart: /api/facts, /api/facts/facts);
-    # the pager runs to the longer of the two.
+    # Two lists, two pagers, as the API pages them apart (/api/facts, /api/facts/facts): ``offset``
+    # moves through the fact-checks and ``facts_offset`` through the facts, each keeping the other's.
     query = (q or "").strip() or None
-    checks, n_checks, addressed = fact_checks_view(store, *page, query)
-    facts, n_facts = fact_list_view(store, *page, query)
+    limit, offset = page
+    at_fact = parse_int(facts_offset, name="facts_offset", default=0, minimum=0, maximum=10**9)
+    checks, n_checks, addressed = fact_checks_view(store, limit, offset, query)
+    facts, n_facts = fact_list_view(store, limit, at_fact, query)
     return render(request, "facts.html", fact_checks=checks, facts=facts,
-                  page=Page(total=max(n_checks, n_facts), limit=page[0], offset=page[1]),
+                  page=Page(total=n_checks, limit=limit, offset=offset),
+                  facts_page=Page(total=n_facts, limit=limit, offset=at_fact),
                   counts={"fact_checks": n_checks, "facts": n_facts}, q=query or "", addressed=addressed,
                   page_title="Fact base")
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from factwatch.models import Narrative
 from factwatch.store import Store
-from factwatch.web._params import get_store, paged, paging
+from factwatch.web._params import get_store, paged, paged_responses, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -37,7 +37,7 @@ def narratives_page(request: Request, store: Store = Depends(get_store)) -> HTML
                   page_title="Narratives")
 
 
-@router.get("/api/narratives", tags=["api"])
+@router.get("/api/narratives", tags=["api"], responses=paged_responses("narratives", "catalogued narratives"))
 def narratives_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> dict[str, Any]:
     """A page of the active catalogued narratives, each with the number of documents the classifier found it in."""
     return paged("narratives", narratives_view(store).as_dict()["narratives"], page)

@@ -18,8 +18,8 @@ from factwatch.respond import workflow
 from factwatch.store import Store
 from factwatch.store._workflow import AUDIT_KINDS
 from factwatch.web._auth import User, csrf_protect, require_analyst
-from factwatch.web._filters import parse_int, parse_paging
-from factwatch.web._params import DIGITS, get_store, get_write_store
+from factwatch.web._filters import parse_int
+from factwatch.web._params import DIGITS, get_store, get_write_store, paged, paged_responses, paging
 from factwatch.web._render import render
 from factwatch.web._views import Page
 
@@ -109,8 +109,8 @@ def review_decide_json(body: Decision, user: User = Depends(require_analyst),
 
 # -- the audit list ---------------------------------------------------------------------------
 
-def _audit(request: Request, store: Store, kind: str | None, who: str | None) -> tuple[list[Any], Page]:
-    limit, offset = parse_paging(request.query_params)
+def _audit(page: tuple[int, int], store: Store, kind: str | None, who: str | None) -> tuple[list[Any], Page]:
+    limit, offset = page
     entries, total = store.audit_entries(kind=kind or None, who=(who or "").strip() or None, limit=limit, offset=offset)
     return entries, Page(total=total, limit=limit, offset=offset)
 
@@ -121,16 +121,16 @@ Who = Annotated[str | None, Query(max_length=100, description="Only this user's 
 
 @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(request: Request, kind: AuditKind = None, who: Who = None,
-               store: Store = Depends(get_store)) -> HTMLResponse:
-    entries, page = _audit(request, store, kind, who)
+               window: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> HTMLResponse:
+    entries, page = _audit(window, store, kind, who)
     return render(request, "review_audit.html", entries=entries, page=page, kind=kind or "", who=who or "",
                   kinds=AUDIT_KINDS, page_title="Audit")
 
 
-@router.get("/api/audit", tags=["api"])
-def audit_json(request: Request, kind: AuditKind = None, who: Who = None,
+@router.get("/api/audit", tags=["api"], responses=paged_responses("entries", "audit entries"))
+def audit_json(kind: AuditKind = None, who: Who = None, window: tuple[int, int] = Depends(paging),
                store: Store = Depends(get_store)) -> dict[str, Any]:
     """Every decision and edit, newest first: match and narrative reviews, candidate narratives,
     claim status and assignee, draft edits, posted replies and fact-base edits; who and when."""
-    entries, page = _audit(request, store, kind, who)
-    return {"entries": [e.as_dict() for e in entries], "total": page.total, "limit": page.limit, "offset": page.offset}
+    entries, page = _audit(window, store, kind, who)
+    return paged("entries", [e.as_dict() for e in entries], window, total=page.total)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from factwatch.models import Rejection, Run
 from factwatch.store import Store
 from factwatch.web._filters import parse_int
-from factwatch.web._params import OffsetParam, get_store, paged, runs_limit
+from factwatch.web._params import OffsetParam, get_store, paged, paged_responses, runs_limit
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -40,7 +40,7 @@ def runs_page(request: Request, limit: int = Depends(runs_limit), store: Store =
     return render(request, "runs.html", runs=runs_view(store, limit), limit=limit, page_title="Runs")
 
 
-@router.get("/api/runs", tags=["api"])
+@router.get("/api/runs", tags=["api"], responses=paged_responses("runs", "ingestion runs", max_limit=1000))
 def runs_json(limit: int = Depends(runs_limit), offset: OffsetParam = None,
               store: Store = Depends(get_store)) -> dict[str, Any]:
     """The latest ingestion runs, newest first, a page at a time."""

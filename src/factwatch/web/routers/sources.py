@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from factwatch.models import Actor, Source
 from factwatch.store import Store
-from factwatch.web._params import get_store, paged, paging
+from factwatch.web._params import get_store, paged, paged_responses, paging
 from factwatch.web._render import render
 
 router = APIRouter()
@@ -35,7 +35,8 @@ def sources_page(request: Request, store: Store = Depends(get_store)) -> HTMLRes
     return render(request, "sources.html", sources=view.sources, page_title="Sources")
 
 
-@router.get("/api/sources", tags=["api"])
+@router.get("/api/sources", tags=["api"], responses=paged_responses(
+    "sources", "sources", extra={"actors": "Every actor behind the sources (not paged: a catalogue)."}))
 def sources_json(page: tuple[int, int] = Depends(paging), store: Store = Depends(get_store)) -> dict[str, Any]:
     """A page of registered sources with their document counts, and the actors behind them."""
     view = sources_view(store)
