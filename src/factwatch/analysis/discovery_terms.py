@@ -5,8 +5,10 @@ weight is tf(t, c) * log(1 + A / f(t)), A the mean number of words per class and
 term's frequency over all classes. BERTopic users complain that multilingual topics repeat one
 word in five languages; here the Latin key (Cyrillic transliterated, accents stripped) already
 makes НАТО and NATO one word, and the candidates of a cluster are then grouped when their
-spelling skeletons share a stem (sankcije / sankczii) or their e5 word vectors nearly coincide
-(war / vojna), and a group's weight is the sum of its forms'.
+spelling skeletons share a stem (sankcije / sankczii), or their e5 word vectors nearly coincide
+and they are words of different languages (war / vojna) or, in one language, forms of one stem
+(viza / vize, ruskim / rusijom) or spellings of one word (nedeljnik / nedjeljnik). A group's
+weight is the sum of its forms'.
 """
 
 from __future__ import annotations
@@ -18,15 +20,25 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from factwatch.store import Store
+from factwatch.text.search import stem
 
-__all__ = ["collapse", "ctfidf", "skeleton", "tokens", "top_terms"]
+__all__ = ["collapse", "ctfidf", "joins", "language_group", "skeleton", "tokens", "top_terms"]
 
-# Single e5-small word vectors: translations of one word reach 0.93-0.98 (NATO/НАТО 0.98,
-# war/война 0.94, izbori/zgjedhjet 0.94), different words of one topic stay below 0.91
-# (energy/gas 0.90). Measured in tests/test_discovery_terms.py.
-WORD_COSINE = 0.93
+# Single e5-small word vectors put translations of one word at 0.90-0.98 (NATO/НАТО 0.98,
+# war/война 0.94, izbori/zgjedhjet 0.94), but also different words of one language and topic:
+# glasniku/glasanju (gazette/voting) 0.94, udesa/užasa 0.94, posebni/specijalne 0.98. So the
+# cosine alone joins only words of different languages; in one language it also needs a
+# shared stem or a near-identical spelling. The three values were tuned on the dev half of
+# bench/data/term_pairs.jsonl (labelled pairs from the Alo run and the demo) by
+# bench/bench_term_joins.py, which reports the test half.
+CROSS_COSINE = 0.90
+FORM_COSINE = 0.91
+TYPO_SIMILARITY = 0.9  # normalised Levenshtein similarity: one letter in ten
+# Serbian, Croatian, Bosnian and Montenegrin share their words: one language for joining.
+_BCMS = frozenset({"sr", "hr", "bs", "cnr", "sh"})
 WORD_BATCH = 256  # sorted single words: 330/s at 256 a batch, 274/s at 32 unsorted (2 cores)
 MIN_CHARS = 3
 _WORD = re.compile(r"[a-z0-9]+")
@@ -85,8 +97,40 @@ def _same_stem(sa: str, sb: str) -> bool:
     return n >= 5 or (n == shorter and shorter >= 4)
 
 
-def collapse(scored: Sequence[tuple[str, float]], vectors: np.ndarray | None = None) -> list[dict[str, Any]]:
-    """Group candidate terms (best first) into words; ``vectors`` are their e5 vectors if any."""
+def _stem_related(a: str, b: str) -> bool:
+    """Whether two Latin keys look like forms of one stem once a case ending is cut: the stems
+    share at least 3 letters and differ in at most 2 more (rusk / rusij, viz / viz), which
+    glasnik / glasanj (4 shared, 3 more) and udes / uzas do not."""
+    sa, sb = stem(a), stem(b)
+    n = 0
+    for x, y in zip(sa, sb):
+        if x != y:
+            break
+        n += 1
+    return n >= 3 and n >= min(len(sa), len(sb)) - 2
+
+
+def language_group(language: str | None) -> str | None:
+    """The language a term is joined under: BCMS variants are one."""
+    return "sr" if language in _BCMS else language
+
+
+def joins(a: str, b: str, cosine: float | None, lang_a: str | None = None, lang_b: str | None = None) -> bool:
+    """Whether two label terms (Latin keys) are one word. ``lang_*``: the language each term's
+    claims are mostly in (``language_group``); unknown is read as one language, the strict case."""
+    if _same_stem(skeleton(a), skeleton(b)):
+        return True
+    if cosine is None:
+        return False
+    if lang_a and lang_b and lang_a != lang_b:
+        return cosine >= CROSS_COSINE
+    return cosine >= FORM_COSINE and (_stem_related(a, b) or Levenshtein.normalized_similarity(a, b) >= TYPO_SIMILARITY)
+
+
+def collapse(scored: Sequence[tuple[str, float]], vectors: np.ndarray | None = None,
+             languages: Sequence[str | None] | None = None) -> list[dict[str, Any]]:
+    """Group candidate terms (best first) into words; ``vectors`` are their e5 vectors if any,
+    ``languages`` the language group of each term if known."""
     parent = list(range(len(scored)))
 
     def find(i: int) -> int:
@@ -98,9 +142,13 @@ def collapse(scored: Sequence[tuple[str, float]], vectors: np.ndarray | None = N
     sims = vectors @ vectors.T if vectors is not None and len(vectors) else None
     # One skeleton per term, not one per pair: 32 candidates are 496 pairs.
     sk = [skeleton(t) for t, _ in scored]
+    langs = list(languages) if languages is not None else [None] * len(scored)
     for i in range(len(scored)):
         for j in range(i):
-            if _same_stem(sk[i], sk[j]) or (sims is not None and sims[i, j] >= WORD_COSINE):
+            if _same_stem(sk[i], sk[j]):
+                parent[find(i)] = find(j)
+            elif sims is not None and sims[i, j] >= min(CROSS_COSINE, FORM_COSINE) and joins(
+                    scored[i][0], scored[j][0], float(sims[i, j]), langs[i], langs[j]):
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(len(scored)):
@@ -115,12 +163,25 @@ def collapse(scored: Sequence[tuple[str, float]], vectors: np.ndarray | None = N
     return out
 
 
+def _term_languages(terms: Sequence[str], keys: Sequence[str], languages: Sequence[str]) -> list[str | None]:
+    """Each term's language group: the most common among the cluster's claims that contain it."""
+    counts: dict[str, Counter[str]] = {t: Counter() for t in terms}
+    for key, lang in zip(keys, languages):
+        group = language_group(lang)
+        for t in set(tokens(key)) & counts.keys():
+            counts[t][group or ""] += 1
+    # Ties go to the alphabetically first language, so a label does not depend on claim order.
+    return [min(c, key=lambda g: (-c[g], g)) or None if c else None for c in (counts[t] for t in terms)]
+
+
 def top_terms(store: Store | None, classes: Mapping[int, Sequence[str]], which: Sequence[int], *,
-              n: int = 8, pool: int = 4, embed: bool = True,
+              n: int = 8, pool: int = 4, embed: bool = True, languages: Mapping[int, Sequence[str]] | None = None,
               stats: dict[str, int] | None = None) -> dict[int, list[dict[str, Any]]]:
     """The ``n`` best collapsed terms of each cluster in ``which``. Word vectors come through the
     embedding cache (the pipeline's one e5 model); ``embed=False`` or no store: spelling only.
-    ``stats`` gains the distinct words looked up: ``embedded`` (new, e5 ran) and ``cached``."""
+    ``languages``: the language of each claim, parallel to ``classes`` (without it every term
+    is read as one language). ``stats`` gains the distinct words looked up: ``embedded`` (new,
+    e5 ran) and ``cached``."""
     weights = ctfidf(classes)
     picked = {k: sorted(weights.get(k, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:n * pool] for k in which}
     vecs: dict[str, np.ndarray] = {}
@@ -136,5 +197,6 @@ def top_terms(store: Store | None, classes: Mapping[int, Sequence[str]], which: 
     out = {}
     for k, lst in picked.items():
         v = np.stack([vecs[t] for t, _ in lst]) if vecs and lst else None
-        out[k] = collapse(lst, v)[:n]
+        langs = _term_languages([t for t, _ in lst], classes[k], languages[k]) if languages and k in languages else None
+        out[k] = collapse(lst, v, langs)[:n]
     return out
