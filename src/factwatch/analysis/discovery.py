@@ -288,9 +288,12 @@ def relabel(store: Store, *, min_size: int = MIN_SIZE, terms: int = 8, only: Seq
     cands += [k for k in stale if k.id not in {c.id for c in cands}]
     rows = store.discovery_member_rows([k.id for k in cands])
     keys: dict[int, list[str]] = {}
+    langs: dict[int, list[str]] = {}
     for r in rows:
         keys.setdefault(r["cluster_id"], []).append(r["latin_key"])
-    term_lists = top_terms(store, keys, [k.id for k in stale], n=terms, stats=stats)
+        langs.setdefault(r["cluster_id"], []).append(r["language"])
+    # Languages decide how terms join: a translation by its vector, a form of one word also by its stem.
+    term_lists = top_terms(store, keys, [k.id for k in stale], n=terms, languages=langs, stats=stats)
     by_cluster: dict[int, list[dict[str, Any]]] = {}
     for r in rows:
         by_cluster.setdefault(r["cluster_id"], []).append(r)
