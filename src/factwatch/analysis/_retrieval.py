@@ -9,6 +9,7 @@ matrix product is as fast as HNSW and has perfect recall, so the file is only se
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from functools import lru_cache
 from importlib import resources
@@ -191,12 +192,34 @@ def refresh_index(store: Store) -> int:
 _CACHE: "weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], Retriever]]" = weakref.WeakKeyDictionary()
 
 
+# One build at a time: a request that arrives while `factwatch serve`'s warm-up (web/_warmup.py)
+# builds the retriever waits here and takes it, rather than building a second one beside it.
+_BUILD_LOCK = threading.Lock()
+_builds = 0
+
+
+def retriever_builds() -> int:
+    """How many retrievers this process has built (tests check that concurrent first calls build one)."""
+    return _builds
+
+
 def get_retriever(store: Store, *, persist: bool = True) -> Retriever:
     """The process's retriever for ``store``, rebuilt when the passages changed (count or max id)."""
     state = store.fact_passage_state()
     cached = _CACHE.get(store)
     if cached and cached[0] == state:
         return cached[1]
+    with _BUILD_LOCK:
+        state = store.fact_passage_state()
+        cached = _CACHE.get(store)
+        if cached and cached[0] == state:  # built by the call this one waited for
+            return cached[1]
+        return _build_retriever(store, state, persist=persist)
+
+
+def _build_retriever(store: Store, state: Any, *, persist: bool) -> Retriever:
+    global _builds
+    _builds += 1
     passages = store.fact_passages()
     blobs = dict(store.passage_vectors())
     # A passage whose vector is missing (cache row deleted by hand) is left out rather than

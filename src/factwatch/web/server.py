@@ -89,9 +89,12 @@ def _serve_here(
 
     from factwatch.web.app import create_app
 
+    from factwatch.web._warmup import start_warmup
+
     app = create_app(db_url, host=host, allowed_hosts=allowed_hosts)
     if on_ready is not None:
         on_ready()
+    start_warmup(app)  # /match's models and retriever, in the background (FACTWATCH_WARMUP=0 skips)
     uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on")).run(sockets=[sock])
 
 
