@@ -80,8 +80,10 @@ def alo_labels(db: str) -> dict[str, Any]:
     if stats.get("embedded"):
         print(f"note: {stats['embedded']} label words were not cached and were embedded now")
     changed = [k for k in which if old[k] != new[k]]
-    shown = lambda terms: ", ".join(t["term"] + (f" ({'/'.join(t['forms'][1:])})" if len(t["forms"]) > 1 else "")
-                                    for t in terms)
+
+    def shown(terms: list[dict[str, Any]]) -> str:
+        return ", ".join(t["term"] + (f" ({'/'.join(t['forms'][1:])})" if len(t["forms"]) > 1 else "") for t in terms)
+
     examples = [{"candidate": k, "before": shown(old[k]), "after": shown(new[k])} for k in changed[:10]]
     joined_before = sum(len(t["forms"]) > 1 for k in which for t in old[k])
     joined_after = sum(len(t["forms"]) > 1 for k in which for t in new[k])
