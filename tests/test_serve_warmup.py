@@ -118,3 +118,24 @@ def _answers(port: int) -> bool:
         return True
     except httpx.TransportError:
         return False
+
+
+def test_blas_threads_are_limited_before_the_warm_up_thread_starts(facts_db):
+    """threadpoolctl must run in the starting thread: in the warm-up thread its loader-lock
+    callback deadlocked against uvicorn importing httptools in the main thread."""
+    script = (
+        "import sys\n"
+        "from factwatch.analysis.article_matching import single_threaded_blas\n"
+        "from factwatch.web._warmup import start_warmup\n"
+        "from factwatch.web.app import create_app\n"
+        "app = create_app(sys.argv[1])\n"
+        "thread = start_warmup(app)\n"
+        "print(single_threaded_blas.cache_info().currsize)\n"
+        "thread.join(120)\n"
+        "print(app.state.warmup.is_set())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(facts_db)], capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "FACTWATCH_WARMUP": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["1", "True"]
+    assert WARMED in out.stderr

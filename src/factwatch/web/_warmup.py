@@ -44,6 +44,14 @@ def start_warmup(app: Any) -> threading.Thread | None:
     if not warmup_enabled():
         done.set()
         return None
+    from factwatch.analysis.article_matching import single_threaded_blas
+
+    # Here, in the calling thread, not in the warm-up thread: threadpoolctl walks the loaded
+    # libraries with dl_iterate_phdr, which holds the dynamic loader's lock while its ctypes
+    # callback waits for the GIL. If meanwhile the main thread imports an extension (uvicorn
+    # loads httptools as it starts) it holds the GIL and waits for the loader's lock: both hang
+    # (seen: 1 start in 2 with the call in the thread). Cached, later calls do nothing.
+    single_threaded_blas()
 
     def run() -> None:
         try:
