@@ -96,7 +96,7 @@ def _marked(page: str) -> list[str]:
 
 def test_api_claims_shape_and_best_match(client, claims):
     body = client.get("/api/claims").json()
-    assert set(body) == {"claims", "total", "limit", "offset", "facets"} and body["total"] == 5
+    assert set(body) == {"claims", "total", "limit", "offset", "next_offset", "facets"} and body["total"] == 5
     church = claims["informer-example"]
     assert church["text"] == FALSE_CLAIM and church["language"] == "sr"
     assert church["addressed"] is True and church["match_url"] == CHURCH_URL
