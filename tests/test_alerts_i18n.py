@@ -114,3 +114,12 @@ def test_cli_alerts_json_has_the_english_summary_and_the_details(alerted: Path):
     spike = next(a for a in alerts if a["kind"] == "spike" and a["narrative_id"] == "n-burst")
     assert spike["summary"].startswith("Bursting narrative: 8 documents in the day 2026-10-11")
     assert spike["details"]["count"] == 8 and spike["details"]["narrative_title"] == "Bursting narrative"
+
+
+def test_the_narrative_page_lists_and_marks_its_alerts_in_serbian(alerted):
+    with TestClient(create_app(str(alerted)), base_url="http://127.0.0.1", headers=bearer(alerted)) as c:
+        page = _get(c, "/narratives/n-burst", "sr-Latn")
+        assert SPIKE_SR in page and STATE_SR in page and "skok" in page
+        assert SPIKE_CYRL in _get(c, "/narratives/n-burst", "sr-Cyrl")
+        api = c.get("/api/narratives/n-burst").json()["alerts"]
+        assert any("8 documents in the day" in a["summary"] for a in api)  # the JSON stays English

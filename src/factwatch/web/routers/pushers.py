@@ -16,7 +16,9 @@ from factwatch.analysis.trends import TrendSeries, bucket_range, trend_series
 from factwatch.errors import NotFoundError
 from factwatch.models import Narrative
 from factwatch.store import Store
+from factwatch.web._alert_text import alert_summary
 from factwatch.web._charts import Chart, chart_spec, line_chart
+from factwatch.web._i18n import activate as activate_language
 from factwatch.web._i18n import language_name
 from factwatch.web._params import get_store
 from factwatch.web._profiles import profile_view
@@ -69,7 +71,7 @@ def narrative_view(store: Store, narrative_id: str) -> NarrativeView:
     if pushers.daily:
         days = bucket_range(pushers.daily[0][0], pushers.daily[-1][0], "day")
         counts = dict(pushers.daily)
-        spikes = [(a.at, a.summary) for a in alerts if a.kind in ("spike", "candidate-growth")]
+        spikes = [(a.at, alert_summary(a)) for a in alerts if a.kind in ("spike", "candidate-growth")]
         chart = line_chart(days, {"documents": [counts.get(d, 0) for d in days]}, {"documents": spikes})
     return NarrativeView(narrative=narrative, pushers=pushers, alerts=alerts, chart=chart,
                          by_actor_type=trend_series(store, dimension="actor_type", narrative_id=narrative.id),
@@ -82,6 +84,7 @@ SourceName = Annotated[str, Path(description="A source name (/api/sources) or an
 
 @router.get("/narratives/{narrative_id}", response_class=HTMLResponse, include_in_schema=False)
 def narrative_page(request: Request, narrative_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
+    activate_language(request)  # before the view: the chart's spike titles are rendered in it
     view = narrative_view(store, narrative_id)
     return render(request, "narrative.html", view=view, page_title=view.narrative.label)
 
