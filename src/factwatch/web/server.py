@@ -2,7 +2,8 @@
 
 The port is bound before anything slow (the demo loads and analyses for minutes), so a busy
 port is reported at once rather than after the work (issue 7 item 14), and the socket is kept
-and handed to uvicorn so nothing can take the port in between.
+and handed to uvicorn so nothing can take the port in between. With ``--workers N`` each worker
+gets its own SO_REUSEPORT socket on that port, so the kernel spreads connections over them.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def run_dashboard(
 
     ``on_ready`` runs once the store is open (in every worker, when ``workers`` > 1), so "serving
     on ..." is never printed for a database that then turns out to be missing. With ``workers`` > 1
-    the socket is shared by that many forked processes (see ``_serve_forked``).
+    the port is served by that many forked processes (see ``_serve_forked``).
     """
     if workers < 1:
         sock.close()
@@ -102,9 +103,9 @@ def _serve_forked(
     db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str],
     on_ready: Callable[[], None] | None, workers: int,
 ) -> None:
-    """Fork ``workers`` children that each run uvicorn on the one listening socket.
+    """Fork ``workers`` children that each run uvicorn on their own listening socket (``_listeners``).
 
-    The kernel hands each new connection to one child's accept. Each child opens its own store
+    The kernel hands each new connection to one child's socket. Each child opens its own store
     (an SQLite connection must not cross a fork: the parent's check is closed first). The parent only waits:
     it forwards SIGTERM/SIGINT to the children as SIGTERM (a second SIGINT would make uvicorn
     drop open requests), and when any child exits it stops the others and exits with its status,
@@ -117,18 +118,21 @@ def _serve_forked(
     except BaseException:
         sock.close()
         raise
-    sock.listen(2048)  # before the fork, so no child races another to make it listen
+    socks = _listeners(sock, workers)  # listening before the fork, so no child races another
     allowed = list(allowed_hosts)
     ready_r, ready_w = os.pipe()
     children: list[int] = []
-    for _ in range(workers):
+    for mine in socks:
         pid = os.fork()
         if pid == 0:  # the child: serve, then leave without running the parent's cleanup
             os.close(ready_r)
+            for other in socks:  # a sibling's socket held open here would outlive that sibling's crash
+                if other is not mine:
+                    other.close()
             code = 1
             try:
                 _die_with_parent()
-                _serve_here(db_url, sock, host=host, allowed_hosts=allowed,
+                _serve_here(db_url, mine, host=host, allowed_hosts=allowed,
                             on_ready=lambda: (os.write(ready_w, b"."), os.close(ready_w)))
                 code = 0
             except BaseException as exc:  # noqa: BLE001 - reported, then the exit status says it
@@ -139,7 +143,8 @@ def _serve_forked(
                 os._exit(code)
         children.append(pid)
     os.close(ready_w)
-    sock.close()  # the children hold it
+    for listener in socks:  # the children hold them
+        listener.close()
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:
@@ -161,6 +166,48 @@ def _serve_forked(
         _wait_pid(pid)
     if status and not stopping:
         raise SystemExit(status)
+
+
+def _listeners(claim: socket.socket, workers: int) -> list[socket.socket]:
+    """One listening socket a worker: SO_REUSEPORT ones on the claimed address, else the claim shared.
+
+    On one shared socket the first worker to wake accepts every connection waiting (asyncio takes
+    up to its backlog a wake-up), so 50 clients connecting together all landed on one worker and
+    the other idled (bench/bench_web_load.py: [1.03, 0.0] of a core). Linux hashes each new
+    connection to one socket of a SO_REUSEPORT group, as gunicorn --reuse-port and nginx reuseport
+    do. The claim was bound without SO_REUSEPORT, which proved no one else listens there (a
+    reuse-port bind would silently join another server's group of our user); it is swapped for the
+    group at once (a gap of microseconds), and a later plain bind, such as a second factwatch's claim,
+    still conflicts.
+    Where SO_REUSEPORT is missing (or refused), the workers share the claim as before.
+    """
+    family, address = claim.family, claim.getsockname()
+    group: list[socket.socket] = []
+    try:
+        for _ in range(workers):
+            # IPPROTO_TCP named for TCP_NODELAY, as in claim_port.
+            listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+            group.append(listener)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    except (AttributeError, OSError):
+        for listener in group:
+            listener.close()
+        claim.listen(2048)
+        return [claim] * workers
+    claim.close()
+    try:
+        for listener in group:  # bound and listening at once: a bound, idle socket does not hold the port
+            listener.bind(address)
+            listener.listen(2048)
+    except OSError as exc:  # someone took the port in the moment between the close and the binds
+        for listener in group:
+            listener.close()
+        raise ConfigError(
+            f"Cannot listen on {address[0]}:{address[1]}: {exc.strerror or exc}. Is another factwatch (or any "
+            "server) using that port? Pass --port N (`make demo PORT=N`)."
+        ) from None
+    return group
 
 
 def _wait_ready(ready_r: int, workers: int, children: list[int]) -> int | None:
