@@ -86,11 +86,12 @@ def _examples(store: Store, models: list[NarrativeModel]) -> tuple[list[_Example
     """One example per decision in force whose narrative is active and scorable; how many
     decisions there were and how many were skipped."""
     from factwatch.analysis.embed import embed_texts
-    from factwatch.analysis.narratives import document_sentences
+    from factwatch.analysis.narratives import catalogue_vocabulary, document_view
 
     owner = {n.id: (m, j) for m in models for j, n in enumerate(m.narratives)}
     memo: dict[str, bytes] = {}  # read only: new vectors stay in this run
     decisions = store.narrative_decisions_scored()
+    vocabulary = catalogue_vocabulary([n for m in models for n in m.narratives])
     scores: dict[tuple[int, int | None, int], tuple[np.ndarray, float]] = {}
     out: list[_Example] = []
     for review, current in decisions:
@@ -102,8 +103,9 @@ def _examples(store: Store, models: list[NarrativeModel]) -> tuple[list[_Example
             cal = model.calibration
             if review.claim_id is None:
                 doc = store.get_document(review.document_id)
-                sents = document_sentences("\n".join(x for x in (doc.title, doc.text) if x))
-                s = model.score(embed_texts(store, sents, kind="query", memo=memo)).scores if sents else None
+                # The sentences the stage scored the document by (pick_sentences), so the refit sees its scores.
+                sents, vectors, _, _ = document_view(store, models, vocabulary, doc, memo=memo)
+                s = model.score(vectors).scores if sents else None
                 margin_applies = not cal.standardised
             else:
                 claim = next((c for c in store.claims_of_document(review.document_id) if c.id == review.claim_id), None)

@@ -27,10 +27,12 @@ from factwatch.models import Narrative, NarrativeHit, NewNarrativeAssignment
 from factwatch.progress import Progress
 from factwatch.store import Store
 from factwatch.text.sentences import sentences as split_sentences
+from factwatch.text.script import latin_key
 
 __all__ = [
     "ImportStats", "NarrativeStats", "import_catalogue", "build_models", "classify_text", "classify_new_documents",
-    "document_sentences", "exemplar_texts", "load_calibration", "semeval_labels", "shipped_pool",
+    "catalogue_vocabulary", "document_sentences", "document_view", "exemplar_texts", "load_calibration", "pick_sentences",
+    "semeval_labels", "shipped_pool",
 ]
 
 STAGE = "narratives"
@@ -38,6 +40,18 @@ STAGE = "narratives"
 # of one document (e5 runs ~60 sentences/s here) without changing SemEval dev scores measurably.
 MAX_SENTENCES = 60
 MIN_SENTENCE_CHARS = 12
+# Real news (issue 9): e5 on every sentence made the stage cost 3x the rest of analyze on the Alo.rs
+# articles, for about one document in a hundred with a narrative. A document's check-worthy claims
+# are embedded by embed_claims anyway; unless one of them comes within GATE of a catalogue exemplar
+# (raw cosine), the document is scored on its claims alone. 0.845 sits under every labelled
+# document of the SemEval dev half (lowest: 0.848); the "Other" ones go as low as 0.824.
+GATE = 0.845
+# A post of a few sentences costs little: it is always read whole (and it may have no claim).
+SHORT_DOCUMENT = 5
+# A passing document embeds its first sentence (the headline), its claims and the sentences that
+# share a word with the catalogue's exemplars: a word of 5+ letters cut to its first 5 (a crude stem
+# that joins "Rusija/Rusije/Rusiji"), on the Latin key, so Serbian Cyrillic and Latin meet.
+STEM = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +202,55 @@ def catalogue_version(store: Store) -> str:
 # -- classification ----------------------------------------------------------------------------
 
 
+def _stems(text: str, language: str) -> set[str]:
+    return {w[:STEM] for w in latin_key(text, language).split() if len(w) >= STEM}
+
+
+def _key_language(language: str | None) -> str:
+    return (language or "und").split("-")[0].lower()  # sr-Cyrl -> sr: the Cyrillic table to use
+
+
+def catalogue_vocabulary(narratives: Sequence[Narrative]) -> frozenset[str]:
+    """Stems of the words in a catalogue's exemplars (see ``pick_sentences``)."""
+    out: set[str] = set()
+    for n in narratives:
+        out |= _stems(n.title, "en") | _stems(n.description, "en")
+        for e in n.examples:
+            out |= _stems(e.text, _key_language(e.language))
+    return frozenset(out)
+
+
+def pick_sentences(sentences: Sequence[str], claimed: Sequence[bool], best_claim: float,
+                   vocabulary: frozenset[str], language: str | None) -> list[int]:
+    """Indices of the document's sentences the stage embeds and scores: all of a short document;
+    a longer one whose claims come within ``GATE`` of the catalogue (``best_claim``, their best raw
+    cosine to any exemplar) keeps its first sentence, its claims and the sentences sharing a stem
+    with ``vocabulary``; any other only its claims, whose vectors exist already."""
+    if len(sentences) <= SHORT_DOCUMENT:
+        return list(range(len(sentences)))
+    if best_claim < GATE:
+        return [i for i, c in enumerate(claimed) if c]
+    lang = _key_language(language)
+    return [i for i, s in enumerate(sentences) if i == 0 or claimed[i] or not vocabulary.isdisjoint(_stems(s, lang))]
+
+
+def document_view(store: Store, models: Sequence[NarrativeModel], vocabulary: frozenset[str], document: Any,
+                  *, memo: MutableMapping[str, bytes] | None = None) -> tuple[list[str], np.ndarray, list[Any], np.ndarray]:
+    """What the stage scores a stored document by: its picked sentences and their vectors, and its
+    claims with theirs (read from the cache that embed_claims filled)."""
+    claims = store.claims_of_document(document.id)
+    cvec = embed_texts(store, [c.text for c in claims], kind="query", memo=memo) if claims else np.zeros((0, 384), np.float32)
+    sents = document_sentences("\n".join(x for x in (document.title, document.text) if x))
+    if not sents or not models:
+        return sents, np.zeros((0, 384), np.float32), claims, cvec
+    best = max((float(m.sentence_scores(cvec).max()) for m in models if len(cvec)), default=-1.0)
+    texts = {c.text.strip() for c in claims}
+    keep = pick_sentences(sents, [s in texts for s in sents], best, vocabulary, document.language)
+    sents = [sents[i] for i in keep]
+    vectors = embed_texts(store, sents, kind="query", memo=memo) if sents else np.zeros((0, 384), np.float32)
+    return sents, vectors, claims, cvec
+
+
 def document_sentences(text: str) -> list[str]:
     out = [s.strip() for s in split_sentences(text or "")]
     return [s for s in out if len(s) >= MIN_SENTENCE_CHARS][:MAX_SENTENCES] or ([text.strip()] if text and text.strip() else [])
@@ -243,6 +306,7 @@ def classify_new_documents(store: Store, *, batch: int = 200, progress: Progress
             reclassified = True
         state = {"version": version, "document": 0}
     models = build_models(store)
+    vocabulary = catalogue_vocabulary([n for m in models for n in m.narratives])
     docs_done = claims_done = written = 0
     total = store.count_documents_after(int(state["document"])) if progress else None
     while True:
@@ -251,16 +315,13 @@ def classify_new_documents(store: Store, *, batch: int = 200, progress: Progress
             break
         rows: list[NewNarrativeAssignment] = []
         for d in docs:
-            text = "\n".join(x for x in (d.title, d.text) if x)
-            sents = document_sentences(text)
-            if models and sents:
-                vectors = embed_texts(store, sents, kind="query")
-                for model in models:
-                    for h in hits_of(model, model.score(vectors), sents):
-                        rows.append(NewNarrativeAssignment(d.id, None, h.id, h.score, h.evidence))
-                claims = store.claims_of_document(d.id)
+            if models:
+                sents, vectors, claims, cvec = document_view(store, models, vocabulary, d)
+                if sents:
+                    for model in models:
+                        for h in hits_of(model, model.score(vectors), sents):
+                            rows.append(NewNarrativeAssignment(d.id, None, h.id, h.score, h.evidence))
                 if claims:
-                    cvec = embed_texts(store, [c.text for c in claims], kind="query")
                     for c, v in zip(claims, cvec):
                         for model in models:
                             s = model.sentence_scores(v[None, :])[0]
