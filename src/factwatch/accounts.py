@@ -7,7 +7,9 @@ only their SHA-256, so a copy of the database logs nobody in.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -97,6 +99,37 @@ def session_user(store: Store, session_id: str) -> tuple[User, str] | None:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     found = store.session_user(secret_hash(session_id), now=now)
     return (as_user(found[0]), found[1]) if found else None
+
+
+def device_token(store: Store, user: User) -> str:
+    """A device cookie for a browser that just logged in as ``user``: ``NONCE.MAC``.
+
+    It lets that browser past the lock that failed logins put on the name (web/routers/auth.py), so
+    a stranger typing wrong passwords for a name cannot keep its owner out of the browsers they
+    already use. The MAC is keyed with the user's password hash: it needs no secret of its own,
+    and a new password (``users passwd``) voids every device cookie of the old one. Someone who
+    can read the database can forge one, which gains them no login, only their own guess count.
+    """
+    stored = store.get_user(user.name)
+    if stored is None:
+        return ""
+    nonce = secrets.token_urlsafe(16)
+    return f"{nonce}.{_device_mac(stored, nonce)}"
+
+
+def device_id(store: Store, name: str, token: str) -> str | None:
+    """The nonce of ``token`` when it is a valid device cookie for user ``name``, else None."""
+    nonce, _, mac = token.partition(".")
+    stored = store.get_user(name.strip()) if name.strip() and nonce and mac else None
+    if stored is None or not hmac.compare_digest(mac.encode(), _device_mac(stored, nonce).encode()):
+        return None
+    return nonce
+
+
+def _device_mac(stored: StoredUser, nonce: str) -> str:
+    message = f"factwatch device|{stored.id}|{stored.name}|{nonce}".encode()
+    digest = hmac.new(stored.password_hash.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def end_session(store: Store, session_id: str) -> None:

@@ -30,6 +30,10 @@ LOGIN_CSRF_COOKIE = "factwatch_login"  # double-submit token: another site canno
 FAILURES_ALLOWED = 5  # per name and window; a person mistyping stays below it
 FAILURE_WINDOW_S = 15 * 60
 ADDRESS_FAILURES_ALLOWED = 30  # per client address: many names tried from one place
+# Set on a successful login (accounts.device_token): for that browser and name the name's lock is
+# replaced by the device's own count, so strangers' failures cannot keep the user out of it.
+DEVICE_COOKIE = "factwatch_device"
+DEVICE_DAYS = 365
 
 
 class LoginThrottle:
@@ -97,7 +101,10 @@ def login(
     throttle: LoginThrottle = request.app.state.login_throttle
     name_key = "name:" + name.strip().casefold()
     address_key = "addr:" + (request.client.host if request.client else "?")
-    wait = max(throttle.blocked(name_key, FAILURES_ALLOWED), throttle.blocked(address_key, ADDRESS_FAILURES_ALLOWED))
+    device = accounts.device_id(request.app.state.store, name, request.cookies.get(DEVICE_COOKIE, ""))
+    device_key = f"device:{device}" if device else None
+    wait = max(throttle.blocked(device_key or name_key, FAILURES_ALLOWED),
+               throttle.blocked(address_key, ADDRESS_FAILURES_ALLOWED))
     if wait > 0:
         response = _login_page(request, next_url=next_url, name=name, status_code=429,
                                message="Too many failed logins; try again in {minutes} minutes, "
@@ -106,15 +113,20 @@ def login(
         return response
     user = accounts.authenticate(request.app.state.store, name, password)
     if user is None:
-        throttle.fail(name_key, address_key)
+        throttle.fail(name_key, address_key, *([device_key] if device_key else []))
         return _login_page(request, next_url=next_url, name=name, status_code=401,
                            message="Wrong name or password.")
-    throttle.clear(name_key)
+    # A login through a device cookie clears only that device's count: the name's lock still holds
+    # for the stranger who caused it.
+    throttle.clear(device_key or name_key)
     session_id, _ = accounts.start_session(get_write_store(request), user)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(SESSION_COOKIE, session_id, max_age=accounts.SESSION_HOURS * 3600, httponly=True,
                         samesite="lax", path="/", secure=request.url.scheme == "https")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    response.set_cookie(DEVICE_COOKIE, accounts.device_token(request.app.state.store, user),
+                        max_age=DEVICE_DAYS * 86400, httponly=True, samesite="strict", path="/login",
+                        secure=request.url.scheme == "https")
     return response
 
 
