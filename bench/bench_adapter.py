@@ -59,6 +59,10 @@ from factwatch.analysis.matching import calibration  # noqa: E402
 
 NARRATIVES = REPO / "profiles" / "western-balkans" / "narratives.yaml"
 MAP_PATH = TMP / "adapter_A.npy"
+SHIPPED_MAP = REPO / "src" / "factwatch" / "analysis" / "_adapter.npy"
+# The decision features without the adapter's own (d_ad_cos ships in DECISION_FEATURES once
+# installed): the comparison row, and the base the adapted cosine is added to.
+BASE = [f for f in bdc.BASE if f != "d_ad_cos"]
 DIM = 384
 HOLDOUT = 5  # one record in five (by hash) is held out to choose the hyper-parameters
 
@@ -403,13 +407,13 @@ def decision_cv(A: np.ndarray) -> dict:
     for salt in range(1, SALTS + 1):
         for r, g in zip(rows, gkey):
             r["fold"] = _h(f"{salt}:{g}") % bdc.FOLDS
-        salted[salt] = {n: bdc.cv(rows, f) for n, f in (("shipped", bdc.BASE), ("adapted", bdc.BASE + ["x_ad_cos"]))}
+        salted[salt] = {n: bdc.cv(rows, f) for n, f in (("third-pass", BASE), ("adapted", BASE + ["x_ad_cos"]))}
         print("salt", salt, json.dumps({n: _brief(v) for n, v in salted[salt].items()}), flush=True)
     for r, g in zip(rows, gkey):
         r["fold"] = _h(g) % bdc.FOLDS
     res["fold_salts"] = {s: {n: _brief(v) for n, v in x.items()} for s, x in salted.items()}
-    for name, feats in (("shipped features", bdc.BASE), ("+ adapted cosine", bdc.BASE + ["x_ad_cos"]),
-                        ("+ adapted cosine, its reference gap and z", bdc.BASE + ["x_ad_cos", "x_ad_ref_gap", "x_ad_ref_z"])):
+    for name, feats in (("third-pass features", BASE), ("+ adapted cosine", BASE + ["x_ad_cos"]),
+                        ("+ adapted cosine, its reference gap and z", BASE + ["x_ad_cos", "x_ad_ref_gap", "x_ad_ref_z"])):
         res[name] = bdc.cv(rows, feats)
         res[name]["wrong_addressed_by_set"] = negatives_at_own_line(rows, feats)
         print("decision", name, json.dumps(res[name]), flush=True)
@@ -419,6 +423,8 @@ def decision_cv(A: np.ndarray) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit-only", action="store_true", help="fit and score the held-out training pairs only")
+    ap.add_argument("--install", action="store_true",
+                    help=f"also write the map to {SHIPPED_MAP.relative_to(REPO)} (then refit with bench_paraphrase.py)")
     args = ap.parse_args()
     bp.require_shared()
     store, _ = bp.build_base()
@@ -428,6 +434,9 @@ def main() -> None:
     # Refit the chosen setting on every training pair (held-out records included).
     A = fit_map(ts["Q"], ts["P"], ts["pos"], l2=best["l2"], tau=best["tau"], rank=best["rank"])
     np.save(MAP_PATH, A)
+    if args.install:
+        np.save(SHIPPED_MAP, A.astype(np.float32))
+        print(f"installed {SHIPPED_MAP.relative_to(REPO)}", flush=True)
     result = {"test_rows_read": 0, "chosen": best, "grid": grid, "pairs": int(len(ts["Q"]))}
     if not args.fit_only:
         _ = calibration()

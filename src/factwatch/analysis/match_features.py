@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from factwatch.analysis import _concepts, _retrieval
+from factwatch.analysis import _adapter, _concepts, _retrieval
 from factwatch.analysis._text import latin_key
 
 __all__ = [
@@ -115,6 +115,10 @@ FEATURE_TABLE: tuple[Feature, ...] = (
     # reading the fact base, so it is the same in a base of one record as in one of 20,000.
     Feature("d_ref_gap", "decision", True, "cosine minus the query's best cosine to the reference population"),
     Feature("d_ref_z", "decision", True, "z-score of the cosine against the query's reference cosines"),
+    # A linear map fitted on pairs outside the benchmark sets (_adapter.py) pulls "same claim,
+    # other words or language" above "same topic, other claim"; passages are compared as stored.
+    Feature("d_ad_cos", "decision", True,
+            "cosine of the adapted query vector (_adapter.py) and the record's best passage"),
 )
 RANKER_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURE_TABLE if f.used_by == "ranker")
 DECISION_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURE_TABLE if f.used_by == "decision")
@@ -380,6 +384,8 @@ def add_decision_features(
         else:  # a broken install without the reference file: neutral values
             cand.features.update({"d_ref_gap": 0.0, "d_ref_z": 0.0})
         cand.features["d_cos_claim"] = cand.features.get("cos_claim", cos)
+        rows = retriever.target_rows(cand.target, cand.target_id)
+        cand.features["d_ad_cos"] = float((retriever.vectors[rows] @ _adapter.adapt(q)).max()) if rows else cos
     if "d_cos" in cand.features:
         return cand
     q_group = language_group(language)
