@@ -1,6 +1,6 @@
 """The read cache (web/_cache.py) under review: its memory bound, writes from other processes, and
-sessions that end (docs/security.md, issue 12). A real uvicorn on 127.0.0.1, the real CLI in a
-subprocess, a real SQLite file.
+sessions that end (docs/security.md, "Review of the read cache, the guard and logins"). A real
+uvicorn on 127.0.0.1, the real CLI in a subprocess, a real SQLite file.
 """
 
 from __future__ import annotations
@@ -101,8 +101,9 @@ def test_the_store_query_cache_is_bounded_in_bytes(tmp_path):
     path = str(tmp_path / "fw.db")
     text = "Vlada je danas saopštila nove mere o vizama i granicama. " * 350  # 20 KB, one š: 2 bytes a char
     with open_store(path) as writer:
-        writer.insert_documents([NewDocument(platform="rss", source="s", text=f"{i} {text}", language="sr", script="Latn",
-                                             latin_key=f"{i} {text}", content_hash=f"h{i}", position=str(i))
+        writer.insert_documents([NewDocument(platform="rss", source="s", text=f"{i} {text}", language="sr",
+                                             script="Latn", latin_key=f"{i} {text}", content_hash=f"h{i}",
+                                             position=str(i))
                                  for i in range(200)], run_id=writer.start_run("ingest", "t"))
     with open_store(path, access="read") as reader:
         for offset in range(40):  # 40 results of 8 MB each

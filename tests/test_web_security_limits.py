@@ -1,4 +1,5 @@
-"""Request bodies are capped before FastAPI reads them (web/_guard.py; docs/security.md, issue 12).
+"""Request bodies are capped before FastAPI reads them (web/_guard.py; docs/security.md, "Review
+of the read cache, the guard and logins").
 
 FastAPI parses a route's body before its dependencies, the login among them, so before the cap a
 client without any login made the server hold whatever it sent. A real uvicorn on 127.0.0.1.
@@ -69,5 +70,6 @@ def test_bodies_under_the_cap_still_work_and_uploads_get_their_own(server):
                   headers={**analyst, "content-type": "application/json"})
     assert r.status_code == 201, r.text[:200]
     assert body_limit("/api/ingest") == MAX_UPLOAD_BODY > 50 * 2**20 and body_limit("/api/documents") == MAX_BODY
-    r = http.post("/api/ingest", content=b"x" * (MAX_UPLOAD_BODY + 1), headers={"content-type": "multipart/form-data; boundary=b"})
+    r = http.post("/api/ingest", content=b"x" * (MAX_UPLOAD_BODY + 1),
+                  headers={"content-type": "multipart/form-data; boundary=b"})
     assert r.status_code == 413

@@ -1,5 +1,6 @@
 """A stranger's typing cannot lock a user out of the browsers they already use (routers/auth.py;
-docs/security.md, issue 12). A real uvicorn on 127.0.0.1; each httpx client is one browser.
+docs/security.md, "Review of the read cache, the guard and logins"). A real uvicorn on 127.0.0.1;
+each httpx client is one browser.
 
 Failed logins are counted per name so a password cannot be guessed from many addresses; before
 this change, five wrong passwords typed by anyone for ``admin`` every 15 minutes kept the admin
@@ -44,7 +45,8 @@ def test_a_strangers_failed_logins_do_not_lock_out_a_browser_that_logged_in_befo
         assert _attempt(admin, "boss", TEST_PASSWORD).status_code == 303
         assert admin.cookies.get(DEVICE_COOKIE, path="/login")
         assert admin.post("/logout", data={"csrf_token": _csrf(admin)}).status_code == 303
-        assert [_attempt(stranger, "boss", f"guess {n}").status_code for n in range(FAILURES_ALLOWED)] == [401] * FAILURES_ALLOWED
+        codes = [_attempt(stranger, "boss", f"guess {n}").status_code for n in range(FAILURES_ALLOWED)]
+        assert codes == [401] * FAILURES_ALLOWED
         # The stranger, and any browser that has not logged in as boss, waits as before ...
         assert _attempt(stranger, "boss", TEST_PASSWORD).status_code == 429
         assert _attempt(new_browser, "boss", TEST_PASSWORD).status_code == 429

@@ -9,8 +9,9 @@ name not served here gets a 400 (a guard against DNS rebinding); every other ans
 It also caps request bodies (``body_limit``). FastAPI reads and parses a route's body before its
 dependencies run, so without a cap a client with no login at all could make the server hold a
 body of any size (a 200 MiB POST to /api/documents took the process from 122 MB to 974 MB before
-its 400; docs/security.md, issue 12). A declared ``Content-Length`` over the cap is answered 413
-without reading; a chunked body is counted as it arrives and stopped with the same 413.
+its 400; docs/security.md, "Review of the read cache, the guard and logins"). A declared
+``Content-Length`` over the cap is answered 413 without reading; a chunked body is counted as it
+arrives and stopped with the same 413.
 """
 
 from __future__ import annotations
