@@ -73,3 +73,18 @@ def test_bodies_under_the_cap_still_work_and_uploads_get_their_own(server):
     r = http.post("/api/ingest", content=b"x" * (MAX_UPLOAD_BODY + 1),
                   headers={"content-type": "multipart/form-data; boundary=b"})
     assert r.status_code == 413
+
+
+def test_answers_behind_the_login_are_marked_no_store_static_files_are_not(server):
+    # Without Cache-Control a browser may keep a page or JSON of the workbench on disk after logout,
+    # and a caching proxy in front may store an answer fetched with a session cookie (RFC 9111
+    # protects only requests with Authorization) and hand it to the next client.
+    http, analyst = server
+    http.post("/api/documents", json={"text": "Dokument iza prijave.", "source": "limits"}, headers=analyst)
+    for path in ("/api/documents", "/api/documents", "/documents", "/api/me", "/documents.csv", "/nope"):
+        r = http.get(path, headers=analyst)
+        assert "no-store" in r.headers.get("cache-control", ""), (path, r.status_code, r.headers.get("cache-control"))
+    r = http.get("/login")
+    assert "no-store" in r.headers.get("cache-control", "")
+    css = http.get("/static/factwatch.css")
+    assert css.status_code == 200 and "no-store" not in css.headers.get("cache-control", "")

@@ -137,7 +137,7 @@ class CsvExport:
         total = _total(payload)
         name = page.strip("/").replace("/", "-") or "overview"
         headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-        headers += [(b"content-type", b"text/csv; charset=utf-8"),
+        headers += [(b"content-type", b"text/csv; charset=utf-8"), (b"cache-control", b"no-store"),
                     (b"content-disposition", f'attachment; filename="factwatch-{name}.csv"'.encode())]
         if total is not None:
             headers.append((b"x-factwatch-rows", str(min(total, MAX_ROWS)).encode()))

@@ -4,7 +4,8 @@ It was an ``@app.middleware("http")`` function; Starlette runs those through Bas
 which starts a task and streams every answer through a memory channel: under load a measurable
 part of each request's CPU (bench/bench_web_load.py). The behaviour is unchanged: a request for a
 name not served here gets a 400 (a guard against DNS rebinding); every other answer gets
-``SECURITY_HEADERS`` and, after a valid ``?lang=``, the language cookie.
+``SECURITY_HEADERS``, ``Cache-Control: no-store`` (but static files and public pages) and,
+after a valid ``?lang=``, the language cookie.
 
 It also caps request bodies (``body_limit``). FastAPI reads and parses a route's body before its
 dependencies run, so without a cap a client with no login at all could make the server hold a
@@ -26,6 +27,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from factwatch.web._hosts import host_name
 from factwatch.web._i18n import remember_language
 from factwatch.web._render import SECURITY_HEADERS, error_response
+
+# Every answer but a static file or a public page: the workbench's pages and JSON are for the
+# logged-in user only, so neither the browser's disk cache nor a caching proxy may keep them.
+NO_STORE = "no-store"
+CACHEABLE_PREFIXES = ("/static/", "/public/")
 
 MAX_BODY = 4 * 2**20  # a JSON document of MAX_TEXT characters (routers/ingest_api.py), escaped, fits
 MAX_UPLOAD_BODY = 51 * 2**20  # /api/ingest: its 50 MiB file (MAX_UPLOAD_BYTES) and the form around it
@@ -105,6 +111,8 @@ class HostGuard:
                     headers[key] = value
                 # Without ?lang= or its cookie a page is in the browser's language (web/_i18n.py).
                 headers.add_vary_header("Accept-Language")
+                if "cache-control" not in headers and not scope["path"].startswith(CACHEABLE_PREFIXES):
+                    headers["cache-control"] = NO_STORE
                 for value in set_cookie:
                     headers.append("set-cookie", value.decode("latin-1"))
             await send(message)
