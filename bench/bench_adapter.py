@@ -9,7 +9,10 @@ so that "same claim, other words or language" scores above "same topic, other cl
 
 Training pairs, all OUTSIDE the paraphrase / translated / near-topic sets (every record that is a
 gold or near-topic target there, in either split, and every refiled copy of one, is removed from
-queries and from the passage pool, so nothing of the dev or test halves is seen):
+queries and from the passage pool, so nothing of the dev or test halves is seen). The odd rows
+of cases_dev.csv are bench/bench_matching.py's English-title test half: the shipped map was
+fitted with them (``--exclude-matching-test`` leaves them out), so that benchmark's English-title
+"addressed" figures are not independent of it (its s@1 is: the re-ranker does not read the map):
 - EUvsDisinfo ``cases_dev.csv``: a case's title (as a query) -> its summary passage (the fact
   base's claim passage); negatives: every other case's summary, the hardest being cases with the
   same keywords (same topic, other claim);
@@ -68,6 +71,7 @@ HOLDOUT = 5  # one record in five (by hash) is held out to choose the hyper-para
 
 
 DISPROOF_NEGATIVES = True
+EXCLUDE_MATCHING_TEST = False
 
 
 def _first_sentences(text: str, limit: int = 300) -> str:
@@ -105,6 +109,15 @@ def excluded_records(store, ret) -> tuple[set[tuple[str, int]], set[str]]:
             ex |= {("fact", f.id) for f in store.facts_by_external_ids([n["id"]])}
         elif n.get("title"):
             ex |= {("fact_check", t) for t in by_title.get(" ".join(n["title"].split()), set())}
+    # bench/bench_matching.py's test half (odd rows of cases_dev.csv: English title -> its case)
+    # is this training task. Kept by default (the shipped map: with these ~540 pairs removed the
+    # dev gain shrank to fold noise, docs/benchmarks.md "Fourth pass"), so that benchmark's
+    # English-title "addressed" figures are not independent of the map; --exclude-matching-test
+    # fits without them.
+    if EXCLUDE_MATCHING_TEST:
+        odd_titles = {" ".join((r.get("title") or "").split()) for i, r in enumerate(cases) if i % 2 == 1}
+        for t in odd_titles:
+            ex |= {("fact_check", fid) for fid in by_title.get(t, set())}
     # Refiled copies: any record with a passage this close to an excluded one leaves too.
     rows = [i for i, p in enumerate(ret.passages) if (p.target, p.target_id) in ex]
     near = (ret.vectors @ ret.vectors[rows].T).max(1) >= bp.DUP_COS
@@ -425,12 +438,21 @@ def main() -> None:
     ap.add_argument("--fit-only", action="store_true", help="fit and score the held-out training pairs only")
     ap.add_argument("--install", action="store_true",
                     help=f"also write the map to {SHIPPED_MAP.relative_to(REPO)} (then refit with bench_paraphrase.py)")
+    ap.add_argument("--l2", type=float, help="fix L2 (full matrix) instead of the held-out choice")
+    ap.add_argument("--tau", type=float, help="fix the temperature instead of the held-out choice")
+    ap.add_argument("--exclude-matching-test", action="store_true",
+                    help="also leave out bench_matching.py's test-half cases (odd rows of cases_dev.csv)")
     args = ap.parse_args()
+    global EXCLUDE_MATCHING_TEST
+    EXCLUDE_MATCHING_TEST = args.exclude_matching_test
     bp.require_shared()
     store, _ = bp.build_base()
     ret = _retrieval.get_retriever(store)
     ts = training_set(store, ret)
     best, grid = choose(ts)
+    if args.l2 is not None or args.tau is not None:  # a fixed setting instead of the held-out choice
+        best = dict(best, rank=None, l2=args.l2 if args.l2 is not None else best["l2"],
+                    tau=args.tau if args.tau is not None else best["tau"], forced=True)
     # Refit the chosen setting on every training pair (held-out records included).
     A = fit_map(ts["Q"], ts["P"], ts["pos"], l2=best["l2"], tau=best["tau"], rank=best["rank"])
     np.save(MAP_PATH, A)
