@@ -11,7 +11,9 @@ every paraphrase / translated / near-topic set: EUvsDisinfo ``cases_dev.csv`` ti
 their summaries (other cases' summaries and the case's own disproof as negatives), the profile's
 fact translations and the narrative catalogue's example statements across languages. Only the
 decision reads it (dev cross-validation: translated-title recall 0.664 -> 0.802 at the same
-near-topic count; docs/benchmarks.md, "Fourth pass").
+near-topic count; docs/benchmarks.md, "Fourth pass"). Its training titles include the English
+test half of bench/bench_matching.py, whose English "addressed" figures are therefore not
+independent of this map. Refit: ``bench/bench_adapter.py --install``.
 """
 
 from __future__ import annotations
