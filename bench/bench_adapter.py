@@ -58,7 +58,6 @@ from _common import REPO, TMP, write_results  # noqa: E402
 
 from factwatch.analysis import _retrieval  # noqa: E402
 from factwatch.analysis.match_features import RANKER_FEATURES, features_matrix  # noqa: E402
-from factwatch.analysis.matching import calibration  # noqa: E402
 
 NARRATIVES = REPO / "profiles" / "western-balkans" / "narratives.yaml"
 MAP_PATH = TMP / "adapter_A.npy"
@@ -231,7 +230,6 @@ def fit_map(Q, P, pos, *, l2: float, tau: float, rank: int | None, seed: int = 0
     """A (DIM x DIM) minimising InfoNCE(all positives vs the whole pool) + l2 |A|^2.
     rank: None = full matrix; else A = U V^T with U, V of that rank."""
     Qd, Pd, posf = Q.astype(np.float64), P.astype(np.float64), pos.astype(np.float64)
-    npos = posf.sum(1)
     rng = np.random.default_rng(seed)
 
     def unpack(x):
@@ -261,7 +259,6 @@ def fit_map(Q, P, pos, *, l2: float, tau: float, rank: int | None, seed: int = 0
         return loss + l2 * float((A * A).sum()), np.concatenate([gU.ravel(), gV.ravel()])
 
     x0 = np.zeros(DIM * DIM) if rank is None else rng.normal(0, 1e-3, 2 * DIM * rank)
-    _ = npos
     res = minimize(f, x0, jac=True, method="L-BFGS-B", options={"maxiter": iters})
     return unpack(res.x)[0].astype(np.float32)
 
@@ -341,10 +338,10 @@ def ranker_cv(A: np.ndarray) -> dict:
                 sc = ((mat(q) - m) / s) @ b + c
                 gold = sc[q["y"] == 1].max() if q["y"].any() else np.inf
                 ranks[q["set"]].append(1 + int((sc > gold).sum()))
-        # plain adapted cosine alone (no re-ranker) for reference
         out[name] = {k: {"n": len(v), "s@1": round(float(np.mean(np.array(v) <= 1)), 3),
                          "s@10": round(float(np.mean(np.array(v) <= 10)), 3)} for k, v in ranks.items()}
         print("ranker", name, json.dumps(out[name]), flush=True)
+    # Each cosine alone over the same candidates (no re-ranker), for reference.
     for name, j in (("plain e5 cosine (candidates only)", None), ("plain adapted cosine (candidates only)", 0)):
         ranks = defaultdict(list)
         for q in data:
@@ -461,7 +458,6 @@ def main() -> None:
         print(f"installed {SHIPPED_MAP.relative_to(REPO)}", flush=True)
     result = {"test_rows_read": 0, "chosen": best, "grid": grid, "pairs": int(len(ts["Q"]))}
     if not args.fit_only:
-        _ = calibration()
         result["ranker_cv"] = ranker_cv(A)
         result["decision_cv"] = decision_cv(A)
     write_results("adapter_cv", result)
