@@ -119,3 +119,21 @@ def test_stage_embeds_no_sentence_of_a_long_document_far_from_the_catalogue(stor
     headline = document_sentences(KFOR[0] + "\n" + " ".join(KFOR[1:]))[0]  # the title runs into the lead
     assert _cached(store, headline) and _cached(store, KFOR[3])
     assert not any(_cached(store, s) for s in KFOR[4:])
+
+
+def test_a_calibrated_catalogue_reads_long_documents_whole(store):
+    """SemEval's standardised top-2 and neighbour vote were fitted on whole documents and lost on
+    its held-out half when gated, so a calibrated model turns the gate off."""
+    from factwatch.analysis.narrative_model import Calibration, NarrativeModel
+    from factwatch.analysis.narratives import build_models, document_view
+
+    store.insert_documents([_doc(SPORT, 1)], run_id=store.start_run("ingest", "test"))
+    run_pipeline(store, only=["claims", "embed_claims"])
+    plain = build_models(store)[0]
+    doc = store.documents_after(0, limit=1)[0]
+    every = document_sentences(SPORT[0] + "\n" + " ".join(SPORT[1:]))
+    vocabulary = catalogue_vocabulary(plain.narratives)
+    assert document_view(store, [plain], vocabulary, doc)[0] == []  # uncalibrated: gated, no claims
+    calibrated = NarrativeModel(plain.narratives, plain.X, [0] * len(plain.X),
+                                calibration=Calibration(mu={n.id: 0.8 for n in plain.narratives}))
+    assert document_view(store, [calibrated], vocabulary, doc)[0] == every
