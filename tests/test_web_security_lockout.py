@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from _live import TEST_PASSWORD, add_user, live_dashboard
-from factwatch.web.routers.auth import DEVICE_COOKIE, FAILURES_ALLOWED
+from factwatch.web.routers.auth import ADDRESS_FAILURES_ALLOWED, DEVICE_COOKIE, FAILURES_ALLOWED
 
 
 def _attempt(client: httpx.Client, name: str, password: str) -> httpx.Response:
@@ -74,3 +74,15 @@ def _csrf(client: httpx.Client) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/about").text)
     assert found, "no csrf_token on a logged-in page"
     return found.group(1)
+
+
+def test_a_stranger_at_the_same_address_cannot_lock_out_a_known_browser(url):
+    # Without a proxy every client of a loopback server is 127.0.0.1 (an SSH tunnel, local users):
+    # 30 failures for 30 names lock the address, and before device cookies they locked out everyone.
+    with _browser(url) as admin, _browser(url) as stranger, _browser(url) as new_browser:
+        assert _attempt(admin, "boss", TEST_PASSWORD).status_code == 303
+        codes = [_attempt(stranger, f"name{n}", "guess").status_code for n in range(ADDRESS_FAILURES_ALLOWED)]
+        assert codes == [401] * ADDRESS_FAILURES_ALLOWED
+        assert _attempt(stranger, "ana", TEST_PASSWORD).status_code == 429
+        assert _attempt(new_browser, "boss", TEST_PASSWORD).status_code == 429
+        assert _attempt(admin, "boss", TEST_PASSWORD).status_code == 303

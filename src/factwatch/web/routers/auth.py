@@ -103,8 +103,14 @@ def login(
     address_key = "addr:" + (request.client.host if request.client else "?")
     device = accounts.device_id(request.app.state.store, name, request.cookies.get(DEVICE_COOKIE, ""))
     device_key = f"device:{device}" if device else None
-    wait = max(throttle.blocked(device_key or name_key, FAILURES_ALLOWED),
-               throttle.blocked(address_key, ADDRESS_FAILURES_ALLOWED))
+    # A device cookie is proof of an earlier login as this very name, so its attempts are bounded by
+    # its own count alone: neither the name's lock nor the address's (every client of a loopback
+    # server without a proxy is 127.0.0.1) can be used by a stranger to keep it out.
+    if device_key:
+        wait = throttle.blocked(device_key, FAILURES_ALLOWED)
+    else:
+        wait = max(throttle.blocked(name_key, FAILURES_ALLOWED),
+                   throttle.blocked(address_key, ADDRESS_FAILURES_ALLOWED))
     if wait > 0:
         response = _login_page(request, next_url=next_url, name=name, status_code=429,
                                message="Too many failed logins; try again in {minutes} minutes, "
