@@ -46,6 +46,27 @@ def test_match_file_gives_one_json_document_per_line_in_order(facts_cli, tmp_pat
     assert docs[2]["error"] == "empty line"
 
 
+def test_match_file_reads_a_windows_1251_list_as_ingest_does(facts_cli, tmp_path):
+    # A Cyrillic list saved by Excel/Notepad is Windows-1251; it was refused as "not UTF-8".
+    lines = tmp_path / "claims-1251.txt"
+    unrelated = "Скупштина града Београда усвојила је план нове трамвајске линије до Земуна."
+    lines.write_bytes(f"{CYRILLIC_CLAIM}\r\n{unrelated}\r\n".encode("cp1251"))
+    result = facts_cli("match", "--file", str(lines), "--json")
+    assert result.exit_code == 0, result.output
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["addressed"] for d in docs] == [True, False]
+    assert docs[0]["matches"][0]["url"] == CHURCH_URL
+
+
+def test_match_file_refuses_binary_and_missing_files_in_one_line(facts_cli, tmp_path):
+    binary = tmp_path / "claims.bin"
+    binary.write_bytes(bytes(range(256)) * 8)
+    refused = facts_cli("match", "--file", str(binary), "--json")
+    assert refused.exit_code == 1 and "does not look like text" in refused.stderr and not refused.stdout
+    missing = facts_cli("match", "--file", str(tmp_path / "nope.txt"), "--json")
+    assert missing.exit_code == 1 and missing.stderr.startswith("error: No such file") and "Errno" not in missing.stderr
+
+
 def test_match_needs_text_or_file(facts_cli):
     result = facts_cli("match", "--json")
     assert result.exit_code == 1 and "TEXT or --file" in result.stderr

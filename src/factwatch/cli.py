@@ -556,6 +556,22 @@ def facts_import(
         out.key_values(f"facts {path}", {**result.as_dict(), "indexed passages": indexed.as_dict()})
 
 
+def _text_lines(file: Path) -> list[str]:
+    """The lines of a `--file` of texts, decoded as ingest decodes a file (a BOM, UTF-8, else
+    Windows-1251/1250), so a Cyrillic list saved by Excel or Notepad reads as it does in `ingest`."""
+    from factwatch.ingest._encoding import binary_share, decode_bytes
+
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"No such file: {file}. Check the path; --file takes a text file, one text a line.") from None
+    except OSError as exc:
+        raise InputError(f"Cannot read {file}: {exc.strerror or exc}. Check the path and its permissions.") from None
+    if binary_share(data[:65536]) > 0.05:  # ingest's limit: no text file has 5% control bytes
+        raise InputError(f"{file} does not look like text; --file takes a text file, one text a line.")
+    return decode_bytes(data)[0].splitlines()
+
+
 @app.command()
 def match(
     text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="A claim to check.")] = None,
@@ -569,12 +585,7 @@ def match(
 
     if (text is None) == (file is None):
         raise InputError("Give either TEXT or --file FILE (one text a line).")
-    lines: list[str] = [text or ""]
-    if file is not None:
-        try:
-            lines = file.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"Cannot read {file}: {exc}. Give a UTF-8 text file, one claim a line.") from exc
+    lines: list[str] = [text or ""] if file is None else _text_lines(file)
     # Read-only: query vectors are kept for this command only (as the web does, issue 7 item 7),
     # so checking a claim never writes to the database and works on a read-only one.
     memo: dict[str, bytes] = {}
@@ -812,12 +823,7 @@ def narratives_classify(
 
     if (text is None) == (file is None):
         raise InputError("Give either TEXT or --file FILE (one text a line).")
-    lines: list[str] = [text or ""]
-    if file is not None:
-        try:
-            lines = file.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"Cannot read {file}: {exc}. Give a UTF-8 text file, one text a line.") from exc
+    lines: list[str] = [text or ""] if file is None else _text_lines(file)
     memo: dict[str, bytes] = {}  # read-only, as `match`: vectors are kept for this command only
     with _store("read") as store:
         models = build_models(store, memo=memo)
