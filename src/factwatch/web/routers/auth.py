@@ -3,7 +3,8 @@ scripts.
 
 The session cookie holds an opaque random id (HttpOnly, SameSite=Lax, Secure over https); the
 store keeps its hash, an absolute expiry and the session's CSRF token. Failed logins are metered
-per name and per client address, so a password cannot be guessed at network speed.
+per name and per client address, so a password cannot be guessed at network speed; a browser that
+logged in as the name before is metered on its own device cookie instead.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ LOGIN_CSRF_COOKIE = "factwatch_login"  # double-submit token: another site canno
 FAILURES_ALLOWED = 5  # per name and window; a person mistyping stays below it
 FAILURE_WINDOW_S = 15 * 60
 ADDRESS_FAILURES_ALLOWED = 30  # per client address: many names tried from one place
-# Set on a successful login (accounts.device_token): for that browser and name the name's lock is
-# replaced by the device's own count, so strangers' failures cannot keep the user out of it.
+# Set on a successful login (accounts.device_token): for that browser and name the name's and the
+# address's locks are replaced by the device's own count, so strangers' failures cannot keep the
+# user out of it (docs/security.md, "Password guessing").
 DEVICE_COOKIE = "factwatch_device"
 DEVICE_DAYS = 365
 
