@@ -28,8 +28,12 @@ CONVENTIONS = """
   `match` keeps the vectors of its queries in memory, so it never writes.
 - **Errors.** One line on stderr, `error: ...`, saying what is wrong and what to do (a damaged or
   truncated file, a file that is not a database, a read-only file for a command that writes, a
-  locked database, a full disk); exit status 1. Usage errors exit 2; Ctrl-C exits 130. No command
-  prints a Python traceback: the root command group maps errors in one place (`cli._Commands`).
+  locked database, a full disk); exit status 1. Usage errors the parser catches (an unknown
+  option, a missing argument, a number out of its range) exit 2 with click's `Usage:` message;
+  values a command checks itself (an unknown `--format`, both TEXT and `--file`) are `error:`
+  lines with status 1. Ctrl-C exits 130, except `watch`, for which it is the normal way to stop
+  (status 0). No command prints a Python traceback: the root command group maps errors in one
+  place (`cli._Commands`).
 - **Output.** `--json` writes one JSON document on stdout. Everything else is for people, and
   text from sources is shown with control characters made visible (`\\x1b`), so a feed cannot
   send escape sequences to the terminal.

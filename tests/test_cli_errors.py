@@ -144,3 +144,48 @@ def test_match_and_card_work_on_an_immutable_database(tmp_path):
         assert '"addressed": true' in result.stdout
     finally:
         subprocess.run(["chattr", "-i", str(db)], check=True)
+
+
+# -- ports: out of range is a usage error; --port 0 reports the port the kernel chose -------------
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_port_out_of_range_is_a_usage_error_not_a_traceback(command, tmp_path):
+    result = run_cli("--db", str(tmp_path / "f.db"), command, "--port", "99999")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "--port" in result.stderr and "65535" in result.stderr
+    assert not (tmp_path / "f.db").exists()  # refused before anything is created or loaded
+
+
+def test_serve_on_port_0_prints_the_port_it_listens_on(tmp_path):
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    db = tmp_path / "f.db"
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "1", "text": "Vest o budžetu"}\n', encoding="utf-8")
+    assert run_cli("--db", str(db), "ingest", str(posts), "--json").returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "200"}
+    proc = subprocess.Popen([sys.executable, "-m", "factwatch.cli", "--db", str(db), "serve", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # "factwatch dashboard on http://127.0.0.1:PORT  (database ...)"
+        url = line.split()[3]
+        port = int(url.rsplit(":", 1)[1])
+        assert port != 0, line  # it said :0, which no browser can open
+        deadline = time.monotonic() + 60
+        while True:  # the line comes once the store is open; the server listens a moment later
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=30) as answer:
+                    assert answer.status == 200
+                    break
+            except urllib.error.URLError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)

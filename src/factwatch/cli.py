@@ -1026,12 +1026,13 @@ def trends(
 @app.command()
 def alerts(
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Only alerts about data since DATE.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", metavar="KIND", help="spike, candidate-growth, state-actor or coordinated-amplification.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="KIND", help="spike, candidate-growth, state-actor, coordinated-amplification or saved-search.")] = None,
     limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many alerts, newest first.")] = 100,
     json_: JsonOpt = False,
 ) -> None:
     """Stored alerts (the `alerts` stage of `analyze`): narrative spikes, state actors starting a
-    narrative, coordinated networks amplifying one. FACTWATCH_WEBHOOK_URL makes `analyze` POST them."""
+    narrative, coordinated networks amplifying one, new documents for a saved search.
+    FACTWATCH_WEBHOOK_URL makes `analyze` POST them."""
     with _store("read") as store:
         found = store.list_alerts(since=_parse_since(since), kind=kind, limit=limit)
     if json_:
@@ -1048,7 +1049,7 @@ def alerts(
 def serve(
     host: Annotated[str, typer.Option(
         metavar="HOST", help="Interface to listen on. Anything but loopback needs --insecure-public.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(metavar="PORT", min=0, max=65535, help="Port (0: any free one).")] = 8000,
     allowed_host: Annotated[Optional[list[str]], typer.Option(
         "--allowed-host", metavar="NAME",
         help="Also answer requests whose Host is NAME (repeatable; or FACTWATCH_ALLOWED_HOSTS=a,b). "
@@ -1077,6 +1078,7 @@ def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str], work
     from factwatch.web.server import run_dashboard
 
     shown = f"[{host}]" if ":" in host else host
+    port = sock.getsockname()[1]  # the port bound, which --port 0 leaves to the kernel
     run_dashboard(
         state.db, sock, host=host, allowed_hosts=allowed_hosts, workers=workers,
         on_ready=lambda: out.console.print(f"factwatch dashboard on http://{shown}:{port}  (database {state.db})",
@@ -1088,7 +1090,8 @@ def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str], work
 def demo(
     host: Annotated[str, typer.Option(
         metavar="HOST", help="Interface to listen on. Anything but loopback needs --insecure-public.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port (checked before anything is loaded).")] = 8000,
+    port: Annotated[int, typer.Option(metavar="PORT", min=0, max=65535,
+                                      help="Port (checked before anything is loaded; 0: any free one).")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Load and analyse only.")] = False,
     insecure_public: Annotated[bool, typer.Option(
         "--insecure-public", help="As for serve: allow a non-loopback --host over plain HTTP.")] = False,
