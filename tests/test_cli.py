@@ -102,6 +102,19 @@ def test_sources_import_list_export_round_trip(cli, tmp_path):
     assert "Test TV" in exported.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("content", "phrase"), [
+    (b"", "is empty"),  # was imported as 0 actors, 0 sources, status 0
+    (b'<?xml version="1.0"?>\n<rss><channel>\n<title>A: b</title>\n', "not valid YAML at line 3"),
+    ("actors: [{name: Телевизија}]\n".encode("cp1251"), "not UTF-8"),
+], ids=["empty", "rss", "cp1251"])
+def test_sources_import_refuses_a_bad_registry_in_one_line(cli, tmp_path, content, phrase):
+    registry = tmp_path / "sources.yaml"
+    registry.write_bytes(content)
+    result = cli("sources", "import", str(registry), "--json")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert phrase in result.stderr and result.stderr.count("\n") == 1, result.stderr  # one line, no caret drawing
+
+
 def test_the_profile_registry_imports_cleanly(cli):
     data = json.loads(cli("sources", "import", "--json").stdout)
     assert data["sources"] >= 30 and data["rejected"] == []

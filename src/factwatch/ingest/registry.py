@@ -29,9 +29,23 @@ class RegistryStats:
 def read_registry(path: Path) -> tuple[list[Actor], list[Source], list[str]]:
     """Parse a sources.yaml; bad entries come back as reasons, good ones as records."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"Cannot read registry {path}: {exc}") from exc
+        raw = Path(path).read_text(encoding="utf-8-sig")
+        data = yaml.safe_load(raw)
+    except FileNotFoundError:
+        raise InputError(f"No such file: {path}. Check the path of the registry (a sources.yaml).") from None
+    except OSError as exc:
+        raise InputError(f"Cannot read registry {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                         "save the registry as UTF-8.") from None
+    except yaml.YAMLError as exc:
+        # One line, as every CLI error: PyYAML's own message spans several with a caret drawing.
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise InputError(f"{path}: not valid YAML{where}: {problem}.") from None
+    if not raw.strip():
+        raise InputError(f"{path} is empty; a registry has 'actors' and 'sources' lists (docs/data-formats.md).")
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping with 'actors' and 'sources' lists.")
     actors: list[Actor] = []
