@@ -128,3 +128,31 @@ def test_db_defaults_to_environment_variable(tmp_path, feed):
                          capture_output=True, text=True, env={**env, "PYTHONPATH": str(REPO / "src")}, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "env.db").exists() and not (tmp_path / "factwatch.db").exists()
+
+
+TINY_CATALOGUE = """narratives:
+  - id: bridge-collapse
+    title: The new bridge is collapsing
+    description: Claims that the new bridge over the Sava is unsafe and about to collapse.
+    examples: {sr: ["Novi most na Savi samo što se nije srušio."]}
+"""
+
+
+def test_narratives_import_refuses_an_empty_file_instead_of_retiring_the_catalogue(cli, tmp_path):
+    catalogue = tmp_path / "city.yaml"
+    catalogue.write_text(TINY_CATALOGUE, encoding="utf-8")
+    assert cli("narratives", "import", str(catalogue), "--json").exit_code == 0
+    catalogue.write_text("\n", encoding="utf-8")  # a truncated copy of the same file
+    refused = cli("narratives", "import", str(catalogue), "--json")
+    assert refused.exit_code == 1 and "is empty" in refused.stderr and refused.stdout == ""
+    listed = json.loads(cli("narratives", "list", "--json").stdout)["narratives"]
+    assert [(n["id"], n["status"]) for n in listed] == [("bridge-collapse", "active")]  # was retired
+
+
+def test_narratives_list_refuses_an_unknown_status(cli, tmp_path):
+    catalogue = tmp_path / "city.yaml"
+    catalogue.write_text(TINY_CATALOGUE, encoding="utf-8")
+    assert cli("narratives", "import", str(catalogue), "--json").exit_code == 0
+    result = cli("narratives", "list", "--status", "activ", "--json")
+    assert result.exit_code == 1 and "active, candidate, retired" in result.stderr and result.stdout == ""
+    assert len(json.loads(cli("narratives", "list", "--status", "active", "--json").stdout)["narratives"]) == 1

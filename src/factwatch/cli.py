@@ -801,6 +801,10 @@ def narratives_list(
     json_: JsonOpt = False,
 ) -> None:
     """Catalogued narratives with the number of documents that carry each."""
+    from factwatch.models import NARRATIVE_STATUSES
+
+    if status is not None and status not in NARRATIVE_STATUSES:  # a typo listed nothing, with status 0
+        raise InputError(f"--status is one of {', '.join(NARRATIVE_STATUSES)}, not {status!r}.")
     with _store("read") as store:
         narratives = store.list_narratives(catalogue=catalogue, status=status)
         counts = store.narrative_document_counts()
@@ -1063,6 +1067,10 @@ def serve(
         metavar="N", min=1,
         help="Server processes sharing the port (rate limits, login lockouts and caches are per process: "
              "see docs/security.md).")] = 1,
+    trust_proxy: Annotated[bool, typer.Option(
+        "--trust-proxy",
+        help="Take the client address from X-Forwarded-For sent by a proxy on 127.0.0.1 (a TLS proxy on "
+             "this host). Off: anyone reaching the port could name any address.")] = False,
 ) -> None:
     """Serve the dashboard and the REST API."""
     from factwatch.web.server import check_bind, claim_port
@@ -1071,16 +1079,17 @@ def serve(
     sock = claim_port(host, port)
     if warning:
         out.warn(warning)
-    _serve_on(sock, host=host, port=port, allowed_hosts=allowed_host or [], workers=workers)
+    _serve_on(sock, host=host, port=port, allowed_hosts=allowed_host or [], workers=workers, trust_proxy=trust_proxy)
 
 
-def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str], workers: int = 1) -> None:
+def _serve_on(sock: Any, *, host: str, port: int, allowed_hosts: list[str], workers: int = 1,
+              trust_proxy: bool = False) -> None:
     from factwatch.web.server import run_dashboard
 
     shown = f"[{host}]" if ":" in host else host
     port = sock.getsockname()[1]  # the port bound, which --port 0 leaves to the kernel
     run_dashboard(
-        state.db, sock, host=host, allowed_hosts=allowed_hosts, workers=workers,
+        state.db, sock, host=host, allowed_hosts=allowed_hosts, workers=workers, trust_proxy=trust_proxy,
         on_ready=lambda: out.console.print(f"factwatch dashboard on http://{shown}:{port}  (database {state.db})",
                                            markup=False),
     )

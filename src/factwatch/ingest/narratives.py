@@ -52,6 +52,9 @@ def load_catalogue(path: str | Path, *, fmt: str = "auto") -> list[Narrative]:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text (byte {exc.start}); save the catalogue as UTF-8.") from None
+    if not text.strip():
+        # An empty catalogue would retire every narrative of the catalogue the file name names.
+        raise InputError(f"{p} is empty; nothing to import (a catalogue is `narratives:` and one entry per narrative).")
     return parse_catalogue_yaml(text, name=p.stem if p.stem != "narratives" else p.parent.name, where=str(p))
 
 
