@@ -156,3 +156,13 @@ def test_narratives_list_refuses_an_unknown_status(cli, tmp_path):
     result = cli("narratives", "list", "--status", "activ", "--json")
     assert result.exit_code == 1 and "active, candidate, retired" in result.stderr and result.stdout == ""
     assert len(json.loads(cli("narratives", "list", "--status", "active", "--json").stdout)["narratives"]) == 1
+
+
+def test_trends_for_an_unknown_narrative_is_an_error_not_an_empty_chart(cli, tmp_path):
+    catalogue = tmp_path / "city.yaml"
+    catalogue.write_text(TINY_CATALOGUE, encoding="utf-8")
+    assert cli("narratives", "import", str(catalogue), "--json").exit_code == 0
+    typo = cli("trends", "--narrative", "bridge-colapse", "--json")
+    assert typo.exit_code == 1 and "No narrative 'bridge-colapse'" in typo.stderr and typo.stdout == ""
+    known = cli("trends", "--narrative", "bridge-collapse", "--json")
+    assert known.exit_code == 0 and json.loads(known.stdout)["dimension"] == "narrative"

@@ -1019,6 +1019,8 @@ def trends(
     from factwatch.analysis.trends import trend_series
 
     with _store("read") as store:
+        if narrative is not None:
+            store.get_narrative(narrative)  # a mistyped id is "No narrative ...", not an empty chart
         series = trend_series(store, dimension=by, bucket=bucket, since=_parse_since(since), narrative_id=narrative, top=top)
     if json_:
         out.emit_json(series)
