@@ -149,13 +149,16 @@ def test_narratives_import_refuses_an_empty_file_instead_of_retiring_the_catalog
     assert [(n["id"], n["status"]) for n in listed] == [("bridge-collapse", "active")]  # was retired
 
 
-def test_narratives_list_refuses_an_unknown_status(cli, tmp_path):
+def test_narratives_list_refuses_an_unknown_status_or_catalogue(cli, tmp_path):
     catalogue = tmp_path / "city.yaml"
     catalogue.write_text(TINY_CATALOGUE, encoding="utf-8")
     assert cli("narratives", "import", str(catalogue), "--json").exit_code == 0
     result = cli("narratives", "list", "--status", "activ", "--json")
     assert result.exit_code == 1 and "active, candidate, retired" in result.stderr and result.stdout == ""
     assert len(json.loads(cli("narratives", "list", "--status", "active", "--json").stdout)["narratives"]) == 1
+    other = cli("narratives", "list", "--catalogue", "citi", "--json")  # listed nothing, exit 0
+    assert other.exit_code == 1 and "No catalogue 'citi'; the catalogues are city" in other.stderr
+    assert len(json.loads(cli("narratives", "list", "--catalogue", "city", "--json").stdout)["narratives"]) == 1
 
 
 def test_trends_for_an_unknown_narrative_is_an_error_not_an_empty_chart(cli, tmp_path):

@@ -806,6 +806,9 @@ def narratives_list(
     if status is not None and status not in NARRATIVE_STATUSES:  # a typo listed nothing, with status 0
         raise InputError(f"--status is one of {', '.join(NARRATIVE_STATUSES)}, not {status!r}.")
     with _store("read") as store:
+        known = store.narrative_catalogues()
+        if catalogue is not None and catalogue not in known:  # as `narratives export` says
+            raise NotFoundError(f"No catalogue {catalogue!r}; the catalogues are {', '.join(known) or 'none yet'}.")
         narratives = store.list_narratives(catalogue=catalogue, status=status)
         counts = store.narrative_document_counts()
     if json_:
@@ -1067,8 +1070,8 @@ def serve(
     )] = False,
     workers: Annotated[int, typer.Option(
         metavar="N", min=1,
-        help="Server processes sharing the port (rate limits, login lockouts and caches are per process: "
-             "see docs/security.md).")] = 1,
+        help="Server processes sharing the port (the /match rate limit and the caches are per process; "
+             "failed-login counts are kept in the database and shared: see docs/security.md).")] = 1,
     trust_proxy: Annotated[bool, typer.Option(
         "--trust-proxy",
         help="Take the client address from X-Forwarded-For sent by a proxy on 127.0.0.1 (a TLS proxy on "
