@@ -112,3 +112,65 @@ def test_facts_import_of_deeply_nested_json_rejects_it_with_a_reason(cli, tmp_pa
     data = json.loads(result.stdout)
     assert (data["inserted"], data["rejected"]) == (0, 1)
     assert "more than 64 levels deep" in data["reasons"][0] and "Traceback" not in result.output
+
+
+ETIAS_BASE = """facts:
+  - id: etias-not-a-visa
+    statement: ETIAS is an online travel authorisation for non-EU nationals who do not need a visa to enter the Schengen area; it is not a visa.
+    source: European Union
+    url: https://travel-europe.europa.eu/etias_en
+    date: 2025-01-01
+    language: en
+claim_reviews:
+  - id: cr-church
+    claim: The Kosovo government has banned the Serbian Orthodox Church.
+    verdict: False
+    rebuttal: No Kosovo law or government decision bans the Serbian Orthodox Church.
+    publisher: Western Balkans fact desk (example)
+    url: https://factcheck.example.org/kosovo-church-ban
+    date: 2023-03-14
+    language: en
+"""
+
+
+def test_a_card_whose_best_match_is_a_fact_shows_no_unrelated_fact_check(cli, tmp_path):
+    base = tmp_path / "facts.yaml"
+    base.write_text(ETIAS_BASE, encoding="utf-8")
+    assert cli("facts", "import", str(base), "--json").exit_code == 0
+    posts = tmp_path / "posts.jsonl"
+    text = "ETIAS je elektronsko odobrenje za putovanje za državljane zemalja bez viza, a ne viza."
+    posts.write_text(json.dumps({"id": "1", "text": text, "author": "portal"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert cli("ingest", str(posts), "--json").exit_code == 0
+    assert cli("analyze", "--json").exit_code == 0
+    claims = json.loads(cli("claims", "list", "--json").stdout)["claims"]
+    assert len(claims) == 1
+    card = json.loads(cli("card", str(claims[0]["id"]), "--format", "json").stdout)
+    assert card["addressed"] is True  # the ETIAS fact addresses it
+    # The church-ban debunk is only the fact base's other entry; it was shown with verdict False.
+    assert card["fact_check"] is None and card["verdict"] is None
+    markdown = cli("card", str(claims[0]["id"]), "--format", "md").stdout
+    assert "Serbian Orthodox Church" not in markdown
+
+
+def test_a_card_whose_best_match_is_a_fact_shows_the_fact_check_citing_it(cli, tmp_path):
+    base = tmp_path / "facts.yaml"
+    base.write_text(ETIAS_BASE.replace("""  - id: cr-church""", """  - id: cr-etias
+    claim: From January, citizens of Serbia will need visas for the EU because of ETIAS.
+    verdict: Misleading
+    rebuttal: ETIAS is not a visa; visa-free travel to Schengen is unchanged.
+    facts: [etias-not-a-visa]
+    publisher: Western Balkans fact desk (example)
+    url: https://factcheck.example.org/etias
+    date: 2025-01-02
+    language: en
+  - id: cr-church"""), encoding="utf-8")
+    assert cli("facts", "import", str(base), "--json").exit_code == 0
+    posts = tmp_path / "posts.jsonl"
+    text = "ETIAS je elektronsko odobrenje za putovanje za državljane zemalja bez viza, a ne viza."
+    posts.write_text(json.dumps({"id": "1", "text": text, "author": "portal"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert cli("ingest", str(posts), "--json").exit_code == 0
+    assert cli("analyze", "--json").exit_code == 0
+    claim_id = json.loads(cli("claims", "list", "--json").stdout)["claims"][0]["id"]
+    card = json.loads(cli("card", str(claim_id), "--format", "json").stdout)
+    # Whether the fact or the debunk citing it ranks first, the card's fact-check is the ETIAS one.
+    assert card["addressed"] is True and card["fact_check"]["url"] == "https://factcheck.example.org/etias"

@@ -346,8 +346,7 @@ def build_card(
     reach = claim_reach(claim_spread(store, claim_id))
     spread_counts = {"documents": reach.counts["documents"], "sources": reach.counts["sources"]}
     matches = store.claim_matches(claim_id)
-    top = next((m for m in matches if m.target == "fact_check"), None)
-    fc = store.get_fact_check(top.fact_check_id) if top and top.fact_check_id else None
+    top, fc = _card_fact_check(store, matches)
     addressed = bool(matches and matches[0].addressed)
     facts: list[Any] = []
     if fc and fc.fact_ids:
@@ -390,6 +389,29 @@ def build_card(
         draft_origin=origin, stance=stance, draft_short=short, no_draft_reason=reason, confirmed=confirmed,
         draft_note=None if (confirmed or not draft) else _CANDIDATE_NOTE,
     )
+
+
+def _card_fact_check(store: Store, matches: list[Any]) -> tuple[Any | None, Any | None]:
+    """The match row and fact-check the card is about.
+
+    The 'addressed' decision and its probability belong to the best match. When that is a fact (an
+    official statement), a lower-ranked fact-check is shown only if it cites that fact: the first
+    fact-check in the list could be about anything (a claim about ETIAS showed a church-ban
+    debunk, verdict False, at the fact's probability).
+    """
+    if not matches:
+        return None, None
+    best = matches[0]
+    if best.target == "fact_check":
+        return best, (store.get_fact_check(best.fact_check_id) if best.fact_check_id else None)
+    fact = store.get_facts([best.fact_id]).get(best.fact_id) if best.fact_id else None
+    cited = getattr(fact, "external_id", None)
+    for m in matches[1:]:
+        if m.target == "fact_check" and m.fact_check_id and cited:
+            fc = store.get_fact_check(m.fact_check_id)
+            if cited in fc.fact_ids:
+                return m, fc
+    return None, None
 
 
 def no_draft_reason(*, addressed: bool, stance: str | None, verdict: str | None) -> str | None:
