@@ -161,3 +161,14 @@ def test_search_in_cyrillic_and_latin_in_the_browser(db_path, corpus_store):
             assert found["визе"] == found["vize"] and len(found["vize"]) == 3
         finally:
             browser.close()
+
+
+def test_very_long_words_are_found_but_not_kept_in_the_word_cache():
+    """A hostile document of long "words" must not fill the word-key cache (65,536 slots) with megabytes."""
+    from factwatch.text import search
+
+    search._cached_word_key.cache_clear()
+    long_word = "Kosovo" + "a" * 10_000
+    assert search.find_hit("x " + long_word + " y", "NATO") is None
+    assert search.find_hit("x " + long_word + " НАТО", "NATO") == (10_009, 10_013)
+    assert search._cached_word_key.cache_info().currsize == 3  # "x", "y", "НАТО"; not the long word

@@ -86,3 +86,51 @@ def test_a_stranger_at_the_same_address_cannot_lock_out_a_known_browser(url):
         assert _attempt(stranger, "ana", TEST_PASSWORD).status_code == 429
         assert _attempt(new_browser, "boss", TEST_PASSWORD).status_code == 429
         assert _attempt(admin, "boss", TEST_PASSWORD).status_code == 303
+
+
+def _serve(db, port: int, *extra: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "factwatch.cli", "--db", str(db), "serve", "--port", str(port), *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "FACTWATCH_WARMUP": "0"})
+
+
+def _address_limit_holds(base: str) -> bool:
+    """Failed logins for many names, each claiming another X-Forwarded-For: does the address limit bite?"""
+    with _browser(base) as client:
+        codes = []
+        for i in range(ADDRESS_FAILURES_ALLOWED + 2):
+            client.headers["X-Forwarded-For"] = f"203.0.113.{i + 1}"
+            codes.append(_attempt(client, f"nobody{i}", "wrong").status_code)
+    return 429 in codes
+
+
+@pytest.mark.parametrize("trust", [False, True])
+def test_a_forged_forwarded_for_does_not_void_the_address_limit_unless_a_proxy_is_trusted(tmp_path, trust):
+    """`factwatch serve` used uvicorn's default, which believes X-Forwarded-For from 127.0.0.1: anyone
+    reaching the loopback port (a local user, an SSH tunnel) could name a new address each try."""
+    import time
+
+    from _live import free_port
+
+    db = tmp_path / "fw.db"
+    add_user(db, "boss", "admin")
+    port = free_port()
+    proc = _serve(db, port, *(["--trust-proxy"] if trust else []))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/login", timeout=5, trust_env=False)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.1)
+        # Trusted, a proxy's header is believed (so each forged address counts apart); not trusted,
+        # every try counts against the one real address.
+        assert _address_limit_holds(f"http://127.0.0.1:{port}") is (not trust)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -95,9 +95,18 @@ _WORD_RE = re.compile(r"\w+")
 MAX_HIT_SCAN = 20_000
 
 
+# Words longer than this are keyed but not cached: a hostile document of very long "words" would
+# otherwise fill the 65,536 cache slots with megabytes each.
+_CACHED_WORD_MAX = 64
+
+
 @lru_cache(maxsize=65_536)
-def _word_key(word: str) -> str:
+def _cached_word_key(word: str) -> str:
     return latin_key(word, "sr")
+
+
+def _word_key(word: str) -> str:
+    return _cached_word_key(word) if len(word) <= _CACHED_WORD_MAX else latin_key(word, "sr")
 
 
 def find_hit(text: str, query: str) -> tuple[int, int] | None:

@@ -61,9 +61,13 @@ def claim_port(host: str, port: int) -> socket.socket:
 
 def run_dashboard(
     db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str] = (),
-    on_ready: Callable[[], None] | None = None, workers: int = 1,
+    on_ready: Callable[[], None] | None = None, workers: int = 1, trust_proxy: bool = False,
 ) -> None:
     """Serve ``create_app(db_url)`` on the claimed socket until interrupted.
+
+    ``trust_proxy`` takes the client address from a loopback proxy's ``X-Forwarded-For``; off by
+    default, since anyone reaching the loopback port directly could then name any address and void
+    the per-address login limit (docs/security.md).
 
     ``on_ready`` runs once the store is open (in every worker, when ``workers`` > 1), so "serving
     on ..." is never printed for a database that then turns out to be missing. With ``workers`` > 1
@@ -74,16 +78,18 @@ def run_dashboard(
         raise ConfigError(f"--workers {workers}: need at least 1.")
     if workers == 1:
         try:
-            _serve_here(db_url, sock, host=host, allowed_hosts=allowed_hosts, on_ready=on_ready)
+            _serve_here(db_url, sock, host=host, allowed_hosts=allowed_hosts, on_ready=on_ready,
+                        trust_proxy=trust_proxy)
         finally:
             sock.close()
         return
-    _serve_forked(db_url, sock, host=host, allowed_hosts=allowed_hosts, on_ready=on_ready, workers=workers)
+    _serve_forked(db_url, sock, host=host, allowed_hosts=allowed_hosts, on_ready=on_ready, workers=workers,
+                  trust_proxy=trust_proxy)
 
 
 def _serve_here(
     db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str],
-    on_ready: Callable[[], None] | None,
+    on_ready: Callable[[], None] | None, trust_proxy: bool = False,
 ) -> None:
     """One uvicorn server in this process; it stops gracefully on SIGTERM or SIGINT."""
     import uvicorn
@@ -96,12 +102,15 @@ def _serve_here(
     if on_ready is not None:
         on_ready()
     start_warmup(app)  # /match's models and retriever, in the background (FACTWATCH_WARMUP=0 skips)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on")).run(sockets=[sock])
+    # uvicorn's default trusts X-Forwarded-For from 127.0.0.1; only a named loopback proxy may set it.
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=trust_proxy,
+                            forwarded_allow_ips="127.0.0.1,::1" if trust_proxy else None)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _serve_forked(
     db_url: str, sock: socket.socket, *, host: str, allowed_hosts: Iterable[str],
-    on_ready: Callable[[], None] | None, workers: int,
+    on_ready: Callable[[], None] | None, workers: int, trust_proxy: bool = False,
 ) -> None:
     """Fork ``workers`` children that each run uvicorn on their own listening socket (``_listeners``).
 
@@ -132,7 +141,7 @@ def _serve_forked(
             code = 1
             try:
                 _die_with_parent()
-                _serve_here(db_url, mine, host=host, allowed_hosts=allowed,
+                _serve_here(db_url, mine, host=host, allowed_hosts=allowed, trust_proxy=trust_proxy,
                             on_ready=lambda: (os.write(ready_w, b"."), os.close(ready_w)))
                 code = 0
             except BaseException as exc:  # noqa: BLE001 - reported, then the exit status says it
