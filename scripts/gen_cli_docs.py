@@ -20,12 +20,18 @@ CONVENTIONS = """
 ## Conventions
 
 - **Database.** `--db PATH` (default `$FACTWATCH_DB`, then `./factwatch.db`). Commands that only
-  read (`stats`, `runs list|show`, `sources list|export`, `claims list`, `match`, `card`) need an
+  read (`stats`, `runs`, `sources list|export|show`, `claims list`, `match`, `card`, `clusters`,
+  `coordination`, `trends`, `alerts`, `review list`, `narratives list|show|classify|export|candidates`,
+  `users list`, `tokens list`, `calibrate --dry-run`, `narratives calibrate --dry-run`) need an
   existing database and open it read-only (SQLite `mode=ro`, or `immutable=1` when even the
   `-shm` file cannot be created): they work on a read-only or `chattr +i` file, and a mistyped
-  `--db` is reported as missing instead of being created empty. `analyze` also needs an existing
-  database. `ingest`, `watch`, `sources import`, `facts import` and `demo` create it.
-  `match` keeps the vectors of its queries in memory, so it never writes.
+  `--db` is reported as missing instead of being created empty. `analyze` and the commands that
+  record a decision or a change (`review confirm|reject`, `claims status|post`, `calibrate`,
+  `narratives confirm|reject|calibrate|promote`, `users passwd|role|remove`, `tokens create|revoke`)
+  also need an existing database. `ingest`, `watch`, `sources import`, `facts import`,
+  `narratives import`, `users add` and `demo` create it; `inspect` and `coordination --from-csv`
+  need none.
+  `match` and `narratives classify` keep the vectors of their queries in memory, so they never write.
 - **Errors.** One line on stderr, `error: ...`, saying what is wrong and what to do (a damaged or
   truncated file, a file that is not a database, a read-only file for a command that writes, a
   locked database, a full disk); exit status 1. Usage errors the parser catches (an unknown
