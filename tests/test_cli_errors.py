@@ -189,3 +189,13 @@ def test_serve_on_port_0_prints_the_port_it_listens_on(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
+
+
+def test_coordination_from_an_empty_csv_says_it_is_empty(tmp_path):
+    table = tmp_path / "shares.csv"
+    table.write_bytes(b"")
+    result = run_cli("coordination", "--from-csv", str(table), "--account", "a", "--object", "o", "--time", "t",
+                     "--json", cwd=tmp_path)
+    # It said the header had none of the columns ("columns: none"), sending the user to the options.
+    assert_explained(result, "is empty")
+    assert "columns: none" not in result.stderr

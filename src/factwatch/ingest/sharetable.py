@@ -53,6 +53,8 @@ def read_share_columns(
     skipped: Counter[str] = Counter()
     with p.open("rb") as stream:
         header, rows = open_csv(stream, name=str(path))
+        if not header:
+            raise InputError(f"{path} is empty; --from-csv takes a CSV table with a header line")
         wanted = {"--account": account, "--object": obj, "--time": time}
         if content:
             wanted["--content"] = content
