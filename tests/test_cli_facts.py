@@ -174,3 +174,14 @@ def test_a_card_whose_best_match_is_a_fact_shows_the_fact_check_citing_it(cli, t
     card = json.loads(cli("card", str(claim_id), "--format", "json").stdout)
     # Whether the fact or the debunk citing it ranks first, the card's fact-check is the ETIAS one.
     assert card["addressed"] is True and card["fact_check"]["url"] == "https://factcheck.example.org/etias"
+
+
+def test_match_on_an_empty_fact_base_says_to_import_one(cli, tmp_path):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "1", "text": "Vest o budžetu grada."}\n', encoding="utf-8")
+    assert cli("ingest", str(posts), "--json").exit_code == 0
+    text = cli("match", "KFOR sprema napad na Srbe")
+    # It printed "not addressed" and an empty table, with no word on why.
+    assert text.exit_code == 0 and "not addressed" in text.stdout and "facts import" in text.stdout
+    data = json.loads(cli("match", "KFOR sprema napad na Srbe", "--json").stdout)
+    assert set(data) == {"addressed", "probability", "matches"} and data["matches"] == []  # the contract's shape

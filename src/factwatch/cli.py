@@ -603,6 +603,8 @@ def match(
                 out.emit_json(article)
             else:
                 _print_match(line, article.result)
+                for note in dict.fromkeys([*article.result.notes, *article.notes]):  # e.g. an empty fact base
+                    out.line(f"note: {note}")
                 if article.sentences:
                     out.table("sentences the fact base addresses", ["p", "sentence", "candidate fact-check", "verdict"],
                               [(f"{s.result.probability:.2f}", s.sentence, s.result.matches[0].claim,
