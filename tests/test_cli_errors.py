@@ -199,3 +199,11 @@ def test_coordination_from_an_empty_csv_says_it_is_empty(tmp_path):
     # It said the header had none of the columns ("columns: none"), sending the user to the options.
     assert_explained(result, "is empty")
     assert "columns: none" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["runs", "list", "--limit", "-1"], ["claims", "list", "--limit", "0"],
+                                  ["review", "list", "--limit", "-1"]], ids=lambda a: " ".join(a))
+def test_a_limit_below_1_is_a_usage_error(populated_db, args):
+    # SQLite reads LIMIT -1 as "no limit": `runs list --limit -1` listed every run, with status 0.
+    result = run_cli("--db", str(populated_db), *args)
+    assert result.returncode == 2 and "--limit" in result.stderr and result.stdout == ""

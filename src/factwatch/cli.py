@@ -217,7 +217,8 @@ def watch(
 
 
 @runs_app.command("list")
-def runs_list(limit: Annotated[int, typer.Option(metavar="N", help="How many runs.")] = 50, json_: JsonOpt = False) -> None:
+def runs_list(limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many runs.")] = 50,
+              json_: JsonOpt = False) -> None:
     """The latest ingestion runs."""
     with _store("read") as store:
         runs = store.list_runs(limit=limit)
@@ -386,7 +387,7 @@ def inspect(text: Annotated[str, typer.Argument(metavar="TEXT", help="The text t
 def claims_list(
     addressed: Annotated[bool, typer.Option("--addressed", help="Only claims with a candidate fact-check that addresses them.")] = False,
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Only claims of documents published since DATE (2026-10-01, or with a time and offset).")] = None,
-    limit: Annotated[int, typer.Option(metavar="N", help="How many claims, newest first.")] = 50,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many claims, newest first.")] = 50,
     json_: JsonOpt = False,
 ) -> None:
     """Claims newest first, with their id for `factwatch card ID` and their best candidate fact-check."""
@@ -656,7 +657,7 @@ NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="
 def review_list(
     status: Annotated[str, typer.Option("--status", metavar="STATUS", help="pending|confirmed|rejected|all")] = "pending",
     claim: Annotated[Optional[int], typer.Option("--claim", metavar="CLAIM_ID", help="Every candidate of this claim, not only the best.")] = None,
-    limit: Annotated[int, typer.Option(metavar="N", help="How many, most probable first.")] = 50,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many, most probable first.")] = 50,
     json_: JsonOpt = False,
 ) -> None:
     """Candidate matches awaiting a decision (or decided ones), with their MATCH_ID."""
