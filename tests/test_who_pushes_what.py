@@ -179,3 +179,27 @@ def test_dashboard_pages(demo):
         assert source.status_code == 200 and "state-affiliated" in source.text
         assert client.get("/api/sources/Balkan Pravda Demo").json()["source"]["state_share"] == 1.0
         assert client.get("/api/sources/nobody").status_code == 404
+
+
+def test_the_narrative_page_says_how_many_assignments_an_analyst_confirmed_or_rejected(demo):
+    """Automatic assignments are candidates (on real news most uncalibrated ones are wrong): the page
+    and its JSON say how many an analyst has confirmed and rejected. Runs last: it adds decisions."""
+    from fastapi.testclient import TestClient
+
+    from factwatch.web.app import create_app
+
+    run, _first, _again, db = demo
+    narrative = next(a["narrative_id"] for a in _alerts(run) if a["narrative_id"])
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1", headers=bearer(db)) as client:
+        before = client.get(f"/api/narratives/{narrative}").json()
+        assert before["reviews"] == {}
+        assert "0 confirmed, 0 rejected" in client.get(f"/narratives/{narrative}").text
+        first = before["pushers"]["first"]["document_id"]
+        latest = before["pushers"]["latest"]["document_id"]
+        assert first != latest
+        run("narratives", "confirm", str(first), narrative)
+        run("narratives", "reject", str(latest), narrative)
+        run("narratives", "confirm", str(latest), narrative)  # the latest decision is the one in force
+        assert client.get(f"/api/narratives/{narrative}").json()["reviews"] == {"confirmed": 2}
+        page = client.get(f"/narratives/{narrative}?lang=sr-Latn").text
+        assert "potvrđeno 2, odbačeno 0" in page

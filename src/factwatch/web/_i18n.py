@@ -116,6 +116,8 @@ SR_LATN: dict[str, str] = {
     "Actor type": "Vrsta aktera",
     "Addressed": "Obrađeno",
     "Analyst review": "Provera analitičara",
+    "{confirmed} confirmed, {rejected} rejected; the other assignments are the classifier's candidates, to confirm or reject (factwatch narratives confirm | reject)":
+        "potvrđeno {confirmed}, odbačeno {rejected}; ostale dodele su kandidati klasifikatora, koje treba potvrditi ili odbaciti (factwatch narratives confirm | reject)",
     "Assignee": "Zadužen",
     "Audit list": "Spisak odluka",
     "Author": "Autor",

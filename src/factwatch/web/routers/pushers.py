@@ -4,6 +4,8 @@ narrative, its first and latest appearance, languages, documents a day) and ``/s
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -36,6 +38,9 @@ class NarrativeView:
     chart: Chart = field(repr=False)
     by_actor_type: TrendSeries = field(default_factory=lambda: TrendSeries("actor_type", "day", []))
     fact_checks: list[dict[str, Any]] = field(default_factory=list)
+    # Analysts' decisions in force on its assignments ("confirmed"/"rejected" -> count): the rest
+    # are the classifier's candidates (on real news most uncalibrated ones are wrong: docs/narratives.md).
+    reviews: dict[str, int] = field(default_factory=dict)
 
     def charts(self) -> dict[str, dict[str, object]]:
         p = self.pushers
@@ -54,7 +59,7 @@ class NarrativeView:
     def as_dict(self) -> dict[str, Any]:
         return {"narrative": self.narrative.as_dict(), "pushers": self.pushers.as_dict(),
                 "alerts": [a.as_dict() for a in self.alerts], "by_actor_type": self.by_actor_type.as_dict(),
-                "fact_checks": self.fact_checks}
+                "fact_checks": self.fact_checks, "reviews": self.reviews}
 
 
 def _checked(value: str, what: str) -> str:
@@ -75,7 +80,8 @@ def narrative_view(store: Store, narrative_id: str) -> NarrativeView:
         chart = line_chart(days, {"documents": [counts.get(d, 0) for d in days]}, {"documents": spikes})
     return NarrativeView(narrative=narrative, pushers=pushers, alerts=alerts, chart=chart,
                          by_actor_type=trend_series(store, dimension="actor_type", narrative_id=narrative.id),
-                         fact_checks=store.narrative_fact_checks(narrative.id))
+                         fact_checks=store.narrative_fact_checks(narrative.id),
+                         reviews=dict(Counter(r.decision for r in store.list_narrative_reviews(narrative_id=narrative.id))))
 
 
 NarrativeId = Annotated[str, Path(description="A narrative id, as listed by /api/narratives.")]
