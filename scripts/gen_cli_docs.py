@@ -43,9 +43,10 @@ CONVENTIONS = """
 - **Output.** `--json` writes one JSON document on stdout. Everything else is for people, and
   text from sources is shown with control characters made visible (`\\x1b`), so a feed cannot
   send escape sequences to the terminal.
-- **Progress.** Long commands (`analyze`, `ingest`, `facts import`) report progress on stderr:
-  a bar per stage (done/total, rate, time left) when stderr is a terminal, otherwise a
-  timestamped log line when a stage starts, every 5 seconds while it runs, and when it ends.
+- **Progress.** Long commands (`analyze`, `ingest`, `facts import`, `narratives import`) report
+  progress on stderr: a bar per stage (done/total, rate, time left) when stderr is a terminal,
+  otherwise a timestamped log line when a stage starts, every 5 seconds while it runs, and when
+  it ends.
 """
 
 
