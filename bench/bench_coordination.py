@@ -20,6 +20,7 @@ Run: .venv/bin/python bench/bench_coordination.py
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import resource
@@ -235,8 +236,21 @@ CooRTweet reference on `russian_coord_tweets.csv` (min_participation 2, edge_wei
 """
 
 
+def _parser() -> argparse.ArgumentParser:
+    # --help must not start the benchmark: without a parser it ran for minutes and overwrote
+    # bench/results/coordination.json.
+    parser = argparse.ArgumentParser(
+        description="Co-link network: factwatch against coordination-network-toolkit on "
+                    "../shared/data/coordination (writes bench/results/coordination.json and the "
+                    "section of docs/benchmarks.md).")
+    # Internal: one side of the comparison in its own process (run_side), so its peak RSS is its own.
+    parser.add_argument("--worker", nargs=3, metavar=("SIDE", "FRACTION", "OUT"), help=argparse.SUPPRESS)
+    return parser
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
-        worker(sys.argv[2], float(sys.argv[3]), Path(sys.argv[4]))
+    args = _parser().parse_args()
+    if args.worker:
+        worker(args.worker[0], float(args.worker[1]), Path(args.worker[2]))
     else:
         main()
