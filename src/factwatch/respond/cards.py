@@ -32,8 +32,8 @@ from factwatch.respond._reach import CascadeStep, claim_reach, duration, platfor
 from factwatch.store import Store
 from factwatch.text import detect_script, latin_key, sentences, to_latin
 
-__all__ = ["Card", "CardFact", "CascadeStep", "Drafts", "build_card", "compose_drafts", "no_draft_reason", "render_card",
-           "rewrite_draft", "FORMATS", "SHORT_LIMIT"]
+__all__ = ["Card", "CardFact", "CascadeStep", "Drafts", "Evidence", "build_card", "compose_drafts", "compose_evidence",
+           "no_draft_reason", "render_card", "rewrite_draft", "FORMATS", "SHORT_LIMIT"]
 
 FORMATS = ("md", "html", "json")
 SHORT_LIMIT = 280  # a reply on X; also fits Telegram and Facebook comments without "see more"
@@ -47,6 +47,8 @@ _NO_DRAFT: dict[str, str] = {
     "reports": "this text only reports the claim, attributed to someone else; respond to the source that asserts it",
     "asks": "this text asks whether the claim is true; answer with the fact-check itself, not a rebuttal",
     "true": "the fact-check rates the claim true; there is nothing to counter",
+    "fact": ("the best match is a fact (an official statement or evidence record), not a fact-check, and nothing "
+             "says this text contradicts it; no rebuttal: cite the fact as evidence"),
 }
 _CANDIDATE_NOTE = ("draft of a CANDIDATE match: an analyst has not confirmed that this fact-check addresses the "
                    "claim; confirm the match (`factwatch review confirm`) before posting")
@@ -127,6 +129,15 @@ class Drafts:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """A fact to cite (not a rebuttal), in the claim's language and script when the fact base has it."""
+
+    text: str  # "Relevant fact: <statement> (<source>, <url>)"
+    language: str  # the variant of ``text``
+    statement: str  # the statement as shown, in ``language``
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     claim_id: int
     quote: str
@@ -165,6 +176,14 @@ class Card:
     cascade: list[CascadeStep] = field(default_factory=list)  # platforms in the order the claim reached them
     lag_seconds: int | None = None  # this card's document after the first appearance
     document_language: str | None = None  # copies share it, translations do not
+    # What the best match is: "fact_check" (a debunk, with a verdict) or "fact" (an official
+    # statement or evidence record: no verdict, and a claim that agrees with it gets no rebuttal).
+    match_target: str | None = None
+    # When the best match is a fact: {"id", "statement", "source", "url", "date", "language"}, and the
+    # text to cite it by (``evidence_text``, in ``evidence_language``) in place of a rebuttal.
+    matched_fact: dict[str, Any] | None = None
+    evidence_text: str = ""
+    evidence_language: str | None = None
 
     @property
     def spread_label(self) -> str:
@@ -213,6 +232,8 @@ class Card:
         if not self.addressed:
             return "no fact-check"
         p = f", p = {self.score:.2f}" if self.score is not None else ""
+        if self.match_target == "fact":  # evidence, not a debunk: no "fact-check", no verdict
+            return f"relevant fact / official statement{p}"
         return f"confirmed fact-check{p}" if self.confirmed else f"candidate fact-check{p}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -329,6 +350,28 @@ def compose_drafts(
     return Drafts(short=short, long=" ".join(parts), language=variant, facts=card_facts)
 
 
+def compose_evidence(quote: str, *, language: str, fact: Any) -> Evidence:
+    """The fact to cite beside ``quote`` (no verdict, no rebuttal): its statement in the claim's
+    language and script when the fact base has it, else in English, else as filed, introduced in
+    the same language so the text reads as one."""
+    texts = _fact_texts(fact)
+    variant = _variant(language, quote)
+    shown = _in_variant(texts, variant)
+    if shown is None and variant == "sr-Cyrl":
+        variant = "sr-Latn"  # Serbian only in Latin: keep one script
+        shown = _in_variant(texts, variant)
+    if shown is None:
+        variant = "en"
+        shown = _in_variant(texts, "en")
+    if shown is None:
+        own = fact.language or "en"
+        variant = own if own in VARIANTS else "en"
+        shown = fact.statement
+    cite = ", ".join(x for x in (fact.source, fact.url) if x)
+    text = f"{phrase(variant, 'evidence')}: {shown.strip().rstrip('.')}" + (f" ({cite})." if cite else ".")
+    return Evidence(text=text, language=variant, statement=shown)
+
+
 def build_card(
     store: Store, claim_id: int, *, confirmed: bool = False, use_llm: bool | None = None, timeout: float = 20.0,
 ) -> Card:
@@ -348,6 +391,10 @@ def build_card(
     matches = store.claim_matches(claim_id)
     top, fc = _card_fact_check(store, matches)
     addressed = bool(matches and matches[0].addressed)
+    best = matches[0] if matches else None
+    target = best.target if best else None
+    matched_fact = (store.get_facts([best.fact_id]).get(best.fact_id)
+                    if addressed and best and target == "fact" and best.fact_id else None)
     facts: list[Any] = []
     if fc and fc.fact_ids:
         facts = store.facts_by_external_ids(list(fc.fact_ids))
@@ -356,11 +403,27 @@ def build_card(
     if direct:
         known = {f.id for f in facts}
         facts += [f for fid, f in store.get_facts(direct).items() if fid not in known]
-    stance = _stored_stance(top, claim, fc) if addressed and fc else None
+    if matched_fact is not None:  # shown once, as the card's evidence, not again among the facts
+        facts = [f for f in facts if f.id != matched_fact.id]
+    if matched_fact is not None:
+        # The claim sits next to a statement, not a debunk. Only a stored stance that the text
+        # rejects the statement (contradicts it) makes the fact-check citing it a rebuttal; the
+        # fact-check row's stance says how the text relates to *that* claim, not to the fact.
+        stance = getattr(best, "stance", None)
+        contradicts = stance == "rejects" and fc is not None
+    else:
+        stance = _stored_stance(top, claim, fc) if addressed and fc else None
+        contradicts = False
     drafts = (compose_drafts(claim.text, language=claim.language, verdict=fc.verdict if fc else None,
                              fact_check=fc, facts=facts, spread=spread_counts)
               if addressed else None)
-    reason = no_draft_reason(addressed=addressed, stance=stance, verdict=fc.verdict if fc else None)
+    if matched_fact is not None and not contradicts:
+        reason: str | None = _NO_DRAFT["fact"]
+    elif contradicts:
+        reason = no_draft_reason(addressed=addressed, stance="repeats", verdict=fc.verdict if fc else None)
+    else:
+        reason = no_draft_reason(addressed=addressed, stance=stance, verdict=fc.verdict if fc else None)
+    evidence = compose_evidence(claim.text, language=claim.language, fact=matched_fact) if matched_fact else None
     draft = short = ""
     origin = "none"
     if drafts and reason is None:
@@ -379,7 +442,7 @@ def build_card(
         document_language=doc.language,
         addressed=addressed,
         score=probability if probability is not None else (matches[0].score if matches else None),
-        verdict=fc.verdict if (fc and addressed) else None,
+        verdict=fc.verdict if (fc and addressed and (matched_fact is None or contradicts)) else None,
         fact_check=(
             {"id": fc.id, "claim": fc.claim, "url": fc.url, "publisher": fc.publisher, "date": fc.date,
              "rebuttal": fc.rebuttal}
@@ -388,6 +451,15 @@ def build_card(
         facts=drafts.facts if drafts else [], draft=draft, draft_language=drafts.language if drafts else "en",
         draft_origin=origin, stance=stance, draft_short=short, no_draft_reason=reason, confirmed=confirmed,
         draft_note=None if (confirmed or not draft) else _CANDIDATE_NOTE,
+        match_target=target if addressed else None,
+        matched_fact=(
+            {"id": matched_fact.id, "statement": evidence.statement if evidence else matched_fact.statement,
+             "source": matched_fact.source, "url": matched_fact.url, "date": matched_fact.date,
+             "language": evidence.language if evidence else matched_fact.language}
+            if matched_fact is not None else None
+        ),
+        evidence_text=evidence.text if evidence else "",
+        evidence_language=evidence.language if evidence else None,
     )
 
 
@@ -510,12 +582,18 @@ def _render_md(card: Card) -> str:
         lines += ["", "**Not addressed by the fact base.**"]
         return "\n".join(lines) + "\n"
     lines.append(f"- Match: {card.match_label}")
-    lines.append(f"- Verdict: **{_md(card.verdict or 'see fact-check')}** (the fact-check's verdict on its claim)")
+    if card.matched_fact is None or card.verdict:  # a statement has no verdict
+        lines.append(f"- Verdict: **{_md(card.verdict or 'see fact-check')}** (the fact-check's verdict on its claim)")
     if card.stance:
         lines.append(f"- Stance: {card.stance}")
+    if card.matched_fact:
+        mf = card.matched_fact
+        lines += ["", "### Relevant fact / official statement", "", _md(mf["statement"]), "",
+                  "— " + _md(", ".join(str(x) for x in (mf.get("source"), mf.get("date"), mf.get("url")) if x))]
     if card.fact_check:
         fc = card.fact_check
-        lines += ["", "### Fact-check", "", f"{_md(fc['claim'])}", ""]
+        heading = "Fact-check citing this fact" if card.matched_fact else "Fact-check"
+        lines += ["", f"### {heading}", "", f"{_md(fc['claim'])}", ""]
         if fc.get("rebuttal"):
             lines += [_md(fc["rebuttal"]), ""]
         lines.append("— " + _md(", ".join(str(x) for x in (fc.get("publisher"), fc.get("date"), fc.get("url")) if x)))
@@ -531,6 +609,8 @@ def _render_md(card: Card) -> str:
                   _md(card.draft)]
     elif card.no_draft_reason:
         lines += ["", f"No draft: {_md(card.no_draft_reason)}."]
+    if card.evidence_text:
+        lines += ["", f"### Evidence to cite ({card.evidence_language})", "", _md(card.evidence_text)]
     return "\n".join(lines) + "\n"
 
 
@@ -556,17 +636,24 @@ def _render_html(card: Card) -> str:
         parts.append(f'<dt>Cascade</dt><dd>{e(card.cascade_label)}<ol class="cascade">{steps}</ol></dd>')
     if card.addressed:
         parts.append(f"<dt>Match</dt><dd>{e(card.match_label)}</dd>")
-        parts.append(f"<dt>Verdict</dt><dd><strong>{e(card.verdict or 'see fact-check')}</strong> "
-                     "(the fact-check's verdict on its claim)</dd>")
+        if card.matched_fact is None or card.verdict:  # a statement has no verdict
+            parts.append(f"<dt>Verdict</dt><dd><strong>{e(card.verdict or 'see fact-check')}</strong> "
+                         "(the fact-check's verdict on its claim)</dd>")
     if card.stance:
         parts.append(f'<dt>Stance</dt><dd class="stance-{e(card.stance)}">{e(card.stance)}</dd>')
     parts.append("</dl>")
     if not card.addressed:
         parts.append("<p>Not addressed by the fact base.</p></article>")
         return "\n".join(parts) + "\n"
+    if card.matched_fact:
+        mf = card.matched_fact
+        parts.append(f'<section class="matched-fact"><h3>Relevant fact / official statement</h3>'
+                     f'<p lang="{e(mf.get("language") or "")}">{e(mf["statement"])}</p>'
+                     f"<p>{e(mf.get('source') or '')} {e(mf.get('date') or '')} {link(mf.get('url'))}</p></section>")
     if card.fact_check:
         fc = card.fact_check
-        parts.append(f"<section><h3>Fact-check</h3><p>{e(fc['claim'])}</p><p>{e(fc.get('rebuttal') or '')}</p>"
+        heading = "Fact-check citing this fact" if card.matched_fact else "Fact-check"
+        parts.append(f"<section><h3>{heading}</h3><p>{e(fc['claim'])}</p><p>{e(fc.get('rebuttal') or '')}</p>"
                      f"<p>{e(fc.get('publisher') or '')} {e(fc.get('date') or '')} {link(fc.get('url'))}</p></section>")
     if card.facts:
         items = "".join(f"<li>{e(f.statement)} — {e(f.source or '')} {link(f.url)}</li>" for f in card.facts)
@@ -580,5 +667,8 @@ def _render_html(card: Card) -> str:
                      f'<h4>Long</h4><p lang="{lang}" class="draft-long">{e(card.draft)}</p></section>')
     elif card.no_draft_reason:
         parts.append(f'<p class="no-draft">No draft: {e(card.no_draft_reason)}.</p>')
+    if card.evidence_text:
+        parts.append(f'<section class="evidence"><h3>Evidence to cite</h3>'
+                     f'<p lang="{e(card.evidence_language or "")}" class="evidence-text">{e(card.evidence_text)}</p></section>')
     parts.append("</article>")
     return "\n".join(parts) + "\n"

@@ -863,6 +863,13 @@ SR_LATN: dict[str, str] = {
     "this text asks whether the claim is true; answer with the fact-check itself, not a rebuttal":
         "ovaj tekst pita da li je tvrdnja tačna; odgovorite samom proverom činjenica, ne pobijanjem",
     "the fact-check rates the claim true; there is nothing to counter": "provera činjenica ocenjuje tvrdnju kao tačnu; nema šta da se pobija",
+    # a card whose best match is a fact (official statement), not a fact-check (respond/cards.py)
+    "the best match is a fact (an official statement or evidence record), not a fact-check, and nothing says this text contradicts it; no rebuttal: cite the fact as evidence":
+        "najbolje poklapanje je činjenica (zvanična izjava ili dokaz), a ne provera činjenica, i ništa ne ukazuje da joj ovaj tekst protivreči; nema pobijanja: navedite činjenicu kao dokaz",
+    "relevant fact / official statement": "relevantna činjenica / zvanična izjava",
+    "Relevant fact / official statement": "Relevantna činjenica / zvanična izjava",
+    "Fact-check citing this fact": "Provera činjenica koja navodi ovu činjenicu",
+    "Evidence to cite": "Dokaz za navođenje",
     "draft of a CANDIDATE match: an analyst has not confirmed that this fact-check addresses the claim; confirm the match (`factwatch review confirm`) before posting":
         "nacrt za MOGUĆE poklapanje: analitičar nije potvrdio da se ova provera činjenica odnosi na tvrdnju; potvrdite poklapanje (`factwatch review confirm`) pre objavljivanja",
 }
