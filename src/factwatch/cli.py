@@ -617,7 +617,7 @@ def _print_match(text: str, result: Any) -> None:
     out.line(f"{'ADDRESSED' if data['addressed'] else 'not addressed'}: {text}")
     out.table(
         "matches", ["score", "verdict", "claim", "publisher", "language", "url"],
-        [(f"{m['score']:.2f}", m.get("verdict"), m.get("claim"), m.get("publisher"), m.get("language"), m.get("url"))
+        [(f"{m['score']:.2g}", m.get("verdict"), m.get("claim"), m.get("publisher"), m.get("language"), m.get("url"))
          for m in data["matches"]],
     )
 

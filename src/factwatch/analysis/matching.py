@@ -90,7 +90,7 @@ class Match:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["score"] = round(self.score, 4)
+        d["score"] = float(f"{self.score:.4g}")  # significant digits: rank 2 is often ~1e-7, not 0
         d["cosine"] = round(self.cosine, 4)
         d["bm25"] = round(self.bm25, 4)
         return d
@@ -176,6 +176,18 @@ def store_calibration(store: Store) -> tuple[dict[str, Any], int | None]:
     from factwatch.analysis.recalibrate import stored_calibration
 
     return stored_calibration(store, calibration())
+
+
+# How the match stage writes its rows; part of its cursor, so a change re-matches stored claims once.
+# 2: ``score`` keeps 6 significant digits (it was rounded to 6 decimals, and every candidate below
+# rank 1 scored 0.0, so their order on the claim page could not be read from the score).
+ROW_FORMAT = 2
+
+
+def stored_score(prob: float) -> float:
+    """The re-ranker's score as the match stage stores it: 6 significant digits, so candidates below
+    rank 1 (often 1e-6 to 1e-10) keep their order and size rather than all reading 0.0."""
+    return float(f"{prob:.6g}")
 
 
 def calibration_fingerprint(cal: dict[str, Any]) -> str:
@@ -383,7 +395,8 @@ def match_new_claims(store: Store, *, k: int = 5, batch: int = 500, progress: Pr
     parts = raw.split(":")
     last = int(parts[0]) if parts and parts[0].isdigit() else 0
     cal, cal_id = store_calibration(store)
-    state = [str(count), str(max_id)] + ([str(cal_id)] if cal_id is not None else []) + [calibration_fingerprint(cal)]
+    state = ([str(count), str(max_id)] + ([str(cal_id)] if cal_id is not None else [])
+             + [calibration_fingerprint({**cal, "_row_format": ROW_FORMAT})])
     if parts[1:] != state:
         last = 0
     n_claims = n_matched = n_addressed = changed = 0
@@ -411,7 +424,7 @@ def match_new_claims(store: Store, *, k: int = 5, batch: int = 500, progress: Pr
                     claim_id=claim.id, rank=rank, target=cand.target,
                     fact_check_id=cand.target_id if cand.target == "fact_check" else None,
                     fact_id=cand.target_id if cand.target == "fact" else None,
-                    score=round(prob, 6), addressed=ranking.addressed, matched_text=retriever.passages[cand.row].text,
+                    score=stored_score(prob), addressed=ranking.addressed, matched_text=retriever.passages[cand.row].text,
                     # Stance is decided here once (pages and commands read it); a fact is no claim.
                     stance=stance_of(retriever, cand, claim.text, claim.language) if cand.target == "fact_check" else None,
                     probability=round(ranking.probability, 6),

@@ -57,9 +57,14 @@ def _claim(row: sqlite3.Row) -> Claim:
     return Claim(**d)
 
 
+def _score6(score: float) -> float:
+    # 6 significant digits, not decimals: candidates below rank 1 score ~1e-7 and must keep their order.
+    return float(f"{score:.6g}")
+
+
 def _match_values(m: ClaimMatch) -> tuple[Any, ...]:
     """A match as the row it is stored as (rounded, so a rerun that changes nothing compares equal)."""
-    return (m.claim_id, m.rank, m.target, m.fact_check_id, m.fact_id, round(m.score, 6), int(m.addressed),
+    return (m.claim_id, m.rank, m.target, m.fact_check_id, m.fact_id, _score6(m.score), int(m.addressed),
             m.matched_text, m.stance, None if m.probability is None else round(m.probability, 6),
             json.dumps({k: round(float(v), 4) for k, v in m.evidence.items()}, sort_keys=True))
 
@@ -352,7 +357,7 @@ class FactsMixin:
                 for r in old:
                     m = new.get((r[0], r[1]))
                     same = m is not None and _match_values(m)[2:] == (
-                        r[2], r[3], r[4], round(r[5], 6), r[6], r[7], r[8],
+                        r[2], r[3], r[4], _score6(r[5]), r[6], r[7], r[8],
                         None if r[9] is None else round(r[9], 6), r[10])
                     if same:
                         new.pop((r[0], r[1]))

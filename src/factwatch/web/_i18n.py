@@ -870,6 +870,8 @@ SR_LATN: dict[str, str] = {
     "Relevant fact / official statement": "Relevantna činjenica / zvanična izjava",
     "Fact-check citing this fact": "Provera činjenica koja navodi ovu činjenicu",
     "Evidence to cite": "Dokaz za navođenje",
+    "Rank score is the re-ranker's score: it orders the candidates (below the first it is often tiny). p, the probability that a fact-check addresses the sentence, is decided for the first candidate only.":
+        "Ocena rangiranja je ocena modela za rangiranje: ona određuje redosled kandidata (ispod prvog je često sićušna). p, verovatnoća da provera činjenica odgovara na rečenicu, računa se samo za prvog kandidata.",
     "draft of a CANDIDATE match: an analyst has not confirmed that this fact-check addresses the claim; confirm the match (`factwatch review confirm`) before posting":
         "nacrt za MOGUĆE poklapanje: analitičar nije potvrdio da se ova provera činjenica odnosi na tvrdnju; potvrdite poklapanje (`factwatch review confirm`) pre objavljivanja",
 }
