@@ -1,5 +1,5 @@
 """Candidates below rank 1 keep the re-ranker's score (issue 6): it was rounded to 6 decimals, so
-on the demo 98 of 292 rank-2 to rank-5 rows read 0.0 and the claim page showed 0.00 for all of
+on the demo 104 of the 1,168 rank-2 to rank-5 rows read 0.0 and the claim page showed 0.00 for all of
 them. The match stage and ``match_text`` share ``rank_query``; both now keep significant digits.
 Real CLI, real SQLite, the real matcher and the real web app.
 """
