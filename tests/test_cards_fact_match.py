@@ -88,3 +88,29 @@ def test_a_stored_stance_that_the_text_contradicts_the_statement_brings_back_the
     card = json.loads(cli("card", str(claim_id), "--format", "json").stdout)
     assert card["verdict"] == "False" and card["draft"].startswith("This claim is circulating")
     assert card["no_draft_reason"] is None
+
+
+def test_the_web_card_and_its_downloads_name_the_fact_in_english_and_serbian(cli, tmp_path, db_path):
+    import html as html_lib
+
+    from fastapi.testclient import TestClient
+
+    from _live import bearer
+    from factwatch.web.app import create_app
+
+    claim_id, card = _card_of(cli, tmp_path, AGREES_EN)
+    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1", headers=bearer(db_path)) as client:
+        page = html_lib.unescape(client.get(f"/claims/{claim_id}?lang=en").text)
+        box = page.split('class="response-card"', 1)[1].split("</article>", 1)[0]
+        assert card["labels"]["match"] in box and "Evidence to cite" in box and card["evidence_text"] in box
+        assert "Verdict" not in box and "candidate fact-check" not in box and "see fact-check" not in box
+        assert 'id="drafts"' not in page and "evidence, not a fact-check" in page
+        status = page.split('class="match-status"', 1)[1].split("</p>", 1)[0]
+        assert "relevant fact / official statement" in status and "candidate fact-check" not in status
+        serbian = html_lib.unescape(client.get(f"/claims/{claim_id}?lang=sr-Latn").text)
+        box = serbian.split('class="response-card"', 1)[1].split("</article>", 1)[0]
+        assert "relevantna činjenica / zvanična izjava" in box and "Dokaz za navođenje" in box
+        assert "Relevant fact / official statement" not in box and "No draft" not in box
+        for fmt in ("md", "json"):
+            text = client.get(f"/claims/{claim_id}/card.{fmt}").text
+            assert "Verdict" not in text and "candidate fact-check" not in text and "This claim is false" not in text

@@ -7,7 +7,10 @@ language and script when the fact base has the rebuttal in it (the verdict and c
 come from ``respond/_phrases.py``), else wholly in English. There is no draft when the text
 rejects the claim, only reports it or asks about it (the stance the match stage stored), or when
 the fact-check rates it true; ``no_draft_reason`` says which. Drafts of a match no analyst has
-confirmed are marked as drafts of a candidate.
+confirmed are marked as drafts of a candidate. When the best match is a fact (an official
+statement), not a fact-check, the card names it as evidence, with no verdict and no rebuttal: a
+sentence that agrees with the statement is not to be answered; ``compose_evidence`` gives the fact
+to cite instead.
 
 An OpenAI-compatible endpoint may rewrite the long draft when the user configures one
 (FACTWATCH_LLM_URL, FACTWATCH_LLM_MODEL, FACTWATCH_LLM_KEY); it is off by default, never

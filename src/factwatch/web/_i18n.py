@@ -870,6 +870,9 @@ SR_LATN: dict[str, str] = {
     "Relevant fact / official statement": "Relevantna činjenica / zvanična izjava",
     "Fact-check citing this fact": "Provera činjenica koja navodi ovu činjenicu",
     "Evidence to cite": "Dokaz za navođenje",
+    "evidence, not a fact-check": "dokaz, ne provera činjenica",
+    "The best match is a fact (an official statement), not a fact-check: cite it as evidence; no rebuttal is drafted.":
+        "Najbolje poklapanje je činjenica (zvanična izjava), a ne provera činjenica: navedite je kao dokaz; pobijanje se ne piše.",
     "Rank score is the re-ranker's score: it orders the candidates (below the first it is often tiny). p, the probability that a fact-check addresses the sentence, is decided for the first candidate only.":
         "Ocena rangiranja je ocena modela za rangiranje: ona određuje redosled kandidata (ispod prvog je često sićušna). p, verovatnoća da provera činjenica odgovara na rečenicu, računa se samo za prvog kandidata.",
     "draft of a CANDIDATE match: an analyst has not confirmed that this fact-check addresses the claim; confirm the match (`factwatch review confirm`) before posting":
