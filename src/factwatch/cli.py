@@ -8,6 +8,7 @@ sqlite-utils turns its library's errors into one CLI error.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
@@ -1052,6 +1053,53 @@ def alerts(
         return
     out.table(f"alerts ({len(found)})", ["id", "at", "kind", "narrative", "summary", "webhook"],
               [(a.id, a.at[:16], a.kind, a.narrative_id or "", a.summary, a.delivery or "") for a in found])
+
+
+@app.command()
+def campaigns(
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Only campaigns with documents published since DATE, counted from then.")] = None,
+    limit: Annotated[int, typer.Option(metavar="N", min=1, help="How many campaigns, state-involved and largest first.")] = 50,
+    json_: JsonOpt = False,
+) -> None:
+    """Campaigns: coordinated networks (grouped across object kinds when their accounts coincide)
+    with the narratives they carry, their sources and owning actors, activity and the fact-checks
+    that address their claims. Narratives are automatic candidates unless confirmed."""
+    from factwatch.analysis.campaigns import find_campaigns
+
+    with _store("read") as store:
+        found = find_campaigns(store, since=_parse_since(since), limit=limit)
+    if json_:
+        out.emit_json(found.as_dict())
+        return
+    out.table(f"campaigns ({len(found.campaigns)} from {found.networks} coordination networks)",
+              ["id", "accounts", "docs", "first", "last", "kinds", "state actors", "owning actors", "narratives", "fact-checks"],
+              [(c.id, c.size, c.documents, (c.first_at or "")[:10], (c.last_at or "")[:10], ", ".join(c.kinds), c.state_actors,
+                ", ".join(f"{a.name} ({a.type or 'unknown'}, {a.country or '?'})" for a in c.actors[:3]),
+                "; ".join(f"{n.label} ({n.documents})" for n in c.narratives[:3]), len(c.fact_checks))
+               for c in found.campaigns])
+
+
+@app.command()
+def report(
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="The period starts at DATE (default: everything stored).")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="md|html", help="Markdown or a standalone HTML page (pdf: print the HTML from a browser).")] = "md",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")] = None,
+) -> None:
+    """A briefing for the communications team: counts, top narratives with spike alerts, top claims
+    with candidate or confirmed fact-checks, campaigns, state actors, new candidate narratives."""
+    from factwatch.respond.report import build_report, render
+
+    if fmt not in ("md", "html"):
+        # Usage errors, exit 2. PDF would need a heavy renderer; the HTML prints to PDF from a browser.
+        out.error("--format pdf is not built in (it would need a heavy PDF renderer): use --format html and print it"
+                  " to PDF from a browser." if fmt == "pdf" else f"--format is md or html, not {fmt!r}.")
+        raise typer.Exit(2)
+    with _store("read") as store:
+        text = render(build_report(store, since=_parse_since(since)), fmt)
+    if output is None:
+        sys.stdout.write(text + "\n")  # as written: the console would wrap long lines
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
 
 
 # -- web ---------------------------------------------------------------------------------------
