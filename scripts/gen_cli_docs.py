@@ -21,7 +21,7 @@ CONVENTIONS = """
 
 - **Database.** `--db PATH` (default `$FACTWATCH_DB`, then `./factwatch.db`). Commands that only
   read (`stats`, `runs`, `sources list|export|show`, `claims list`, `match`, `card`, `clusters`,
-  `coordination`, `trends`, `alerts`, `review list`, `narratives list|show|classify|export|candidates`,
+  `coordination`, `trends`, `alerts`, `campaigns`, `report`, `review list`, `narratives list|show|classify|export|candidates`,
   `users list`, `tokens list`, `calibrate --dry-run`, `narratives calibrate --dry-run`) need an
   existing database and open it read-only (SQLite `mode=ro`, or `immutable=1` when even the
   `-shm` file cannot be created): they work on a read-only or `chattr +i` file, and a mistyped
