@@ -1192,6 +1192,8 @@ from factwatch._cli_accounts import register as _register_accounts  # noqa: E402
 _register_accounts(app, _store)  # `users` and `tokens` (issue 10)
 from factwatch._cli_workflow import register as _register_workflow  # noqa: E402
 _register_workflow(claims_app, _store)  # `claims status|post` (issue 10)
+from factwatch.export._cli import register as _register_export  # noqa: E402
+_register_export(app, _store)  # `export stix|claimreview|csv` (DESIGN.md's CLI contract)
 
 if __name__ == "__main__":
     app()

@@ -15,8 +15,10 @@ from typing import Any
 from markupsafe import Markup
 
 from factwatch.respond.cards import Card
+from factwatch.store import Store
 
 CONTEXT = "https://schema.org"
+_PAGE = 500  # rows read from the store at a time
 
 
 def _work(url: str | None, date: str | None = None, name: str | None = None) -> dict[str, Any] | None:
@@ -87,3 +89,43 @@ def json_ld(obj: Any) -> Markup:
     text = json.dumps(obj, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_ESCAPES)
     assert "<" not in text and ">" not in text
     return Markup(text)
+
+
+def claim_reviews(store: Store) -> list[dict[str, Any]]:
+    """Every card an analyst stands behind, as ClaimReview, in claim id order.
+
+    A published card is its snapshot (what the public page carries, dated when it was published);
+    a card whose match an analyst confirmed but nobody published yet is built as publishing would
+    build it (the edited long draft, else the generated one), dated when the match was confirmed.
+    Candidates are left out: a ClaimReview states a verdict, and nobody has checked theirs.
+    """
+    from factwatch.respond.publishing import publisher_name
+    from factwatch.respond.review import reviewed_card
+    from factwatch.store._workflow import TriageQuery
+
+    out: dict[int, dict[str, Any]] = {}
+    total = store.count_published_cards()
+    for offset in range(0, total, _PAGE):
+        for pub in store.list_published_cards(limit=_PAGE, offset=offset):
+            out[pub.claim_id] = pub.claim_review
+    query, offset = TriageQuery(match="confirmed"), 0
+    while True:
+        page = store.triage_claims(query, limit=_PAGE, offset=offset)
+        for row in page.rows:
+            claim = row.claim
+            if claim.id in out:
+                continue
+            card = reviewed_card(store, claim.id, use_llm=False)
+            if not card.confirmed:
+                continue
+            edited = store.reply_drafts(claim.id)
+            body = edited["long"].text if "long" in edited else card.draft
+            review = claim_review(card, body=body, publisher=publisher_name(),
+                                  date_published=claim.reviewed_at or "")
+            if not body:
+                del review["reviewBody"]  # a fact-only card has no rebuttal; the citations still stand
+            out[claim.id] = review
+        offset += len(page.rows)
+        if not page.rows or offset >= page.total:
+            break
+    return [out[k] for k in sorted(out)]

@@ -7,40 +7,25 @@ each answer and streams them as CSV
 (one API page in memory at a time; at most MAX_ROWS rows, a header says when the list was cut). The sub-requests carry the caller's headers, so the login,
 roles and errors are the API's own.
 
-Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading
-apostrophe (OWASP "CSV injection"); nested values are written as JSON.
+Cells are written by export/tables.py (shared with `factwatch export csv`): formula starts defused
+(OWASP "CSV injection"), nested values as JSON.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from factwatch.export.tables import csv_cell, csv_lines  # noqa: F401  (csv_cell: tests import it from here)
 from factwatch.web._render import SECURITY_HEADERS
 
 PAGE_SIZE = 500  # the API's largest page (_filters.MAX_LIMIT)
 MAX_ROWS = 100_000  # one export; a larger list is cut here and says so in a header
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Parameters of the page itself, not filters of the list.
 _PAGE_ONLY = {"format", "limit", "offset", "lang"}
-
-
-def csv_cell(value: Any) -> str:
-    """One cell: text as is (formula starts defused), None empty, containers as JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list, tuple)):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    elif not isinstance(value, str):
-        return str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def records_of(payload: Any) -> list[dict[str, Any]] | None:
@@ -62,14 +47,6 @@ def records_of(payload: Any) -> list[dict[str, Any]] | None:
 
 def _paging(offset: int) -> list[tuple[str, str]]:
     return [("limit", str(PAGE_SIZE)), ("offset", str(offset))]
-
-
-def csv_lines(rows: list[list[Any]], *, header: bool = False) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(str(v) if header else v) for v in row])
-    return out.getvalue()
 
 
 def wants_csv(scope: Scope) -> str | None:
