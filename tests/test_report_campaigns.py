@@ -163,3 +163,28 @@ def test_empty_store_gives_a_valid_report(tmp_path):
     assert "Nothing was found" in page and page.rstrip().endswith("</html>")
     assert json.loads(run("campaigns", "--json"))["campaigns"] == []
 
+
+
+def test_report_counts_date_only_and_undated_documents(tmp_path):
+    """Regression: the count first came from the hourly trend buckets, which skip date-only
+    published_at values, so a store of 94,674 dated articles (2015-07-25 ...) read 'Nothing was
+    found'; and a stray 'None' text from an old import compared later than every date."""
+    rows = ["post_id,account,created_at,text",
+            "1,ana,2015-07-25,Vlada je usvojila budžet za 2016. godinu u iznosu od 10 milijardi dinara.",
+            "2,ana,2015-08-01,Skupština je izglasala zakon o medijima sa 150 glasova za.",
+            "3,ana,,Ministarstvo je objavilo da je nezaposlenost pala na 17 odsto.",
+            "4,ana,2015-08-03,Policija je zaplenila 200 kilograma droge kod Niša."]
+    table = tmp_path / "dated.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = _runner(tmp_path / "dated.db")
+    run("ingest", str(table), "--format", "csv", "--map",
+        "text=text,author=account,source=account,external_id=post_id,published_at=created_at")
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "dated.db") as db:  # what an old import left behind
+        db.execute("UPDATE documents SET published_at = 'None' WHERE external_id = '4'")
+    text = run("report")
+    assert "- documents: 4 (2 undated, not placed in any period)" in text and "Nothing was found" not in text
+    assert "to 2015-08-01" in text
+    late = run("report", "--since", "2015-07-30")
+    assert "- documents: 1 (2 undated" in late and "Period: 2015-07-30 to 2015-08-01" in late

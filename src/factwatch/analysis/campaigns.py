@@ -127,7 +127,7 @@ def _campaign(store: Store, nets: list[StoredNetwork], *, since: str | None,
                            documents=len(ids), accounts=len(who)) for nid, (ids, who) in per_narrative.items()),
         key=lambda n: (-n.documents, n.id))
     doc_ids = {d.id for d in docs}
-    checked = [asdict(f) for f in store.source_fact_checked_claims(sorted({s for s, _p in sources}), limit=2000)
+    checked = [asdict(f) for f in store.source_fact_checked_claims(sorted({s for s, _p in sources}), limit=MAX_DOCUMENTS)
                if f.document_id in doc_ids]
     return Campaign(
         id=nets[0].id, networks=[n.id for n in nets], kinds=sorted({n.kind for n in nets}), accounts=accounts,

@@ -96,8 +96,9 @@ def build_report(store: Store, *, since: str | None = None) -> Report:
     from factwatch.analysis.trends import trend_series
 
     labels = {n.id: (n.label, n.status) for n in store.list_narratives()}
-    until = store.latest_document_time("9999")
-    documents = sum(n for *_k, n in store.daily_language_source_counts(since or "0000", "9999"))
+    dated, undated, until = store.document_period_counts(since)
+    # Undated documents cannot be placed in a period: they count only when the report covers everything.
+    documents = dated + (undated if since is None else 0)
     claims, addressed = store.claims_published_between(since or "0000", "9999")
     series = trend_series(store, dimension="narrative", since=since, top=TOP_NARRATIVES)
     spikes = store.list_alerts(since=since, kind="spike", limit=1000)
@@ -112,7 +113,7 @@ def build_report(store: Store, *, since: str | None = None) -> Report:
     return Report(
         generated_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         since=since, until=until,
-        counts={"documents": documents, "claims": claims, "claims_with_fact_check": addressed,
+        counts={"documents": documents, "undated_documents": undated, "claims": claims, "claims_with_fact_check": addressed,
                 "narratives": len(series.totals), "alerts": alerts, "campaigns": len(campaigns.campaigns),
                 "candidate_narratives": len(found)},
         narratives=narratives, claims=_claims(store, since), campaigns=[c.as_dict() for c in campaigns.campaigns],
@@ -172,7 +173,8 @@ def render_markdown(r: Report) -> str:
         lines += ["Nothing was found: no documents were published in this period.", ""]
     c = r.counts
     lines += ["## Counts", "",
-              f"- documents: {c['documents']}", f"- claims: {c['claims']} ({c['claims_with_fact_check']} with a candidate fact-check)",
+              f"- documents: {c['documents']}" + (f" ({c['undated_documents']} undated, not placed in any period)"
+                                                   if c["undated_documents"] else ""), f"- claims: {c['claims']} ({c['claims_with_fact_check']} with a candidate fact-check)",
               f"- narratives carried: {c['narratives']}", f"- alerts: {c['alerts']}", f"- campaigns: {c['campaigns']}",
               f"- candidate new narratives: {c['candidate_narratives']}", ""]
     lines += ["## Top narratives", ""]

@@ -97,6 +97,17 @@ class TrendsMixin:
             " WHERE length(d.published_at) >= 13 GROUP BY bucket, key ORDER BY bucket, key")
         return [(r[0], r[1], int(r[2])) for r in rows]
 
+    def document_period_counts(self, since: str | None = None) -> tuple[int, int, str | None]:
+        """(documents published at or after ``since``, all of them when None; documents with no
+        publication date; the newest published_at): the briefing's period. Date-only values
+        ('2015-07-25') count here, unlike the hourly trend buckets; a value that is not an ISO date
+        (a stray 'None' text from an old import) counts as undated, not as later than every date."""
+        iso = "published_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+        where, params = (f"WHERE {iso} AND published_at >= ?", [since]) if since else (f"WHERE {iso}", [])
+        row = self._query(f"SELECT COUNT(*), MAX(published_at) FROM documents {where}", params)[0]
+        undated = self._query(f"SELECT COUNT(*) FROM documents WHERE published_at IS NULL OR NOT {iso}")[0][0]
+        return (int(row[0] or 0), int(undated or 0), row[1])
+
     def first_document_time(self) -> str | None:
         """The earliest published_at in the store: days before it were not observed."""
         return self._query("SELECT MIN(published_at) FROM documents WHERE length(published_at) >= 13")[0][0]
