@@ -24,6 +24,7 @@ from factwatch.web.app import create_app
 REPO = Path(__file__).resolve().parents[1]
 FACTS = REPO / "tests" / "data" / "facts" / "facts_profile.yaml"
 CYRILLIC_CLAIM = "Влада Косова је забранила Српску православну цркву."  # asserted, not reported: it gets a draft
+REPORTED = "Влада Косова је забранила Српску православну цркву, тврди портал."  # reported: no draft
 UNRELATED = "Skupština grada Beograda usvojila je plan nove tramvajske linije do Zemuna."
 HOSTILE_SOURCE = '=HYPERLINK("http://evil.example","x"),"\r\n@SUM(A1)'
 DISARM = SHARED_DATA / "disarm" / "DISARM.json"
@@ -42,7 +43,7 @@ def small_template(tmp_path_factory) -> Path:
     invoke(db, "facts", "import", str(FACTS))
     posts = tmp / "posts.jsonl"
     posts.write_text("".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n"
-                             for i, t in enumerate([CYRILLIC_CLAIM, UNRELATED])), encoding="utf-8")
+                             for i, t in enumerate([CYRILLIC_CLAIM, REPORTED, UNRELATED])), encoding="utf-8")
     invoke(db, "ingest", str(posts), "--source", HOSTILE_SOURCE)
     invoke(db, "analyze")
     return db
@@ -78,7 +79,7 @@ def test_csv_is_the_claims_csv_of_the_web(small: Path, tmp_path: Path):
     assert text == web.content.decode("utf-8")  # same columns, cells and defusing, byte for byte
     rows = _csv_rows(text)
     assert tuple(rows[0]) == CLAIM_COLUMNS
-    assert len(rows) == 3  # both sentences are check-worthy claims
+    assert len(rows) == 4  # the three sentences are check-worthy claims
 
 
 def test_hostile_text_round_trips_defused_in_csv(small: Path):
@@ -89,8 +90,10 @@ def test_hostile_text_round_trips_defused_in_csv(small: Path):
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows[1:] for cell in r)
 
 
-def _candidate(db: Path) -> dict:
-    return json.loads(invoke(db, "review", "list", "--json").stdout)["candidates"][0]
+def _candidate(db: Path, text: str = CYRILLIC_CLAIM) -> dict:
+    [found] = [c for c in json.loads(invoke(db, "review", "list", "--json").stdout)["candidates"]
+               if c["claim_text"] == text]
+    return found
 
 
 def test_claimreview_holds_confirmed_and_published_cards_only(small: Path):
@@ -108,6 +111,24 @@ def test_claimreview_holds_confirmed_and_published_cards_only(small: Path):
         published = publish_card(store, candidate["claim_id"], who="ana")
     [after] = json.loads(invoke(small, "export", "claimreview").stdout)
     assert after == published.claim_review  # the public snapshot, as published
+
+
+def test_claimreview_body_is_the_analysts_edited_draft(small: Path):
+    candidate = _candidate(small)
+    invoke(small, "review", "confirm", candidate["match_id"])
+    with open_store(str(small)) as store:
+        store.save_reply_draft(candidate["claim_id"], "long", "Our edited, =checked reply.", edited_by="ana")
+    [review] = json.loads(invoke(small, "export", "claimreview").stdout)
+    assert review["reviewBody"] == "Our edited, =checked reply."
+
+
+def test_a_confirmed_card_without_draft_keeps_its_verdict(small: Path):
+    candidate = _candidate(small, REPORTED)  # it only reports the claim: the card has no rebuttal
+    invoke(small, "review", "confirm", candidate["match_id"])
+    [review] = json.loads(invoke(small, "export", "claimreview").stdout)
+    assert review["claimReviewed"] == REPORTED and "reviewBody" not in review
+    assert review["reviewRating"]["alternateName"] == candidate["verdict"]
+    assert review["citation"][0]["url"] == candidate["url"]
 
 
 def test_a_rejected_candidate_is_not_exported(small: Path):
