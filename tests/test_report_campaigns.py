@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from _live import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+
 from factwatch.cli import app
 from factwatch.respond.report import render_html, render_markdown
 
@@ -119,26 +121,33 @@ def test_report_html_escapes_source_text(store):
     assert "default-src 'none'" in page
 
 
-def test_html_renderer_escapes_every_field(store):
-    """The renderer itself, on a report whose texts are all hostile: nothing comes out as markup."""
-    run, tmp = store
-    page = run("report", "--format", "html")
-    assert "<script" not in page
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _hostile_report(tmp: Path):
+    """The store's real report with every kind of source text replaced by markup that would run."""
     from factwatch.respond.report import build_report
     from factwatch.store import open_store
 
     with open_store(str(tmp / "factwatch.db"), access="read") as s:
         report = build_report(s)
-    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    report.claims[0].update(text=evil, fact_check_claim=evil, fact_check_url="javascript:alert(1)",
+    report.claims[0].update(text=EVIL, fact_check_claim=EVIL, fact_check_url="javascript:alert(1)",
                             document_url="data:text/html,<script>alert(1)</script>")
-    report.narratives[0]["label"] = evil
-    report.campaigns[0]["accounts"][0] = evil
-    report.candidates[0]["representatives"][0]["text"] = evil
-    html = render_html(report)
+    report.narratives[0]["label"] = EVIL
+    report.campaigns[0]["accounts"][0] = EVIL
+    report.candidates[0]["representatives"][0]["text"] = EVIL
+    return report
+
+
+def test_html_renderer_escapes_every_field(store):
+    """The renderer itself, on a report whose texts are all hostile: nothing comes out as markup."""
+    run, tmp = store
+    page = run("report", "--format", "html")
+    assert "<script" not in page
+    html = render_html(_hostile_report(tmp))
     assert "<script" not in html and "<img" not in html and "javascript:" not in html and "data:text" not in html
     assert html.count("&lt;script&gt;") == 5
-    md = render_markdown(report)
+    md = render_markdown(_hostile_report(tmp))
     # Every '<' of source text is backslash-escaped: Markdown renderers show it as text.
     assert not re.search(r"(?<!\\)<(script|img)", md) and md.count(r"\<script\>") == 5
     assert "javascript:" not in md and "data:text" not in md
@@ -188,3 +197,34 @@ def test_report_counts_date_only_and_undated_documents(tmp_path):
     assert "to 2015-08-01" in text
     late = run("report", "--since", "2015-07-30")
     assert "- documents: 1 (2 undated" in late and "Period: 2015-07-30 to 2015-08-01" in late
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_hostile_report_in_chromium(store, tmp_path):
+    """The HTML briefing opened from a file in Debian's chromium: hostile text shows as text, no
+    script runs, nothing is fetched (the page's CSP is default-src 'none')."""
+    from playwright.sync_api import sync_playwright
+
+    run, tmp = store
+    page_file = tmp_path / "briefing.html"
+    page_file.write_text(render_html(_hostile_report(tmp)), encoding="utf-8")
+    dialogs: list[str] = []
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_file.as_uri())
+            assert page.locator("h1").inner_text() == "factwatch briefing"
+            assert page.locator("script").count() == 0 and page.locator("img").count() == 0
+            assert page.get_by_text(EVIL).count() >= 4  # shown literally, as text
+            assert not page.locator('a[href^="javascript:"], a[href^="data:"]').count()
+        finally:
+            browser.close()
+    assert dialogs == [] and errors == []
+    assert requests == [page_file.as_uri()]
