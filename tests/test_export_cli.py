@@ -165,6 +165,7 @@ def test_stix_of_the_demo_is_valid_and_deterministic(demo: Path, tmp_path: Path)
         assert places == ([actor.country] if actor.country else [])
     campaigns = {o["x_factwatch_narrative"]: o for o in by_type["campaign"]}
     assert set(campaigns) == {n.id for n in narratives}
+    assert {n.id: n.status for n in narratives} == {k: c["x_factwatch_status"] for k, c in campaigns.items()}
     for n in narratives:
         used = {t["external_references"][0]["external_id"] for s, kind, t in rels if s is campaigns[n.id] and kind == "uses"}
         assert used == set(n.disarm)

@@ -133,7 +133,8 @@ def _actor(b: _Bundle, actor: Actor) -> str:
 def _narrative(b: _Bundle, n: Narrative, disarm: DisarmCatalogue, documents: int) -> str:
     campaign = b.sdo("campaign", f"narrative|{n.catalogue}|{n.id}", name=n.title, description=n.description,
                      aliases=[n.label] if n.label != n.title else None, x_factwatch_narrative=n.id,
-                     x_factwatch_catalogue=n.catalogue, x_factwatch_parent=n.parent, x_factwatch_documents=documents)
+                     x_factwatch_catalogue=n.catalogue, x_factwatch_parent=n.parent, x_factwatch_documents=documents,
+                     x_factwatch_status=n.status)  # candidate and retired narratives too, marked
     for technique in n.disarm:
         pattern, refs = disarm.attack_pattern(technique, b.producer)
         for ref in refs:
