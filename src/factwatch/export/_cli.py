@@ -55,7 +55,8 @@ def export_text(store: Store, fmt: Format, *, disarm: Path | None) -> str:
     return json.dumps(bundle, ensure_ascii=False, indent=1) + "\n"
 
 
-def register(app: typer.Typer, open_store: Callable[[str], AbstractContextManager[Store]]) -> None:
+def register(app: typer.Typer, opener: Callable[[str], AbstractContextManager[Store]]) -> None:
+    """Add `export` to ``app``; ``opener`` is cli._store (it knows --db), as for the accounts commands."""
     @app.command("export")
     def export(
         fmt: Annotated[Format, typer.Argument(metavar="stix|claimreview|csv", help="stix: STIX 2.1 bundle of actors, narratives with DISARM techniques and coordinated networks; claimreview: schema.org ClaimReview of every confirmed or published card; csv: the claims table.")],
@@ -67,7 +68,7 @@ def register(app: typer.Typer, open_store: Callable[[str], AbstractContextManage
             disarm = disarm or default_disarm()
             if disarm is None:
                 out.warn("no DISARM bundle found (--disarm FILE): attack-patterns carry the technique id only.")
-        with open_store("read") as store:
+        with opener("read") as store:
             text = export_text(store, fmt, disarm=disarm)
         _write(text, output)
 
