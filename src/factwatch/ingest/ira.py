@@ -21,6 +21,16 @@ IRA_LANGUAGES = {
 }
 
 
+def missing_ira_columns(header: list[str]) -> list[str]:
+    """The IRA columns ``header`` lacks: the ones detection looks for, so ``--format ira`` on any
+    other CSV is refused as a whole instead of storing rows with no author or date."""
+    columns = set(header)
+    missing = [c for c in ("content", "publish_date") if c not in columns]
+    if not columns & {"author", "author_id", "external_author_id"}:  # as detect.py accepts
+        missing.insert(0, "author (or author_id)")
+    return missing
+
+
 def _truthy(value: str | None) -> bool | None:
     if value is None or value == "":
         return None
@@ -34,8 +44,10 @@ def iter_ira(
     header, rows = open_csv(stream, name=name)
     if not header:
         return
-    if "content" not in header:
-        raise InputError(f"{name}: no 'content' column, so not the IRA layout; pass --format csv --map text=COLUMN")
+    missing = missing_ira_columns(header)
+    if missing:
+        raise InputError(f"{name}: not the IRA layout: missing column(s) {', '.join(missing)} "
+                         f"(columns: {', '.join(header[:40])}); pass --format csv --map text=COLUMN")
     for position, row in rows:
         if isinstance(row, RejectedRecord):
             yield row

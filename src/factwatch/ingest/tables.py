@@ -158,7 +158,10 @@ def iter_csv(
     header, rows = open_csv(stream, name=name)
     if not header:
         return
-    columns = _resolve_columns(header, explicit)
+    try:
+        columns = _resolve_columns(header, explicit)
+    except InputError as exc:  # name the file, as every other refusal of a whole input does
+        raise InputError(f"{name}: {exc}") from None
     if "text" not in columns and "title" not in columns:
         raise InputError(f"{name}: no text column among {', '.join(header[:40])}; pass --map text=COLUMN")
     for position, row in rows:

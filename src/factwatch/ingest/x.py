@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from ..errors import InputError
 from ..models import ParsedRecord, RejectedRecord
 from ._io import excerpt, parse_date
 from ._json import iter_json_lines
@@ -80,12 +81,33 @@ def _tweet_record(tweet: dict[str, Any], *, position: str, users: dict[str, dict
     )
 
 
+_X_KEYS = ("id", "text", "data", "includes", "errors")
+
+
+def _check_first_line(obj: Any, *, name: str, position: str) -> None:
+    """Refuse a file whose first line is neither a tweet nor an API page: a CSV or another JSONL
+    layout read as ``--format x`` would otherwise be stored as a run of nothing but rejections."""
+    if isinstance(obj, RejectedRecord):
+        if obj.reason.startswith(f"{position}: invalid JSON"):
+            raise InputError(f"{name}: {obj.reason}, so not X API v2 JSONL (a tweet object or a response "
+                             "page a line); check the file or pass --format")
+        return  # an over-long or mis-encoded line is that line's fault, not the layout's
+    if not isinstance(obj, dict) or not any(k in obj for k in _X_KEYS):
+        keys = ", ".join(str(k) for k in list(obj)[:20]) if isinstance(obj, dict) else type(obj).__name__
+        raise InputError(f"{name}: {position} has none of the X API v2 keys {', '.join(_X_KEYS)} (got {keys}), "
+                         "so not an X export; pass --format jsonl --map text=FIELD")
+
+
 def iter_x(
     stream: bytes | IO[bytes], *, name: str, source: str | None = None, mapping: Mapping[str, str] | None = None,
 ) -> Iterator[Item]:
     """X/Twitter API v2 JSONL: a tweet object a line, or a response page ``{"data": [...], "includes": ...}``."""
     users: dict[str, dict[str, Any]] = {}  # usernames seen on earlier pages apply to later ones too
+    first = True
     for position, obj in iter_json_lines(stream):
+        if first:  # the first line stands for the file, as a CSV header does
+            first = False
+            _check_first_line(obj, name=name, position=position)
         if isinstance(obj, RejectedRecord):
             yield obj
             continue
