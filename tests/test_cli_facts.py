@@ -114,6 +114,22 @@ def test_facts_import_of_deeply_nested_json_rejects_it_with_a_reason(cli, tmp_pa
     assert "more than 64 levels deep" in data["reasons"][0] and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("name,kind", [
+    ("rss2.xml", "an RSS/Atom feed of news items, not fact-checks (`factwatch ingest` reads feeds)"),
+    ("atom.xml", "an RSS/Atom feed of news items"),
+    ("article_sr.html", "an HTML page with no ClaimReview in it"),
+])
+def test_facts_import_of_a_feed_says_it_is_a_feed_and_which_formats_it_reads(cli, name, kind):
+    # Before: an RSS file was called "an HTML page without <script ...>" with no formats named.
+    from factwatch.ingest.facts import FORMATS
+
+    result = cli("facts", "import", str(Path(__file__).parent / "data" / "ingest" / name))
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: {name}: {kind}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert all(fmt in result.stderr.lower() for fmt in FORMATS[1:])
+    assert json.loads(cli("stats", "--json").stdout)["fact_checks"] == 0
+
+
 ETIAS_BASE = """facts:
   - id: etias-not-a-visa
     statement: ETIAS is an online travel authorisation for non-EU nationals who do not need a visa to enter the Schengen area; it is not a visa.

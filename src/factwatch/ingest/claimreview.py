@@ -16,6 +16,22 @@ from ._io import excerpt
 
 _LDJSON_RE = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _CONTAINERS = ("mainEntity", "review", "itemListElement", "item")
+# Same markers as ingest's detect.py: a feed names itself in its root element.
+_FEED_RE = re.compile(r"<(rss|rdf:RDF|feed)[\s>]", re.IGNORECASE)
+_HTML_RE = re.compile(r"<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
+# Said whenever a file is not fact-checks at all; facts.FORMATS lists the same formats.
+READS = ("facts import reads ClaimReview JSON-LD (JSON, JSON lines or HTML pages embedding it), "
+         "csv, euvsdisinfo, multiclaim and yaml (--format)")
+
+
+def _markup_kind(text: str) -> str:
+    """What a markup file without JSON-LD is, said to the user: a feed is not 'an HTML page'."""
+    head = text[:4096]
+    if _FEED_RE.search(head):
+        return "an RSS/Atom feed of news items, not fact-checks (`factwatch ingest` reads feeds)"
+    if _HTML_RE.search(text[:8192]):
+        return "an HTML page with no ClaimReview in it (no <script type=\"application/ld+json\">)"
+    return "an XML document, neither HTML nor a feed"
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
@@ -95,8 +111,7 @@ def _documents(content: str, name: str) -> Iterator[tuple[str, Any] | RejectedRe
     if stripped.startswith("<"):
         blocks = _LDJSON_RE.findall(stripped)
         if not blocks:
-            raise InputError(f"{name}: an HTML page without <script type=\"application/ld+json\">; "
-                             "no ClaimReview to import.")
+            raise InputError(f"{name}: {_markup_kind(stripped)}; {READS}.")
         for i, block in enumerate(blocks, 1):
             try:
                 yield f"script {i}", _load(block, f"script {i}")
