@@ -131,3 +131,11 @@ def test_bad_match_ids_are_explained(db, match_id, message):
 def test_review_list_status_is_checked(db):
     result = run_cli("--db", str(db), "review", "list", "--status", "maybe")
     assert result.returncode == 1 and "--status is one of" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", [[], ["--json"]])
+def test_review_list_of_a_missing_claim_is_an_error_naming_claims_list(db, fmt):
+    # Before: an empty table (or {"candidates": []}) and exit 0, as if the claim had nothing to review.
+    result = run_cli("--db", str(db), "review", "list", "--claim", "99999", *fmt)
+    assert result.returncode == 1 and result.stdout == "", (result.stdout, result.stderr)
+    assert result.stderr.startswith("error: Claim 99999 does not exist.") and "`factwatch claims list`" in result.stderr

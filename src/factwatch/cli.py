@@ -663,6 +663,12 @@ def review_list(
 ) -> None:
     """Candidate matches awaiting a decision (or decided ones), with their MATCH_ID."""
     with _store("read") as store:
+        if claim is not None:
+            try:
+                store.get_claim(claim)
+            except NotFoundError:  # an empty list would read as "nothing to review" for a mistyped id
+                raise NotFoundError(f"Claim {claim} does not exist. `factwatch claims list` lists the claims "
+                                    "and their ids.") from None
         rows = store.review_candidates(status=status, claim_id=claim, limit=limit)
     if json_:
         out.emit_json({"candidates": rows})
