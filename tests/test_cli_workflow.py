@@ -105,11 +105,11 @@ def test_post_records_where_and_marks_the_claim_responded(db):
 
 @pytest.mark.parametrize("args, message", [
     (["status", "{claim}", "done"], "new, in-review, responded"),
-    (["status", "999999", "new"], "No claim 999999"),
+    (["status", "999999", "new"], "No claim 999999; /claims or `factwatch claims list` lists them."),
     (["status", "{claim}", "new", "--as", " "], "--as is a user name"),
     (["post", "{claim}", "javascript:alert(1)"], "http(s) URL"),
     (["post", "{claim}", "https://x.com/1", "--at", "yesterday"], "is not a date"),
-    (["post", "999999", "https://x.com/1"], "No claim 999999"),
+    (["post", "999999", "https://x.com/1"], "No claim 999999; /claims or `factwatch claims list` lists them."),
 ])
 def test_bad_input_is_an_error_that_says_what_to_do(db, args, message):
     path, claim = db

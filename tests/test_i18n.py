@@ -167,6 +167,8 @@ def test_every_plural_has_three_forms_with_its_placeholders():
     ("Claim 113", "Tvrdnja 113"), ("Network text-fd48ed8d5edc", "Mreža text-fd48ed8d5edc"),
     ("Run 20261129204407-aaa849", "Učitavanje 20261129204407-aaa849"),
     ("No claim '9x'; claim ids are numbers, see /claims.", "Nema tvrdnje '9x'; id tvrdnje je broj, vidi /claims."),
+    ("No claim 99999; /claims or `factwatch claims list` lists them.",  # the store's, for CLI and web alike
+     "Nema tvrdnje 99999; spisak je na /claims ili ga daje `factwatch claims list`."),
     ("Church banned", "Church banned"),  # a narrative's own title: data, not looked up
     ("Claim {evil}", "Tvrdnja {evil}"),  # the value goes in as it is, never through format()
 ])

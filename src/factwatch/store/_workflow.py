@@ -362,7 +362,7 @@ class WorkflowMixin:
             raise InputError(f"status is one of {', '.join(CLAIM_STATUSES)}, not {status!r}.")
         with self._tx() as c:
             if c.execute("SELECT 1 FROM claims WHERE id = ?", (claim_id,)).fetchone() is None:
-                raise NotFoundError(f"No claim {claim_id}; /claims lists them.")
+                raise NotFoundError(f"No claim {claim_id}; /claims or `factwatch claims list` lists them.")
             c.execute("INSERT INTO claim_workflow(claim_id, status, assignee, changed_by, changed_at, note)"
                       " VALUES (?, ?, ?, ?, ?, ?)", (claim_id, status, assignee, changed_by, utcnow(), note))
         return self.claim_state(claim_id)
@@ -374,7 +374,7 @@ class WorkflowMixin:
             raise InputError(f"A draft is short or long, not {kind!r}.")
         with self._tx() as c:
             if c.execute("SELECT 1 FROM claims WHERE id = ?", (claim_id,)).fetchone() is None:
-                raise NotFoundError(f"No claim {claim_id}; /claims lists them.")
+                raise NotFoundError(f"No claim {claim_id}; /claims or `factwatch claims list` lists them.")
             cur = c.execute("INSERT INTO reply_drafts(claim_id, kind, text, edited_by, edited_at) VALUES (?, ?, ?, ?, ?)",
                             (claim_id, kind, text, edited_by, utcnow()))
             draft_id = cur.lastrowid
@@ -391,7 +391,7 @@ class WorkflowMixin:
                        note: str | None = None) -> ReplyPost:
         with self._tx() as c:
             if c.execute("SELECT 1 FROM claims WHERE id = ?", (claim_id,)).fetchone() is None:
-                raise NotFoundError(f"No claim {claim_id}; /claims lists them.")
+                raise NotFoundError(f"No claim {claim_id}; /claims or `factwatch claims list` lists them.")
             cur = c.execute("INSERT INTO reply_posts(claim_id, url, posted_at, posted_by, recorded_at, note)"
                             " VALUES (?, ?, ?, ?, ?, ?)", (claim_id, url, posted_at, posted_by, utcnow(), note))
             post_id = cur.lastrowid

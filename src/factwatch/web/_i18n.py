@@ -844,7 +844,8 @@ SR_LATN: dict[str, str] = {
     "No document {id}.": "Nema dokumenta {id}.",
     "No document {id}; document ids are numbers, see /documents.": "Nema dokumenta {id}; id dokumenta je broj, vidi /documents.",
     "No claim {id}; claim ids are numbers, see /claims.": "Nema tvrdnje {id}; id tvrdnje je broj, vidi /claims.",
-    "No claim {id}; /claims lists them.": "Nema tvrdnje {id}; spisak je na /claims.",
+    "No claim {id}; /claims or `factwatch claims list` lists them.":
+        "Nema tvrdnje {id}; spisak je na /claims ili ga daje `factwatch claims list`.",
     "No cluster {id}; cluster ids are numbers, see /clusters.": "Nema klastera {id}; id klastera je broj, vidi /clusters.",
     "No coordination network {id}; see /coordination.": "Nema koordinisane mreže {id}; vidi /coordination.",
     "No claim {id}; /claims lists the claims `factwatch analyze` extracted.":
