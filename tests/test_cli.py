@@ -149,6 +149,24 @@ def test_narratives_import_refuses_an_empty_file_instead_of_retiring_the_catalog
     assert [(n["id"], n["status"]) for n in listed] == [("bridge-collapse", "active")]  # was retired
 
 
+def test_narratives_import_of_an_empty_catalogue_uses_its_catalogue_key(cli, tmp_path):
+    # Before: `narratives: []` named its catalogue after the file ("retire"), so the catalogue the
+    # key names kept its narratives and an empty catalogue "retire" appeared.
+    catalogue = tmp_path / "city.yaml"
+    catalogue.write_text(TINY_CATALOGUE, encoding="utf-8")
+    assert cli("narratives", "import", str(catalogue), "--json").exit_code == 0
+    emptied = tmp_path / "retire.yaml"
+    emptied.write_text("catalogue: city\nnarratives: []\n", encoding="utf-8")
+    result = cli("narratives", "import", str(emptied), "--json")
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert (stats["catalogue"], stats["retired"]) == ("city", 1)
+    listed = json.loads(cli("narratives", "list", "--json").stdout)["narratives"]
+    assert [(n["id"], n["catalogue"], n["status"]) for n in listed] == [("bridge-collapse", "city", "retired")]
+    unknown = cli("narratives", "list", "--catalogue", "retire", "--json")
+    assert unknown.exit_code == 1 and "the catalogues are city" in unknown.stderr
+
+
 def test_narratives_list_refuses_an_unknown_status_or_catalogue(cli, tmp_path):
     catalogue = tmp_path / "city.yaml"
     catalogue.write_text(TINY_CATALOGUE, encoding="utf-8")

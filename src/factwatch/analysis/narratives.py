@@ -93,11 +93,10 @@ def import_catalogue(store: Store, path: str | Path, *, fmt: str = "auto", docum
                      progress: Progress | None = None) -> ImportStats:
     """Load a catalogue into the store. For the SemEval folder, its labelled articles also become
     the catalogue's neighbour pool (their mean sentence vectors and labels; not their text)."""
-    from factwatch.ingest.narratives import load_catalogue, read_semeval_documents
+    from factwatch.ingest.narratives import load_named_catalogue, read_semeval_documents
 
     p = Path(path)
-    narratives = load_catalogue(p, fmt=fmt)
-    name = narratives[0].catalogue if narratives else (p.stem if p.is_file() else p.name)
+    name, narratives = load_named_catalogue(p, fmt=fmt)  # an empty file's `catalogue:` key names it too
     result = store.save_narratives(name, narratives)
     # Embed the exemplars now (cached by text hash), so read-only `classify` does not redo it each run.
     texts, _ = exemplar_texts([n for n in narratives if n.status == "active"])

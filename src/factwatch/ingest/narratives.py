@@ -19,8 +19,8 @@ import yaml
 from factwatch.errors import InputError
 from factwatch.models import NARRATIVE_STATUSES, Narrative, NarrativeExample
 
-__all__ = ["load_catalogue", "parse_catalogue_yaml", "parse_semeval_taxonomy", "read_semeval_documents", "dump_catalogue_yaml",
-           "check_catalogue"]
+__all__ = ["load_catalogue", "load_named_catalogue", "parse_catalogue_yaml", "parse_semeval_taxonomy",
+           "read_semeval_documents", "dump_catalogue_yaml", "check_catalogue"]
 
 FORMATS = ("auto", "yaml", "semeval2025")
 _REQUIRED = ("id", "title", "description")
@@ -37,6 +37,13 @@ _SEMEVAL_LABELS = "subtask2_all_fine-grained_narratives.csv"
 
 def load_catalogue(path: str | Path, *, fmt: str = "auto") -> list[Narrative]:
     """Read a catalogue file (YAML) or the SemEval-2025 folder; raises InputError naming the line."""
+    return load_named_catalogue(path, fmt=fmt)[1]
+
+
+def load_named_catalogue(path: str | Path, *, fmt: str = "auto") -> tuple[str, list[Narrative]]:
+    """The catalogue's name and its narratives. The name is the file's ``catalogue:`` key, else
+    taken from the file name; returned apart so an empty catalogue (``narratives: []``) still
+    names the catalogue it empties."""
     p = Path(path)
     if fmt not in FORMATS:
         raise InputError(f"--format is one of {', '.join(FORMATS)}, not {fmt!r}.")
@@ -45,7 +52,7 @@ def load_catalogue(path: str | Path, *, fmt: str = "auto") -> list[Narrative]:
     if fmt == "auto":
         fmt = "semeval2025" if p.is_dir() else "yaml"
     if fmt == "semeval2025":
-        return parse_semeval_taxonomy(p)
+        return "semeval2025", parse_semeval_taxonomy(p)
     if p.is_dir():
         raise InputError(f"{p} is a folder; pass a YAML file, or --format semeval2025 for the SemEval-2025 folder.")
     try:
@@ -55,7 +62,7 @@ def load_catalogue(path: str | Path, *, fmt: str = "auto") -> list[Narrative]:
     if not text.strip():
         # An empty catalogue would retire every narrative of the catalogue the file name names.
         raise InputError(f"{p} is empty; nothing to import (a catalogue is `narratives:` and one entry per narrative).")
-    return parse_catalogue_yaml(text, name=p.stem if p.stem != "narratives" else p.parent.name, where=str(p))
+    return _parse_yaml(text, name=p.stem if p.stem != "narratives" else p.parent.name, where=str(p))
 
 
 # -- YAML -------------------------------------------------------------------------------------
@@ -67,6 +74,10 @@ def _line(node: yaml.Node) -> int:
 
 def parse_catalogue_yaml(text: str, *, name: str = "catalogue", where: str = "<catalogue>") -> list[Narrative]:
     """Parse and check a YAML catalogue (``narratives:`` list, or a bare list)."""
+    return _parse_yaml(text, name=name, where=where)[1]
+
+
+def _parse_yaml(text: str, *, name: str, where: str) -> tuple[str, list[Narrative]]:
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -77,7 +88,7 @@ def parse_catalogue_yaml(text: str, *, name: str = "catalogue", where: str = "<c
     finally:
         loader.dispose()
     if root is None:
-        return []
+        return name, []
     items: yaml.Node | None = root
     catalogue = name
     if isinstance(root, yaml.MappingNode):
@@ -91,7 +102,7 @@ def parse_catalogue_yaml(text: str, *, name: str = "catalogue", where: str = "<c
             raise InputError(f"{where}: line {_line(root)}: no 'narratives:' list; a catalogue is `narratives:` "
                              "followed by one entry per narrative (see docs/narratives.md).")
     if isinstance(items, yaml.ScalarNode) and items.value in ("", "~", "null"):
-        return []
+        return catalogue, []
     if not isinstance(items, yaml.SequenceNode):
         raise InputError(f"{where}: line {_line(items)}: 'narratives' must be a list of narratives.")
     out: list[Narrative] = []
@@ -103,7 +114,7 @@ def parse_catalogue_yaml(text: str, *, name: str = "catalogue", where: str = "<c
         lines[n.id] = _line(node)
         out.append(n)
     check_catalogue(out, lines=lines, where=where)
-    return out
+    return catalogue, out
 
 
 def _narrative(node: yaml.Node, *, catalogue: str, where: str) -> Narrative:
