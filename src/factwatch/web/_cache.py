@@ -30,9 +30,9 @@ from factwatch.web._auth import current_user
 from factwatch.web._i18n import request_language
 
 # Read views that take nothing from the user but the login (routers: documents, claims, sources,
-# clusters, overview). A new path belongs here only if the same is true of it.
+# clusters, overview, campaigns). A new path belongs here only if the same is true of it.
 CACHEABLE = re.compile(
-    r"^/api/(documents|documents/\d+|claims|claims/\d+|sources|clusters|clusters/\d+|overview|stats)$"
+    r"^/api/(documents|documents/\d+|claims|claims/\d+|sources|clusters|clusters/\d+|overview|stats|campaigns)$"
 )
 MAX_BODY = 1 << 20  # a bigger answer is rare and not worth the memory
 HEADER = b"x-cache"  # hit or miss, for the benchmark's hit rate

@@ -878,6 +878,55 @@ SR_LATN: dict[str, str] = {
         "Ocena rangiranja je ocena modela za rangiranje: ona određuje redosled kandidata (ispod prvog je često sićušna). p, verovatnoća da provera činjenica odgovara na rečenicu, računa se samo za prvog kandidata.",
     "draft of a CANDIDATE match: an analyst has not confirmed that this fact-check addresses the claim; confirm the match (`factwatch review confirm`) before posting":
         "nacrt za MOGUĆE poklapanje: analitičar nije potvrdio da se ova provera činjenica odnosi na tvrdnju; potvrdite poklapanje (`factwatch review confirm`) pre objavljivanja",
+    # campaigns and the briefing (routers/campaigns.py; the notes are analysis/campaigns.py's)
+    "Campaigns": "Kampanje",
+    "Briefing": "Izveštaj",
+    "Coordinated networks whose accounts coincide (the same accounts found by shared links, hashtags and copied text are one operation), with the narratives their documents carry, their sources and owning actors, and the fact-checks that address their claims. State-involved and largest first.":
+        "Koordinisane mreže čiji se nalozi poklapaju (isti nalozi nađeni po deljenim linkovima, heštegovima i kopiranom tekstu čine jednu operaciju), sa narativima koje nose njihovi dokumenti, njihovim izvorima i akterima koji ih poseduju i proverama činjenica koje se odnose na njihove tvrdnje. Prvo one sa državnim akterima, pa najveće.",
+    "Campaign {id}": "Kampanja {id}",
+    "Campaign": "Kampanja",
+    "read up to this many": "pročitano najviše ovoliko",
+    "Networks": "Mreže",
+    "median lag {s} s, score {score}": "medijana kašnjenja {s} s, ocena {score}",
+    "No narrative found in its documents.": "U njenim dokumentima nije nađen nijedan narativ.",
+    "{n} more sources in the JSON.": "Još {n} izvora u JSON-u.",
+    "Fact-checks addressing its claims": "Provere činjenica koje se odnose na njene tvrdnje",
+    "No fact-check addresses its claims yet.": "Nijedna provera činjenica se još ne odnosi na njene tvrdnje.",
+    "No coordinated network was active in this period;": "Nijedna koordinisana mreža nije bila aktivna u ovom periodu;",
+    "No coordinated network was active in this period.": "Nijedna koordinisana mreža nije bila aktivna u ovom periodu.",
+    "Download Markdown": "Preuzmi Markdown",
+    "Download HTML": "Preuzmi HTML",
+    "Period: {since} to {until}; generated {at}.": "Period: od {since} do {until}; napravljeno {at}.",
+    "everything stored": "sve sačuvano",
+    "now": "sada",
+    "Nothing was found: no documents were published in this period.":
+        "Ništa nije nađeno: u ovom periodu nije objavljen nijedan dokument.",
+    "{n} undated, not placed in any period": "{n} bez datuma, nisu svrstani ni u jedan period",
+    "{n} with a candidate fact-check": "{n} sa mogućom proverom činjenica",
+    "Top narratives": "Najzastupljeniji narativi",
+    "Spike alerts": "Upozorenja o skoku",
+    "No narrative was found in this period.": "U ovom periodu nije nađen nijedan narativ.",
+    "Top claims and fact-checks": "Glavne tvrdnje i provere činjenica",
+    "A fact-check's verdict is the fact-checker's on the claim it checked. 'candidate' is an automatic match with its probability p; 'confirmed' an analyst reviewed. factwatch gives no verdict itself.":
+        "Ocena provere činjenica je ocena proveravača o tvrdnji koju je proverio. „kandidat” je automatsko poklapanje sa verovatnoćom p; „potvrđeno” je pregledao analitičar. factwatch sam ne daje ocenu.",
+    "No claim with a candidate or confirmed fact-check in this period.":
+        "U ovom periodu nema tvrdnje sa mogućom ili potvrđenom proverom činjenica.",
+    "State actors pushing narratives": "Državni akteri koji guraju narative",
+    "No state or state-affiliated actor carried a narrative in this period.":
+        "U ovom periodu nijedan državni akter ni akter blizak državi nije preneo narativ.",
+    "New candidate narratives": "Novi mogući narativi",
+    "Clusters of claims first seen in the period that match no catalogued narrative; an analyst decides whether to promote them.":
+        "Grupe tvrdnji prvi put viđene u periodu koje ne odgovaraju nijednom narativu iz kataloga; analitičar odlučuje da li da ih unapredi.",
+    "Candidate": "Kandidat",
+    "Terms": "Pojmovi",
+    "Example": "Primer",
+    "No candidate narrative in this period.": "U ovom periodu nema mogućeg narativa.",
+    "Narrative assignments are automatic candidates unless an analyst confirmed them.":
+        "Dodele narativa su automatski kandidati dok ih analitičar ne potvrdi.",
+    "Fact-checks marked 'candidate' are proposed matches with their probability p; 'confirmed' ones an analyst reviewed. Neither is a verdict on the claim by factwatch.":
+        "Provere činjenica označene kao „kandidat” su predložena poklapanja sa verovatnoćom p; „potvrđene” je pregledao analitičar. Nijedno nije ocena tvrdnje koju daje factwatch.",
+    "Coordination is repeated co-sharing within seconds; it does not by itself show intent.":
+        "Koordinacija je ponovljeno zajedničko deljenje u roku od nekoliko sekundi; samo po sebi ne pokazuje nameru.",
 }
 
 # Counted messages: the English plural form -> Serbian (Latin) forms for one, few (2-4) and many.

@@ -36,10 +36,12 @@ NAV: list[tuple[str, str]] = [
     ("/facts", "Facts"),  # the fact base: fact-checks and official statements
     ("/clusters", "Clusters"),  # story clusters: copies across outlets, scripts and platforms
     ("/coordination", "Coordination"),  # accounts sharing the same object within seconds, repeatedly
+    ("/campaigns", "Campaigns"),  # coordinated networks with their narratives, owners and fact-checks
     ("/narratives", "Narratives"),  # the narrative catalogue and how many documents carry each
     ("/discovery", "Candidates"),  # candidate new narratives: clusters of claims no narrative matches
     ("/trends", "Trends"),  # documents over time per narrative, source, actor type, language, platform
     ("/alerts", "Alerts"),  # narrative spikes, state actors starting a narrative, coordinated amplification
+    ("/report", "Briefing"),  # the briefing for a period, as `factwatch report`; .md and .html downloads
     ("/saved", "Saved"),  # saved searches of any list; those of /documents can become alerts
     ("/about", "About"),  # what p, candidate, review and stance mean (linked from every p shown)
     ("/users", "Users"),  # admins only (base.html hides it from others): accounts, roles, API tokens

@@ -9,6 +9,7 @@ from factwatch.web.routers import (
     about,
     actors,
     apidocs,
+    campaigns,
     claims,
     clusters,
     coordination,
@@ -31,6 +32,6 @@ from factwatch.web.routers import (
 ROUTERS = (overview.router, actors.router, documents.router, sources.router, runs.router, claims.router, match.router,
            facts.router, clusters.router, coordination.router, narratives.router, discovery.router, pushers.router, trends.router,
            about.router, ingest_api.router, apidocs.router, review.router, saved.router,
-           users.router)
+           users.router, campaigns.router)
 
 __all__ = ["ROUTERS"]
