@@ -35,6 +35,11 @@ NOT_LISTS = {
                    "with kind=...&offset=..., and next_offset is per kind",
 }
 PAGING = {"total", "limit", "offset", "next_offset"}
+# Lists with fewer than two rows on the demo database, and where their two-row paging is tested.
+ONE_ROW_ON_DEMO = {
+    "/api/campaigns": "the demo's three networks share their eleven accounts, so they are one campaign; "
+                      "tests/test_web_campaigns.py pages two",
+}
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +115,9 @@ def test_limit_one_then_offset_one_gives_the_next_row(client, operations):
         body = whole.json()
         assert PAGING <= set(body) and PAGING <= set(first), path
         total = body["total"]
+        if path in ONE_ROW_ON_DEMO:
+            assert PAGING <= set(body) and total >= 1 and len(body[key]) == min(total, 2), path
+            continue
         assert total >= 2, f"{path} has {total} rows on the demo database; the test needs two"
         assert (first["limit"], first["offset"], second["offset"]) == (1, 0, 1), path
         assert first["next_offset"] == 1 and first["total"] == second["total"] == total, path

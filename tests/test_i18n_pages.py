@@ -361,7 +361,7 @@ def test_every_workbench_page_shows_no_english_in_serbian(client, db):
              "/alerts", "/saved", "/about", "/documents/99999999", "/public/cards", f"/claims?fact_check={_first(client, '/api/facts', 'fact_checks')}",
              f"/facts/checks/new?from_claim={claim}", "/coordination?kind=url", "/audit?kind=match", "/runs?limit=1",
              "/review?kind=candidate", "/review?kind=narrative", "/trends?by=platform", "/trends?by=actor_type&bucket=hour",
-             "/claims/99999999", "/clusters/99999999", "/no-such-page", "/docs"]
+             "/claims/99999999", "/clusters/99999999", "/no-such-page", "/docs", "/campaigns", "/report"]
     facts = client.get("/api/facts/facts").json()["facts"]
     if facts:
         paths.append(f"/facts/facts/{facts[0]['id']}")
@@ -378,7 +378,8 @@ def test_every_demo_page_shows_no_english_in_serbian(site):  # noqa: F811
     paths = ["/", "/clusters", f"/clusters/{cluster}", "/coordination", f"/coordination/{network}", "/narratives",
              f"/narratives/{_one(db, 'SELECT narrative_id FROM narrative_assignments ORDER BY narrative_id')}",
              "/trends?by=actor_type", "/alerts", "/claims?min_score=0",
-             f"/claims/{site['matched'][1]}", f"/sources/{_one(db, 'SELECT name FROM sources WHERE actor IS NOT NULL')}"]
+             f"/claims/{site['matched'][1]}", f"/sources/{_one(db, 'SELECT name FROM sources WHERE actor IS NOT NULL')}",
+             "/campaigns", "/report"]
     assert _each_page(client, db, paths) == {}
 
 

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 PHONE = {"width": 390, "height": 844}
 PAGES = ["/", "/documents", "/documents?q=vlada", "/documents/1", "/sources", "/runs", "/runs/1", "/claims", "/review",
          "/match", "/facts", "/clusters", "/coordination", "/narratives", "/discovery", "/trends", "/alerts",
-         "/saved", "/about", "/actors"]
+         "/saved", "/about", "/actors", "/campaigns", "/report"]
 LONG_URL = "https://example.org/" + "a-very-long-unbroken-path-segment" * 6
 
 # Elements whose box leaves the viewport, unless a scrolling/clipping box holds them; and table

@@ -748,6 +748,8 @@ SR_LATN: dict[str, str] = {
     "the first appearance": "prvo pojavljivanje",
     "the first fact-check below probably addresses this claim; an analyst confirms it before it is used.":
         "prva provera činjenica ispod se verovatno odnosi na ovu tvrdnju; analitičar to potvrđuje pre upotrebe.",
+    "the first fact below (an official statement, not a fact-check) probably bears on this claim: cite it as evidence once an analyst confirms it.":
+        "prva činjenica ispod (zvanična izjava, ne provera činjenica) se verovatno odnosi na ovu tvrdnju: navedite je kao dokaz kada analitičar to potvrdi.",
     "the outlet's site": "sajt medija",
     "this match was stored before the match stage kept p; rerun factwatch analyze":
         "ovo poklapanje je sačuvano pre nego što je faza uparivanja čuvala p; ponovo pokrenite factwatch analyze",
@@ -917,9 +919,6 @@ SR_LATN: dict[str, str] = {
     "New candidate narratives": "Novi mogući narativi",
     "Clusters of claims first seen in the period that match no catalogued narrative; an analyst decides whether to promote them.":
         "Grupe tvrdnji prvi put viđene u periodu koje ne odgovaraju nijednom narativu iz kataloga; analitičar odlučuje da li da ih unapredi.",
-    "Candidate": "Kandidat",
-    "Terms": "Pojmovi",
-    "Example": "Primer",
     "No candidate narrative in this period.": "U ovom periodu nema mogućeg narativa.",
     "Narrative assignments are automatic candidates unless an analyst confirmed them.":
         "Dodele narativa su automatski kandidati dok ih analitičar ne potvrdi.",
