@@ -399,9 +399,11 @@ def claims_list(
         return
     # p is the decision's stored P(addressed), not the re-ranker's score (issue 6); the status is
     # the analyst decision in force, else "candidate" for an addressed match.
+    # The best match is a fact-check or a fact (an official statement): a fact's row says so.
     out.table(
-        "claims", ["id", "published", "source", "lang", "claim", "candidate fact-check", "p", "status", "stance"],
-        [(r.id, (r.published_at or "")[:10], r.source, r.language, r.text, r.match_claim,
+        "claims", ["id", "published", "source", "lang", "claim", "candidate fact-check or fact", "p", "status", "stance"],
+        [(r.id, (r.published_at or "")[:10], r.source, r.language, r.text,
+          f"fact: {r.match_claim}" if r.match_target == "fact" and r.match_claim else r.match_claim,
           f"{r.probability:.2f}" if r.probability is not None else "",
           r.review_decision or ("candidate" if r.addressed else ""), r.stance if (r.addressed or r.review_decision) else "")
          for r in rows],
@@ -674,8 +676,8 @@ def review_list(
         out.emit_json({"candidates": rows})
         return
     out.table(
-        f"candidates ({status})", ["match id", "claim", "candidate fact-check", "verdict", "p", "stance", "decision"],
-        [(r.match_id, r.claim_text, r.candidate, r.verdict, f"{r.probability:.2f}" if r.probability is not None else "",
+        f"candidates ({status})", ["match id", "claim", "candidate fact-check or fact", "verdict", "p", "stance", "decision"],
+        [(r.match_id, r.claim_text, f"fact: {r.candidate}" if r.target == "fact" and r.candidate else r.candidate, r.verdict, f"{r.probability:.2f}" if r.probability is not None else "",
           r.stance, f"{r.decision} by {r.reviewer}, {(r.decided_at or '')[:16]}" if r.decision else "pending")
          for r in rows],
     )

@@ -55,9 +55,11 @@ def decide_match(
 
 
 def card_match(matches: list[ClaimMatchRow]) -> ClaimMatchRow | None:
-    """The match a claim's card is built on (build_card's choice: the best fact-check), with the
-    decision in force on its pair."""
-    return next((m for m in matches if m.target == "fact_check"), None)
+    """The match a claim's card is built on, with the decision in force on its pair: the best one
+    (lowest rank), a fact-check or a fact, as build_card, the claim list and the review queue take
+    it. Taking the first fact-check instead let a decision on rank 1 (a fact) miss the card, and a
+    decision on a lower-ranked fact-check decide a card that is not about it."""
+    return min(matches, key=lambda m: m.rank, default=None)
 
 
 def reviewed_card(store: Store, claim_id: int, *, matches: list[ClaimMatchRow] | None = None,
@@ -72,7 +74,8 @@ def reviewed_card(store: Store, claim_id: int, *, matches: list[ClaimMatchRow] |
         matches = store.claim_match_rows(claim_id)
     top = card_match(matches)
     if top is not None and top.review_decision == "rejected":
+        what = "fact" if top.target == "fact" else "fact-check"
         raise NotFoundError(
-            f"No card for claim {claim_id}: {top.reviewer} rejected its candidate fact-check on "
+            f"No card for claim {claim_id}: {top.reviewer} rejected its candidate {what} on "
             f"{(top.reviewed_at or '?')[:10]}. `factwatch review confirm {claim_id}.{top.rank}` reverses that.")
     return build_card(store, claim_id, confirmed=bool(top and top.review_decision == "confirmed"), use_llm=use_llm)
