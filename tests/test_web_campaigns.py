@@ -195,3 +195,15 @@ def test_hostile_campaign_in_chromium(store):
         finally:
             browser.close()
     assert dialogs == [] and errors == []
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_pages_fit_a_390px_phone(store):
+    """Two campaigns with long account lists, hostile names and fact-check tables: nothing runs off a phone."""
+    from test_web_responsive import _check_pages
+
+    db, _run = store
+    add_user(db, "phone-viewer")
+    with live_dashboard(db) as url:
+        assert _check_pages(url, ["/campaigns", "/report", "/campaigns?since=2027-01-01&lang=sr-Cyrl"]) == {}
