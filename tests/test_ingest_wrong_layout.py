@@ -89,3 +89,20 @@ def test_csv_map_error_names_the_file(tmp_path):
     csv.write_text("id,body\n1,tekst\n", encoding="utf-8")
     error = refused(tmp_path / "f.db", csv, "--map", "text=content")
     assert error.startswith(f"error: {csv}: the header has no column 'content' for text")
+
+
+def test_jsonl_map_to_a_field_the_first_object_lacks_is_refused(tmp_path):
+    # Before: every record rejected for "missing text field 'content'", exit 0.
+    jsonl = tmp_path / "posts.jsonl"
+    jsonl.write_text('{"body": "prvi", "id": 1}\n{"body": "drugi", "id": 2}\n', encoding="utf-8")
+    error = refused(tmp_path / "f.db", jsonl, "--map", "text=content")
+    assert f"{jsonl}: line 1 has no field 'content' for text (fields: body, id); fix --map text=FIELD" in error
+
+
+def test_jsonl_map_keeps_a_record_whose_mapped_field_is_null_a_rejection(tmp_path):
+    jsonl = tmp_path / "posts.jsonl"
+    jsonl.write_text('{"content": null}\n{"user": {"text": "x"}, "content": "drugi"}\n', encoding="utf-8")
+    db = tmp_path / "f.db"
+    result = run_cli("--db", str(db), "ingest", str(jsonl), "--map", "text=content", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rejected"] == 1 and documents(db) == 1

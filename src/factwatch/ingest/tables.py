@@ -198,10 +198,21 @@ def iter_jsonl(
     """One JSON object a line; fields found by ``mapping`` (dotted paths allowed) or common names."""
     explicit = check_mapping(mapping)
     default_source = PurePath(name).name.split(".")[0] or None
+    first = True
     for position, obj in iter_json_lines(stream):
         if isinstance(obj, RejectedRecord):
             yield obj
             continue
+        if first and isinstance(obj, dict) and "text" in explicit:
+            # The first object stands for the file, as a CSV header does: a --map text=FIELD it
+            # lacks is a mistyped map, and every record would be rejected for it.
+            first = False
+            if not any(path in obj or _dotted(obj, path) is not None
+                       for path in (explicit["text"], explicit.get("title", "title"))):
+                keys = ", ".join(str(k) for k in list(obj)[:40])
+                raise InputError(f"{name}: {position} has no field {explicit['text']!r} for text (fields: {keys}); "
+                                 "fix --map text=FIELD")
+        first = False
         if not isinstance(obj, dict):
             yield RejectedRecord(position, f"{position}: expected a JSON object, got {type(obj).__name__}",
                                  excerpt(json.dumps(obj, ensure_ascii=False)))
