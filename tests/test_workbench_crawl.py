@@ -49,14 +49,16 @@ def _shape(path: str) -> str:
     return "/" + "/".join(parts[:1] + ["*"] * (len(parts) - 1)) + ("?" if parsed.query else "")
 
 
-def _same_site_paths(page, base: str, here: str) -> list[str]:  # noqa: ANN001 (playwright's Page)
-    hrefs = page.eval_on_selector_all("main a[href]", "as => as.map(a => a.getAttribute('href'))")
+def _same_site_paths(page, base: str, here: str) -> list[tuple[str, bool]]:  # noqa: ANN001 (playwright's Page)
+    """(path, is a download): a link marked ``download`` (the briefing's .md/.html) is fetched as a
+    link, not opened as a page (chromium's goto refuses a download)."""
+    hrefs = page.eval_on_selector_all("main a[href]", "as => as.map(a => [a.getAttribute('href'), a.hasAttribute('download')])")
     found = []
-    for href in hrefs:
+    for href, download in hrefs:
         url = urlparse(urljoin(base + here, href))
         if url.netloc != urlparse(base).netloc or url.path.startswith(SKIP_PREFIXES) or SKIP_QUERY.search(url.query):
             continue
-        found.append(url.path + ("?" + url.query if url.query else ""))
+        found.append((url.path + ("?" + url.query if url.query else ""), download))
     return found
 
 
@@ -83,9 +85,9 @@ def crawl(page, base: str, start: list[str]) -> Crawl:  # noqa: ANN001
         if errors:
             result.errors[path] = list(errors)
         if path in start:
-            for link in _same_site_paths(page, base, path):
+            for link, download in _same_site_paths(page, base, path):
                 result.links.add(link)
-                if link not in result.visited and shapes[_shape(link)] < PER_SHAPE:
+                if not download and link not in result.visited and shapes[_shape(link)] < PER_SHAPE:
                     shapes[_shape(link)] += 1
                     queue.append(link)
     return result
@@ -133,8 +135,9 @@ def test_nav_and_every_route_one_level_deep(site, lang, viewport):
 
 PAGES = {
     "/": '<main><a href="/ok">ok</a> <a href="/missing">gone</a> <a href="/wide">wide</a>'
-         '<a href="/logout">out</a><a href="/ok?format=csv">csv</a></main>',
+         '<a href="/logout">out</a><a href="/ok?format=csv">csv</a><a href="/file.md" download>md</a></main>',
     "/ok": "<main>fine</main>",
+    "/file.md": "a download",
     "/wide": '<main><div style="width:3000px">wide</div><script>console.error("boom")</script></main>',
 }
 
@@ -171,7 +174,8 @@ def test_the_crawl_catches_broken_links_console_errors_and_wide_pages():
         server.shutdown()
         server.server_close()
     assert found.visited == ["/", "/ok", "/missing", "/wide"]
-    assert found.links == {"/ok", "/missing", "/wide"}  # not /logout, not the CSV download
+    # Not /logout, not the CSV export; the marked download is checked as a link but not opened.
+    assert found.links == {"/ok", "/missing", "/wide", "/file.md"}
     assert found.status == {"/missing": 404} and broken == {"/missing": 404}
     assert "boom" in found.errors["/wide"] and any("404" in e for e in found.errors["/missing"])
     assert list(found.too_wide) == ["/wide"]
