@@ -106,3 +106,13 @@ def test_jsonl_map_keeps_a_record_whose_mapped_field_is_null_a_rejection(tmp_pat
     result = run_cli("--db", str(db), "ingest", str(jsonl), "--map", "text=content", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["rejected"] == 1 and documents(db) == 1
+
+
+def test_x_keeps_a_broken_first_tweet_a_rejection(tmp_path):
+    # A first line that starts as a JSON object but breaks is that tweet's fault, not the layout's.
+    jsonl = tmp_path / "x.jsonl"
+    jsonl.write_text('{"id": "1", "text": "odsečen\n{"id": "2", "text": "drugi"}\n', encoding="utf-8")
+    db = tmp_path / "f.db"
+    result = run_cli("--db", str(db), "ingest", str(jsonl), "--format", "x", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rejected"] == 1 and documents(db) == 1

@@ -88,10 +88,12 @@ def _check_first_line(obj: Any, *, name: str, position: str) -> None:
     """Refuse a file whose first line is neither a tweet nor an API page: a CSV or another JSONL
     layout read as ``--format x`` would otherwise be stored as a run of nothing but rejections."""
     if isinstance(obj, RejectedRecord):
-        if obj.reason.startswith(f"{position}: invalid JSON"):
+        # A line that does not even start as a JSON object (a CSV header, HTML, prose) says the file
+        # is another layout; a broken object, an over-long or mis-encoded line is that line's fault.
+        if obj.reason.startswith(f"{position}: invalid JSON") and not obj.raw.lstrip("\ufeff \t").startswith("{"):
             raise InputError(f"{name}: {obj.reason}, so not X API v2 JSONL (a tweet object or a response "
                              "page a line); check the file or pass --format")
-        return  # an over-long or mis-encoded line is that line's fault, not the layout's
+        return
     if not isinstance(obj, dict) or not any(k in obj for k in _X_KEYS):
         keys = ", ".join(str(k) for k in list(obj)[:20]) if isinstance(obj, dict) else type(obj).__name__
         raise InputError(f"{name}: {position} has none of the X API v2 keys {', '.join(_X_KEYS)} (got {keys}), "
