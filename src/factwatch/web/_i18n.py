@@ -1004,7 +1004,7 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 # marks are cut out too: serbian-translit leaves a text between „ and ” in Latin, taking it for a name.
 _KEEP_LATIN_RE = re.compile(r"([„”“]|\{[^}]*\}|\b[a-z]{2,3}(?:, [a-z]{2,3})+…|`[^`]*`|schema\.org|docs/[\w./]+|(?<![\w/])/[a-z][\w/]*|"
                             r"\bfactwatch(?: (?:analyze|review|ingest|facts|narratives|users|tokens|sources|watch|clusters|claims|demo|serve)\b)?|"
-                            r"\b(?:API|JSON|CSV|URL|UTC|ID|DISARM|ClaimReview|CooRTweet|POST|NAME|p)\b)")
+                            r"\b(?:API|JSON|CSV|URL|UTC|ID|DISARM|ClaimReview|CooRTweet|POST|NAME|Markdown|HTML|p)\b)")
 
 
 def _to_cyrillic(message: str) -> str:
