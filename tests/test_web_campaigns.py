@@ -207,3 +207,18 @@ def test_pages_fit_a_390px_phone(store):
     add_user(db, "phone-viewer")
     with live_dashboard(db) as url:
         assert _check_pages(url, ["/campaigns", "/report", "/campaigns?since=2027-01-01&lang=sr-Cyrl"]) == {}
+
+
+def test_a_confirmed_match_shows_as_confirmed_without_p(client):
+    """An analyst's confirmation turns a campaign's candidate fact-check into 'confirmed' on the page and the API."""
+    top = client.get("/api/campaigns", params={"limit": 1}).json()["campaigns"][0]
+    candidate = next(f for f in top["fact_checks"] if f["status"] == "candidate")
+    decided = client.post("/api/review/decisions", json={"kind": "match", "item": f"{candidate['claim_id']}.1",
+                                                         "decision": "confirmed"})
+    assert decided.status_code == 201, decided.text
+    after = client.get("/api/campaigns", params={"limit": 1}).json()["campaigns"][0]
+    confirmed = next(f for f in after["fact_checks"] if f["claim_id"] == candidate["claim_id"])
+    assert confirmed["status"] == "confirmed"
+    page = client.get("/campaigns", params={"limit": 1}).text
+    row = page.split(f'<a href="/claims/{candidate["claim_id"]}">', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="status status-confirmed">confirmed</span>' in row and "p = " not in row
