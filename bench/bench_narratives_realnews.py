@@ -2,7 +2,7 @@
 Balkans catalogue, judged by hand in bench/data/alo_narrative_labels.jsonl.
 
     PYTHONPATH=src .venv/bin/python bench/bench_narratives_realnews.py [--db bench/tmp/alo_narratives.db]
-        [--catalogue profiles/western-balkans/narratives.yaml] [--dev-only] [--out NAME]
+        [--catalogue FILE | --as-analysed] [--dev-only] [--out NAME]
 
 The database is the one bench/bench_alo_narratives.py builds (the 2,016 articles analysed with the
 profile's catalogue loaded; about 8 minutes); it is opened read-only and every vector comes from
@@ -17,8 +17,9 @@ Recall is over the labelled pool only (the articles the stage labels, the 100 be
 below the line and 50 keyword articles), not over all 2,016: it is an upper bound.
 Results: bench/results/narratives_realnews.json.
 
-The database holds the catalogue it was analysed with. ``--catalogue FILE`` scores another one
-(an edited narratives.yaml) without a new 8-minute analyze: the database is copied to
+The database holds the catalogue it was analysed with, which may be older than the profile's. So
+the script scores ``--catalogue FILE`` (default: the profile's narratives.yaml; ``--as-analysed``
+keeps the database's) without a new 8-minute analyze: the database is copied to
 bench/tmp/alo_narratives_rescored.db, FILE is imported into the copy as `narratives import`
 does (its exemplars embedded), and the sentences the stage would pick under the new catalogue's
 vocabulary are embedded where the cache lacks them. The articles, claims and their vectors do not
@@ -50,6 +51,7 @@ from factwatch.text.script import latin_key  # noqa: E402
 LABELS = REPO / "bench" / "data" / "alo_narrative_labels.jsonl"
 DB = TMP / "alo_narratives.db"
 RESCORED = TMP / "alo_narratives_rescored.db"
+CATALOGUE = REPO / "profiles" / "western-balkans" / "narratives.yaml"
 
 
 def with_catalogue(db: Path, catalogue: Path) -> Path:
@@ -144,7 +146,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", type=Path, default=DB, help="Alo analysed with the Western Balkans catalogue")
     ap.add_argument("--labels", type=Path, default=LABELS)
-    ap.add_argument("--catalogue", type=Path, help="score this narratives.yaml instead of the one in --db")
+    ap.add_argument("--catalogue", type=Path, default=CATALOGUE, help="the narratives.yaml to score (imported into a copy of --db)")
+    ap.add_argument("--as-analysed", action="store_true", help="score the catalogue stored in --db, read-only")
     ap.add_argument("--dev-only", action="store_true", help="leave the test split out")
     ap.add_argument("--out", default="narratives_realnews", help="results name (bench/results/NAME.json)")
     args = ap.parse_args()
@@ -153,7 +156,9 @@ def main() -> None:
         print(f"skipped: {args.db} is absent; build it with bench/bench_alo_narratives.py (about 8 minutes)")
         return
     labels = read_labels(args.labels)
-    if args.catalogue:
+    if args.as_analysed:
+        args.catalogue = None
+    else:
         args.db = with_catalogue(args.db, args.catalogue)
     store = open_store(str(args.db), access="read")
     memo: dict[str, bytes] = {}  # vectors the read-only cache lacks (a new catalogue's picked sentences)
@@ -195,7 +200,8 @@ def main() -> None:
             for line in (0.87, 0.875, 0.88, 0.885, 0.89, 0.895, 0.9, 0.905, 0.91) for margin in (0.0, 0.01, 0.02, 0.03)}
     splits = ("dev",) if args.dev_only else ("dev", "test")
     result = {
-        "catalogue": str(args.catalogue) if args.catalogue else "as analysed in the database",
+        "catalogue": (str(args.catalogue.relative_to(REPO)) if args.catalogue.is_relative_to(REPO) else str(args.catalogue))
+        if args.catalogue else "as analysed in the database",
         "db": str(args.db.relative_to(REPO)) if args.db.is_relative_to(REPO) else str(args.db),
         "labels": str(args.labels.relative_to(REPO)) if args.labels.is_relative_to(REPO) else str(args.labels),
         "pairs_counted": "document x narrative; a claim's narrative counts for its article",
