@@ -169,6 +169,7 @@ def test_pages_in_serbian(client):
     assert "Narrative assignments are automatic" not in page
     report = client.get("/report?lang=sr-Latn").text
     assert "<h1>Izveštaj</h1>" in report and "Najzastupljeniji narativi" in report and "Top narratives" not in report
+    client.get("/?lang=en")  # ?lang= is remembered in a cookie: the other tests read English
 
 
 @pytest.mark.browser
