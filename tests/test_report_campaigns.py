@@ -228,3 +228,17 @@ def test_hostile_report_in_chromium(store, tmp_path):
             browser.close()
     assert dialogs == [] and errors == []
     assert requests == [page_file.as_uri()]
+
+
+def test_a_campaign_past_the_document_cap_is_read_by_its_latest_activity(store, monkeypatch):
+    """On a big store the cap kept a campaign's OLDEST documents (the store read them oldest first), so
+    its last activity, narratives and fact-checks came from its first weeks only."""
+    from factwatch.analysis import campaigns
+    from factwatch.store import open_store
+
+    run, tmp = store
+    monkeypatch.setattr(campaigns, "MAX_DOCUMENTS", 3)
+    with open_store(str(tmp / "factwatch.db"), access="read") as s:
+        top = campaigns.find_campaigns(s).campaigns[0]
+    assert top.documents_truncated and top.documents == 3
+    assert top.last_at[:10] == "2026-11-20"  # the campaign's latest document, as without the cap

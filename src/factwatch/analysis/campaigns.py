@@ -103,7 +103,8 @@ def _group(networks: list[StoredNetwork]) -> list[list[StoredNetwork]]:
 def _campaign(store: Store, nets: list[StoredNetwork], *, since: str | None,
               labels: dict[str, tuple[str, str]], carried: dict[int, set[str]]) -> Campaign | None:
     accounts = sorted({a for n in nets for a in n.accounts})
-    docs = store.account_share_documents(accounts, since=since, limit=MAX_DOCUMENTS + 1)
+    # Newest first: past the cap, a campaign is read by its latest activity, not its first weeks.
+    docs = store.account_share_documents(accounts, since=since, limit=MAX_DOCUMENTS + 1, newest_first=True)
     truncated = len(docs) > MAX_DOCUMENTS
     docs = docs[:MAX_DOCUMENTS]
     if since is not None and not docs:

@@ -65,10 +65,10 @@ class CoordinationMixin:
     def account_share_documents(
         self, accounts: Sequence[str], *, since: str | None = None, until: str | None = None,
         clusters: Sequence[int] | None = None, needles: Sequence[str] | None = None, limit: int = 5000,
-        marker: str | None = None,
+        marker: str | None = None, newest_first: bool = False,
     ) -> list[ShareDocument]:
         """Documents posted by ``accounts`` (named as the stage names them: the author, else the source),
-        oldest first, at most ``limit``: the network page's shares and lags. ``since``/``until`` bound
+        oldest first (``newest_first``: newest first, so a cut keeps the latest), at most ``limit``: the network page's shares and lags. ``since``/``until`` bound
         ``published_at``; ``clusters`` keeps members of those story clusters; ``needles`` keeps
         documents whose meta contains one of them (case-insensitive for ASCII) or whose text or
         Latin key holds one as words (the FTS index; see ``_fts_phrases``) and, with ``marker``,
@@ -113,8 +113,9 @@ class CoordinationMixin:
                                                  " OR d.latin_key LIKE ? ESCAPE '\\'" for _ in like) or "0") + ")")
                 for n in like:
                     params += [f"%{n}%"] * 3
+        order = "d.published_at DESC, d.id DESC" if newest_first else "d.published_at, d.id"
         select = _SHARE_SELECT.replace("WHERE d.id > ? ORDER BY d.id LIMIT ?",
-                                       f"WHERE {' AND '.join(where)} ORDER BY d.published_at IS NULL, d.published_at, d.id LIMIT ?")
+                                       f"WHERE {' AND '.join(where)} ORDER BY d.published_at IS NULL, {order} LIMIT ?")
         wanted = set(accounts)
         docs = [_share(r) for r in self._query(select, [*params, limit])]
         return [d for d in docs if ((d.author or "").strip() or d.source) in wanted]
