@@ -65,3 +65,18 @@ def test_the_live_match_page_names_a_best_fact_in_english_and_serbian(cli, fact_
             verdict = html_lib.unescape(response.text).split('class="match-verdict"', 1)[1].split("</p>", 1)[0]
             assert shown in verdict and also in verdict, verdict
             assert "candidate fact-check" not in verdict and "moguća provera činjenica" not in verdict
+
+
+def test_the_claim_page_says_a_rejected_fact_was_a_fact(cli, fact_claim, db_path):
+    """After rejecting the fact a card was built on, the claim page read 'rejected this candidate fact-check'."""
+    from fastapi.testclient import TestClient
+
+    from _live import bearer
+    from factwatch.web.app import create_app
+
+    assert cli("review", "reject", f"{fact_claim}.1", "--note", "other topic").exit_code == 0
+    with TestClient(create_app(str(db_path)), base_url="http://127.0.0.1", headers=bearer(db_path)) as client:
+        page = html_lib.unescape(client.get(f"/claims/{fact_claim}").text)
+        assert "rejected this candidate fact on" in page and "rejected this candidate fact-check" not in page
+        page = html_lib.unescape(client.get(f"/claims/{fact_claim}?lang=sr-Latn").text)
+        assert "je odbio ovu moguću činjenicu" in page

@@ -633,6 +633,7 @@ SR_LATN: dict[str, str] = {
     "No candidates in the fact base.": "U bazi činjenica nema kandidata.",
     "No candidates yet:": "Još nema kandidata:",
     "No card: {who} rejected this candidate fact-check on {when}": "Nema kartice: {who} je odbio ovu moguću proveru činjenica {when}",
+    "No card: {who} rejected this candidate fact on {when}": "Nema kartice: {who} je odbio ovu moguću činjenicu {when}",
     "No claims match these filters.": "Nijedna tvrdnja ne odgovara ovim filterima.",
     "No claims yet;": "Još nema tvrdnji;",
     "No clusters of this size yet;": "Još nema klastera ove veličine;",
