@@ -223,3 +223,22 @@ def test_a_confirmed_match_shows_as_confirmed_without_p(client):
     page = client.get("/campaigns", params={"limit": 1}).text
     row = page.split(f'<a href="/claims/{candidate["claim_id"]}">', 1)[1].split("</tr>", 1)[0]
     assert '<span class="status status-confirmed">confirmed</span>' in row and "p = " not in row
+
+
+def test_report_spike_alerts_are_in_the_interface_language(client, store):
+    """The briefing page showed each spike alert's stored English summary in the Serbian interface."""
+    import html as html_lib
+    import json
+
+    _db, run = store
+    spikes = [a for a in json.loads(run("alerts", "--json", "--kind", "spike"))["alerts"] if a["narrative_id"]]
+    if not spikes:
+        pytest.skip("the fixture's store raised no spike alert")
+    try:
+        page = html_lib.unescape(client.get("/report?lang=sr-Latn").text)
+        shown = [a["summary"] for a in spikes if a["summary"] in page]
+        assert shown == [], shown
+        english = html_lib.unescape(client.get("/report?lang=en").text)
+        assert any(a["summary"] in english for a in spikes)
+    finally:
+        client.get("/?lang=en")

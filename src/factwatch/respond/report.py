@@ -104,7 +104,8 @@ def build_report(store: Store, *, since: str | None = None) -> Report:
     spikes = store.list_alerts(since=since, kind="spike", limit=1000)
     narratives = [{"id": nid, "label": labels.get(nid, (nid, ""))[0], "status": labels.get(nid, ("", ""))[1],
                    "documents": total,
-                   "spikes": [{"at": a.at, "summary": a.summary} for a in spikes if a.narrative_id == nid]}
+                   "spikes": [{"at": a.at, "summary": a.summary, "kind": a.kind, "details": a.details}
+                              for a in spikes if a.narrative_id == nid]}
                   for nid, total in series.totals.items()]
     campaigns = find_campaigns(store, since=since, limit=TOP_CAMPAIGNS)
     # New: first seen in the period (an older candidate that keeps growing shows as a spike alert).
