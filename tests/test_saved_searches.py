@@ -206,3 +206,42 @@ def test_the_alerts_page_links_a_saved_search_alert_to_its_search(app_db):
         html = c.get("/alerts?kind=saved-search").text
         assert "1 new document matches the saved search &#39;vize&#39;" in html
         assert '<a href="/documents?q=vize">the search</a>' in html
+
+
+# -- who may change a saved search: its owner or an admin; one with no owner, any analyst ---------
+
+
+def test_only_the_owner_or_an_admin_switches_or_deletes_a_saved_search(app_db):
+    add_user(app_db, "bojan", "analyst")
+    add_user(app_db, "root", "admin")
+    with open_store(str(app_db)) as store:
+        team = store.save_search("team", "/documents", "q=team")  # the CLI's: no owner
+    with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1") as ana:
+        csrf_ana = login(ana, "ana")
+        ana.post("/saved", data={"csrf_token": csrf_ana, "name": "anina", "url": "/documents?q=vize", "alert": "1"})
+        [mine] = [s for s in ana.get("/api/saved").json()["saved_searches"] if s["name"] == "anina"]
+        assert mine["owner"] == "ana" and mine["alert"] is True
+        with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1") as bojan:
+            csrf = login(bojan, "bojan")
+            page = bojan.get("/saved").text
+            assert f'action="/saved/{mine["id"]}/delete"' not in page  # no buttons for another's search
+            assert f'action="/saved/{team.id}/delete"' in page
+            for path, data in ((f"/saved/{mine['id']}/alert", {"alert": "0"}), (f"/saved/{mine['id']}/delete", {})):
+                refused = bojan.post(path, data={"csrf_token": csrf, **data}, follow_redirects=False)
+                assert refused.status_code == 403 and "only its owner or an admin" in refused.text
+            api = bojan.put(f"/api/saved/{mine['id']}/alert", json={"alert": False}, headers={"X-CSRF-Token": csrf})
+            assert api.status_code == 403 and "is ana's" in api.json()["error"]
+            assert bojan.delete(f"/api/saved/{mine['id']}", headers={"X-CSRF-Token": csrf}).status_code == 403
+            # The CLI's search is the team's: another analyst may switch it.
+            assert bojan.put(f"/api/saved/{team.id}/alert", json={"alert": True},
+                             headers={"X-CSRF-Token": csrf}).json()["alert"] is True
+        with open_store(str(app_db)) as store:
+            assert store.get_saved_search(mine["id"]).alert is True  # untouched by bojan
+        # The owner may.
+        assert ana.post(f"/saved/{mine['id']}/alert", data={"csrf_token": csrf_ana, "alert": "0"},
+                        follow_redirects=False).status_code == 303
+    with TestClient(create_app(str(app_db)), base_url="http://127.0.0.1", headers=bearer(app_db, "admin", "root")) as root:
+        assert f'action="/saved/{mine["id"]}/delete"' in root.get("/saved").text
+        assert root.delete(f"/api/saved/{mine['id']}").json() == {"deleted": mine["id"]}
+        assert root.delete(f"/api/saved/{team.id}").json() == {"deleted": team.id}
+        assert root.get("/api/saved").json()["saved_searches"] == []

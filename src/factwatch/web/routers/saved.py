@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -14,7 +14,7 @@ from factwatch.errors import InputError, NotFoundError
 from factwatch.models import SavedSearch
 from factwatch.store import Store
 from factwatch.store._saved import ALERTABLE_PATH
-from factwatch.web._auth import User, csrf_protect, require_analyst
+from factwatch.web._auth import User, csrf_protect, current_user, require_analyst
 from factwatch.web._filters import MAX_ID, parse_document_filter
 from factwatch.web._params import get_store, get_write_store, paged, paged_responses, paging
 from factwatch.web._render import render
@@ -52,6 +52,23 @@ def _id(value: str) -> int:
     return int(value)
 
 
+def may_change(search: SavedSearch, user: User | None) -> bool:
+    """Its owner or an admin may switch or delete a saved search. One with no owner (saved by the
+    CLI or before searches had owners) stays the team's: any analyst may change it."""
+    if user is None or not user.can("analyst"):
+        return False
+    return search.owner is None or search.owner == user.name or user.can("admin")
+
+
+def _owned(store: Store, value: str, user: User) -> int:
+    """The id of saved search ``value`` once ``user`` may change it; 404 when missing, else 403."""
+    search = store.get_saved_search(_id(value))
+    if not may_change(search, user):
+        raise HTTPException(403, f"The saved search {search.name!r} is {search.owner}'s: only its owner or an "
+                                 f"admin may switch its alert or delete it; save your own copy instead.")
+    return search.id
+
+
 @router.get("/saved", response_class=HTMLResponse, include_in_schema=False)
 def saved_page(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
     # "Save search" on a list page's pager links here with that page's URL to prefill the form.
@@ -59,8 +76,10 @@ def saved_page(request: Request, store: Store = Depends(get_store)) -> HTMLRespo
     searches = store.list_saved_searches()
     # What the next `factwatch analyze` would report for each watched search.
     pending = {s.id: len(store.saved_search_pending(s.id, limit=1000)) for s in searches if s.alert}
+    user = current_user(request)
+    changeable = {s.id for s in searches if may_change(s, user)}
     return render(request, "saved.html", searches=searches, pending=pending, alertable=ALERTABLE_PATH,
-                  prefill=prefill, page_title="Saved searches")
+                  prefill=prefill, changeable=changeable, page_title="Saved searches")
 
 
 @router.get("/api/saved", tags=["api"], responses=paged_responses("saved_searches", "saved searches"))
@@ -83,14 +102,14 @@ async def save_search_form(request: Request, user: User = Depends(require_analys
 async def saved_alert_form(request: Request, search_id: str, user: User = Depends(require_analyst),
                            store: Store = Depends(get_write_store)) -> RedirectResponse:
     form = await request.form()
-    store.set_saved_search_alert(_id(search_id), form.get("alert") == "1")
+    store.set_saved_search_alert(_owned(store, search_id, user), form.get("alert") == "1")
     return RedirectResponse("/saved", status_code=303)
 
 
 @router.post("/saved/{search_id}/delete", include_in_schema=False, dependencies=[Depends(csrf_protect)])
 def saved_delete_form(search_id: str, user: User = Depends(require_analyst),
                       store: Store = Depends(get_write_store)) -> RedirectResponse:
-    store.delete_saved_search(_id(search_id))
+    store.delete_saved_search(_owned(store, search_id, user))
     return RedirectResponse("/saved", status_code=303)
 
 
@@ -124,13 +143,14 @@ def save_search_json(body: NewSavedSearch, user: User = Depends(require_analyst)
 @router.put("/api/saved/{search_id}/alert", tags=["api"], dependencies=[Depends(csrf_protect)])
 def saved_alert_json(search_id: str, body: AlertSwitch, user: User = Depends(require_analyst),
                      store: Store = Depends(get_write_store)) -> dict[str, Any]:
-    """Switch a saved search's alert on (from the documents stored now on) or off."""
-    return store.set_saved_search_alert(_id(search_id), body.alert).as_dict()
+    """Switch a saved search's alert on (from the documents stored now on) or off: its owner or an
+    admin (403 for other analysts); one with no owner, any analyst."""
+    return store.set_saved_search_alert(_owned(store, search_id, user), body.alert).as_dict()
 
 
 @router.delete("/api/saved/{search_id}", tags=["api"], dependencies=[Depends(csrf_protect)])
 def saved_delete_json(search_id: str, user: User = Depends(require_analyst),
                       store: Store = Depends(get_write_store)) -> dict[str, Any]:
-    """Delete a saved search."""
-    store.delete_saved_search(_id(search_id))
+    """Delete a saved search: its owner or an admin (403 for other analysts); one with no owner, any analyst."""
+    store.delete_saved_search(_owned(store, search_id, user))
     return {"deleted": int(search_id)}
