@@ -242,3 +242,24 @@ def test_report_spike_alerts_are_in_the_interface_language(client, store):
         assert any(a["summary"] in english for a in spikes)
     finally:
         client.get("/?lang=en")
+
+
+@pytest.mark.parametrize("page", ["/campaigns", "/report"])
+def test_a_since_timestamp_survives_submitting_the_filter_form_again(client, page):
+    """The since box was a date box, so a timestamp in the address lost its time of day when the
+    form was submitted again; a bare date keeps the date picker."""
+    def since_box(html: str) -> tuple[str, str]:
+        form = html.split('class="filters"', 1)[1].split("</form>", 1)[0]
+        box = re.search(r'<input type="(\w+)" name="since" value="([^"]*)"', form)
+        assert box, form
+        return box.group(1), box.group(2)
+
+    first = since_box(client.get(f"{page}?since=2026-10-05T13:45:10Z").text)
+    assert first == ("text", "2026-10-05T13:45:10Z")
+    # Submitting the form again sends what its box holds: the same period, time of day included.
+    again = client.get(page, params={"since": first[1]})
+    assert again.status_code == 200 and since_box(again.text) == first
+    if page == "/report":
+        assert "Period: 2026-10-05T13:45:10Z" in again.text
+    assert since_box(client.get(f"{page}?since=2026-10-05").text) == ("date", "2026-10-05")
+    assert since_box(client.get(page).text) == ("date", "")
