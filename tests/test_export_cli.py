@@ -216,3 +216,74 @@ def test_output_overwrites_like_the_other_exports(db_path: Path, store, tmp_path
     out.write_text("old", encoding="utf-8")
     invoke(db_path, "export", "claimreview", "-o", str(out))
     assert json.loads(out.read_text(encoding="utf-8")) == []
+
+
+# -- `export csv` streams (it built the whole table in memory first) -----------------------------
+
+
+def _old_claims_csv(db: Path) -> str:
+    """The table as the export built it before it streamed: every row, then one string."""
+    from factwatch.export.tables import claim_rows, csv_lines
+
+    with open_store(str(db)) as store:
+        rows = [[row.get(c) for c in CLAIM_COLUMNS] for row in claim_rows(store)]
+    return "\ufeff" + csv_lines([list(CLAIM_COLUMNS)], header=True) + csv_lines(rows)
+
+
+def test_streamed_csv_is_byte_identical_to_the_whole_table(small: Path, tmp_path: Path):
+    from factwatch.export.tables import claims_csv_chunks
+
+    expected = _old_claims_csv(small).encode("utf-8")
+    assert len(_csv_rows(expected.decode("utf-8"))) > 1  # a table with rows, not only the header
+    out = tmp_path / "claims.csv"
+    invoke(small, "export", "csv", "-o", str(out))
+    assert out.read_bytes() == expected
+    assert invoke(small, "export", "csv").stdout_bytes == expected
+    with open_store(str(small)) as store:  # page boundaries change nothing
+        assert "".join(claims_csv_chunks(store, page_size=1)).encode("utf-8") == expected
+
+
+def test_csv_rows_are_written_as_read_a_page_at_a_time(demo: Path):
+    import itertools
+    import tracemalloc
+
+    from factwatch.export.tables import claims_csv_chunks
+
+    with open_store(str(demo)) as store:
+        chunks = claims_csv_chunks(store, page_size=10)
+        header = next(chunks)
+        assert _csv_rows(header) == [list(CLAIM_COLUMNS)]
+        first = next(chunks)  # the first page comes before the rest is read
+        assert len(list(csv.reader(io.StringIO(first, newline="")))) == 10
+        rows = sum(len(list(csv.reader(io.StringIO(c, newline="")))) for c in chunks) + 10
+        assert rows > 100, "the demo should have enough claims to tell a stream from a table"
+
+        def peak(pages: int | None) -> int:
+            tracemalloc.start()
+            for _ in itertools.islice(claims_csv_chunks(store, page_size=10), pages):
+                pass
+            peak_bytes = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            return peak_bytes
+
+        peak(None)  # imports and statement caches out of the way
+        two_pages, all_pages = peak(3), peak(None)
+        # Memory holds a page, not the table: reading every page peaks about where two pages do.
+        assert all_pages < 1.5 * two_pages, (two_pages, all_pages)
+
+
+def test_a_failed_export_leaves_the_output_file_as_it_was(tmp_path: Path):
+    from factwatch.export._cli import _write_file
+
+    out = tmp_path / "claims.csv"
+    out.write_text("kept", encoding="utf-8")
+
+    def failing():
+        yield "\ufeffid\r\n"
+        raise OSError("the store went away")
+
+    with pytest.raises(OSError, match="went away"):
+        _write_file(failing(), out)
+    assert out.read_text(encoding="utf-8") == "kept" and [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
+    _write_file(iter(["a\r\n", "b\r\n"]), out)
+    assert out.read_bytes() == b"a\r\nb\r\n"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from enum import Enum
 from pathlib import Path
@@ -39,20 +40,28 @@ def default_disarm() -> Path | None:
     return None
 
 
-def export_text(store: Store, fmt: Format, *, disarm: Path | None) -> str:
+def export_chunks(store: Store, fmt: Format, *, disarm: Path | None) -> Iterator[str]:
+    """The export as text chunks to write in order. CSV streams a page of claims at a time (the
+    same rows and cells as the web's /claims.csv); the JSON formats are one document, one chunk."""
     if fmt is Format.csv:
-        from factwatch.export.tables import claims_csv
+        from factwatch.export.tables import claims_csv_chunks
 
-        return claims_csv(store)
+        yield from claims_csv_chunks(store)
+        return
     if fmt is Format.claimreview:
         from factwatch.export.claimreview import claim_reviews
 
-        return json.dumps(claim_reviews(store), ensure_ascii=False, indent=1) + "\n"
+        yield json.dumps(claim_reviews(store), ensure_ascii=False, indent=1) + "\n"
+        return
     from factwatch.export.stix import DisarmCatalogue, stix_bundle
     from factwatch.respond.publishing import publisher_name
 
     bundle = stix_bundle(store, producer=publisher_name(), disarm=DisarmCatalogue.load(disarm))
-    return json.dumps(bundle, ensure_ascii=False, indent=1) + "\n"
+    yield json.dumps(bundle, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_text(store: Store, fmt: Format, *, disarm: Path | None) -> str:
+    return "".join(export_chunks(store, fmt, disarm=disarm))
 
 
 def register(app: typer.Typer, opener: Callable[[str], AbstractContextManager[Store]]) -> None:
@@ -68,19 +77,40 @@ def register(app: typer.Typer, opener: Callable[[str], AbstractContextManager[St
             disarm = disarm or default_disarm()
             if disarm is None:
                 out.warn("no DISARM bundle found (--disarm FILE): attack-patterns carry the technique id only.")
-        with opener("read") as store:
-            text = export_text(store, fmt, disarm=disarm)
-        _write(text, output)
+        with opener("read") as store:  # open while the chunks are written: they are read as written
+            _write(export_chunks(store, fmt, disarm=disarm), output)
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(chunks: Iterable[str], output: Path | None) -> None:
     if output is not None:
-        with output.open("w", encoding="utf-8", newline="") as f:  # newline="": CSV rows end in CRLF as written
-            f.write(text)
+        _write_file(chunks, output)
     elif sys.stdout.isatty():
-        out.write_text(text)  # on a terminal, control characters from sources are shown, not run
+        for chunk in chunks:
+            out.write_text(chunk)  # on a terminal, control characters from sources are shown, not run
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk.encode("utf-8"))
         sys.stdout.buffer.flush()
+
+
+def _write_file(chunks: Iterable[str], output: Path) -> None:
+    """Write FILE whole or not at all: the export streams into a temporary file beside it, renamed
+    over FILE at the end, so an export that fails half way leaves FILE as it was. A FILE that is
+    not a regular file (/dev/stdout, a pipe) is written as it is."""
+    if output.exists() and not output.is_file():
+        with output.open("w", encoding="utf-8", newline="") as f:
+            f.writelines(chunks)
+        return
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # the mode open() would have given a new file
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:  # newline="": CSV rows end in CRLF as written
+            f.writelines(chunks)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 

@@ -49,22 +49,36 @@ CLAIM_COLUMNS = (
 )
 
 
-def claim_rows(store: Store) -> Iterator[dict[str, Any]]:
-    """The claims as ``/claims.csv`` lists them with no filter: the list's default (check-worthy, or
-    addressed or decided on), newest first, each with its best candidate, p, stance and review."""
+def claim_pages(store: Store, *, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
+    """The claims as ``/claims.csv`` lists them with no filter, a page of rows at a time: the list's
+    default (check-worthy, or addressed or decided on), newest first, each with its best candidate,
+    p, stance and review."""
     from factwatch.web._filters import ClaimFilter  # the web list's defaults, so both exports agree
 
     query = ClaimFilter().triage_query()
     offset = 0
     while True:
-        page = store.triage_claims(query, limit=PAGE_SIZE, offset=offset)
-        yield from (r.as_dict() for r in page.rows)
+        page = store.triage_claims(query, limit=page_size, offset=offset)
+        if page.rows:
+            yield [r.as_dict() for r in page.rows]
         offset += len(page.rows)
         if not page.rows or offset >= page.total:
             return
 
 
+def claim_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for page in claim_pages(store):
+        yield from page
+
+
+def claims_csv_chunks(store: Store, *, page_size: int = PAGE_SIZE) -> Iterator[str]:
+    """The claims table as CSV text, streamed: a BOM (Excel reads it as UTF-8) and the header, then
+    one chunk per page of rows, so memory holds one page however many claims there are."""
+    yield "\ufeff" + csv_lines([list(CLAIM_COLUMNS)], header=True)
+    for page in claim_pages(store, page_size=page_size):
+        yield csv_lines([[row.get(c) for c in CLAIM_COLUMNS] for row in page])
+
+
 def claims_csv(store: Store) -> str:
-    """The claims table as CSV text: a BOM (Excel reads it as UTF-8), the header, one row a claim."""
-    rows = [[row.get(c) for c in CLAIM_COLUMNS] for row in claim_rows(store)]
-    return "\ufeff" + csv_lines([list(CLAIM_COLUMNS)], header=True) + csv_lines(rows)
+    """The whole claims table as one string (small stores and tests; the CLI streams the chunks)."""
+    return "".join(claims_csv_chunks(store))
