@@ -244,7 +244,7 @@ def test_report_spike_alerts_are_in_the_interface_language(client, store):
         client.get("/?lang=en")
 
 
-@pytest.mark.parametrize("page", ["/campaigns", "/report"])
+@pytest.mark.parametrize("page", ["/campaigns", "/report", "/documents", "/claims", "/alerts", "/trends"])
 def test_a_since_timestamp_survives_submitting_the_filter_form_again(client, page):
     """The since box was a date box, so a timestamp in the address lost its time of day when the
     form was submitted again; a bare date keeps the date picker."""
